@@ -1,0 +1,76 @@
+"""The corpus store's lifetime within a crawl.
+
+:class:`CorpusStoreExtension` takes the corpus lock and opens the store when the
+crawler is built, so a second crawl into the same folder stops before it
+fetches anything; when the spider closes it writes the JSONL snapshot and lets
+the lock go. Pipelines and middlewares reach the store through
+:func:`corpus_store`.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from crawler.corpus import lock
+from crawler.corpus.snapshot import write_snapshot
+from crawler.corpus.store import CorpusStore
+
+if TYPE_CHECKING:
+    from scrapy import Spider
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+
+class CorpusStoreExtension:
+    """Settings: ``CORPUS_DIR`` (default ``corpus``), ``CORPUS_SNAPSHOT`` (default on)."""
+
+    def __init__(self, folder: Path, *, snapshot: bool, stats: object):
+        self.folder = folder
+        self.lock_path = lock.acquire(folder)
+        self.store = CorpusStore(folder)
+        self.snapshot = snapshot
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CorpusStoreExtension:
+        folder = crawler.settings.get("CORPUS_DIR")
+        if not folder:
+            raise NotConfigured("CORPUS_DIR is empty")
+        extension = cls(
+            Path(folder),
+            snapshot=crawler.settings.getbool("CORPUS_SNAPSHOT", True),
+            stats=crawler.stats,
+        )
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        return extension
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if not self.snapshot:
+            return
+        counts = write_snapshot(self.store)
+        for table, count in counts.items():
+            self.stats.set_value(f"corpus/snapshot/{table}", count)  # type: ignore[attr-defined]
+        logger.info(
+            "Corpus snapshot in %s: %s",
+            self.folder,
+            ", ".join(f"{count} {table}" for table, count in counts.items()),
+        )
+
+    def engine_stopped(self) -> None:
+        self.store.close()
+        lock.release(self.lock_path)
+
+
+def corpus_store(crawler: Crawler) -> CorpusStore:
+    """The store of the running crawl; ``NotConfigured`` when the extension is off."""
+    extension = crawler.get_extension(CorpusStoreExtension)
+    if extension is None:
+        raise NotConfigured("needs crawler.corpus.extension.CorpusStoreExtension")
+    return extension.store

@@ -1,0 +1,331 @@
+"""The corpus store: an SQLite database that is the source of truth between runs.
+
+Records are kept as JSON text beside the few columns that lookups need.
+Everything that must survive a run lives here — records, the URLs each record
+was seen at, content fingerprints, the validators for conditional requests,
+links and the linking index — so memory does not grow with the corpus, and a
+killed crawl resumes from what was committed.
+
+The JSONL files in the corpus folder are snapshots of this store
+(see :mod:`crawler.corpus.snapshot`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+STORE_FILENAME = "corpus.sqlite3"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    record TEXT NOT NULL,
+    content_hash TEXT,
+    signature BLOB,
+    published TEXT,
+    site TEXT
+);
+CREATE INDEX IF NOT EXISTS articles_by_hash ON articles (content_hash);
+CREATE TABLE IF NOT EXISTS article_urls (
+    url TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS article_sketch (
+    value INTEGER NOT NULL,
+    article_id TEXT NOT NULL,
+    PRIMARY KEY (value, article_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS debates (
+    id TEXT PRIMARY KEY,
+    record TEXT NOT NULL,
+    date TEXT,
+    house TEXT,
+    family TEXT
+);
+CREATE INDEX IF NOT EXISTS debates_by_family ON debates (family);
+CREATE TABLE IF NOT EXISTS debate_aliases (
+    old_id TEXT PRIMARY KEY,
+    debate_id TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS links (
+    id TEXT PRIMARY KEY,
+    record TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    debate_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS links_by_article ON links (article_id);
+CREATE INDEX IF NOT EXISTS links_by_debate ON links (debate_id);
+CREATE TABLE IF NOT EXISTS pages (
+    url TEXT PRIMARY KEY,
+    kind TEXT,
+    record_id TEXT,
+    content_date TEXT,
+    etag TEXT,
+    last_modified TEXT
+);
+"""
+
+RECORD_TABLES = ("articles", "debates", "links")
+
+
+@dataclass(frozen=True)
+class PageState:
+    """What the store knows of one fetched URL."""
+
+    url: str
+    kind: str | None
+    record_id: str | None
+    content_date: str | None
+    etag: str | None
+    last_modified: str | None
+
+
+def dumps(record: dict[str, Any]) -> str:
+    """The one JSON form used everywhere: UTF-8 text, stable key order."""
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+class CorpusStore:
+    """Typed access to the corpus database. One instance per process and folder."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.path = self.folder / STORE_FILENAME
+        self.conn = sqlite3.connect(self.path, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        # WAL with NORMAL sync keeps every committed transaction across a
+        # process kill; only a power cut can lose the last few.
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("PRAGMA foreign_keys=OFF")
+        self.conn.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def transaction(self) -> sqlite3.Connection:
+        """``with store.transaction():`` commits the block, or rolls it back on error."""
+        return _Transaction(self.conn)  # type: ignore[return-value]
+
+    # --- generic records ----------------------------------------------------
+
+    def get(self, table: str, record_id: str) -> dict[str, Any] | None:
+        self._check_table(table)
+        row = self.conn.execute(f"SELECT record FROM {table} WHERE id = ?", (record_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def iter_records(self, table: str) -> Iterator[dict[str, Any]]:
+        """Every record of ``table``, sorted by id (byte order of the UTF-8 id)."""
+        self._check_table(table)
+        cursor = self.conn.execute(f"SELECT record FROM {table} ORDER BY id")
+        for (record,) in cursor:
+            yield json.loads(record)
+
+    def iter_raw(self, table: str) -> Iterator[str]:
+        """Like :meth:`iter_records`, as the stored JSON text (no decode/encode round trip)."""
+        self._check_table(table)
+        for (record,) in self.conn.execute(f"SELECT record FROM {table} ORDER BY id"):
+            yield record
+
+    def count(self, table: str) -> int:
+        self._check_table(table)
+        return self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    @staticmethod
+    def _check_table(table: str) -> None:
+        if table not in RECORD_TABLES:
+            raise ValueError(f"not a record table: {table!r}")
+
+    # --- articles -----------------------------------------------------------
+
+    def article_id_for_urls(self, urls: Iterable[str]) -> str | None:
+        for url in urls:
+            row = self.conn.execute(
+                "SELECT article_id FROM article_urls WHERE url = ?", (url,)
+            ).fetchone()
+            if row:
+                return row[0]
+        return None
+
+    def article_id_for_hash(self, content_hash: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT id FROM articles WHERE content_hash = ? ORDER BY id LIMIT 1",
+            (content_hash,),
+        ).fetchone()
+        return row[0] if row else None
+
+    def near_copy_candidates(
+        self, sketch: Iterable[int], *, exclude: str | None = None, min_shared: int = 2
+    ) -> list[tuple[str, bytes, str | None]]:
+        """Articles sharing at least ``min_shared`` sketch values: (id, sketch, published)."""
+        values = list(sketch)
+        if not values:
+            return []
+        marks = ",".join("?" * len(values))
+        rows = self.conn.execute(
+            f"SELECT a.id, a.signature, a.published FROM articles a JOIN ("
+            f" SELECT article_id, count(*) AS shared FROM article_sketch"
+            f" WHERE value IN ({marks}) GROUP BY article_id HAVING shared >= ?"
+            f") s ON s.article_id = a.id ORDER BY a.id",
+            (*values, min_shared),
+        ).fetchall()
+        return [row for row in rows if row[0] != exclude and row[1] is not None]
+
+    def put_article(
+        self,
+        record: dict[str, Any],
+        *,
+        signature: bytes | None,
+        sketch: Iterable[int],
+    ) -> None:
+        """Insert or replace an article with its URLs and fingerprint (one transaction)."""
+        article_id = record["id"]
+        with self.transaction():
+            self.conn.execute(
+                "INSERT OR REPLACE INTO articles (id, record, content_hash, signature,"
+                " published, site) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    article_id,
+                    dumps(record),
+                    record.get("content_hash"),
+                    signature,
+                    record.get("published"),
+                    record.get("site"),
+                ),
+            )
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO article_urls (url, article_id) VALUES (?, ?)",
+                [(url, article_id) for url in record.get("urls", [])],
+            )
+            self.conn.execute("DELETE FROM article_sketch WHERE article_id = ?", (article_id,))
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO article_sketch (value, article_id) VALUES (?, ?)",
+                [(value, article_id) for value in sketch],
+            )
+
+    # --- debates ------------------------------------------------------------
+
+    def debate_id_for_alias(self, old_id: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT debate_id FROM debate_aliases WHERE old_id = ?", (old_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def debates_in_family(self, family: str) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT record FROM debates WHERE family = ? ORDER BY id", (family,)
+        ).fetchall()
+        return [json.loads(record) for (record,) in rows]
+
+    def put_debate(
+        self,
+        record: dict[str, Any],
+        *,
+        family: str,
+        replaces: Iterable[str] = (),
+    ) -> None:
+        """Insert or replace a debate; ``replaces`` are older revisions it supersedes."""
+        with self.transaction():
+            for old_id in replaces:
+                self.conn.execute("DELETE FROM debates WHERE id = ?", (old_id,))
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO debate_aliases (old_id, debate_id) VALUES (?, ?)",
+                    (old_id, record["id"]),
+                )
+                self.conn.execute(
+                    "UPDATE debate_aliases SET debate_id = ? WHERE debate_id = ?",
+                    (record["id"], old_id),
+                )
+            self.conn.execute(
+                "INSERT OR REPLACE INTO debates (id, record, date, house, family)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (record["id"], dumps(record), record.get("date"), record.get("house"), family),
+            )
+
+    # --- links --------------------------------------------------------------
+
+    def replace_links(
+        self,
+        *,
+        article_id: str | None = None,
+        debate_id: str | None = None,
+        links: Iterable[dict[str, Any]],
+    ) -> tuple[int, int]:
+        """Replace the links of one article or one debate; returns (removed, written)."""
+        if (article_id is None) == (debate_id is None):
+            raise ValueError("replace_links takes exactly one of article_id, debate_id")
+        column, key = ("article_id", article_id) if article_id else ("debate_id", debate_id)
+        links = list(links)
+        with self.transaction():
+            removed = self.conn.execute(f"DELETE FROM links WHERE {column} = ?", (key,)).rowcount
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO links (id, record, article_id, debate_id)"
+                " VALUES (?, ?, ?, ?)",
+                [
+                    (link["id"], dumps(link), link["article_id"], link["debate_id"])
+                    for link in links
+                ],
+            )
+        return removed, len(links)
+
+    def link_ids(self, *, article_id: str | None = None, debate_id: str | None = None) -> set[str]:
+        column, key = ("article_id", article_id) if article_id else ("debate_id", debate_id)
+        return {
+            row[0] for row in self.conn.execute(f"SELECT id FROM links WHERE {column} = ?", (key,))
+        }
+
+    # --- pages (conditional requests, settled pages) -------------------------
+
+    def page(self, url: str) -> PageState | None:
+        row = self.conn.execute(
+            "SELECT url, kind, record_id, content_date, etag, last_modified"
+            " FROM pages WHERE url = ?",
+            (url,),
+        ).fetchone()
+        return PageState(*row) if row else None
+
+    def remember_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        self.conn.execute(
+            "INSERT INTO pages (url, etag, last_modified) VALUES (?, ?, ?)"
+            " ON CONFLICT(url) DO UPDATE SET etag = excluded.etag,"
+            " last_modified = excluded.last_modified",
+            (url, etag, last_modified),
+        )
+
+    def remember_pages(
+        self, urls: Iterable[str], *, kind: str, record_id: str, content_date: str | None
+    ) -> None:
+        """Record that ``urls`` hold the stored record ``record_id``."""
+        self.conn.executemany(
+            "INSERT INTO pages (url, kind, record_id, content_date) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(url) DO UPDATE SET kind = excluded.kind,"
+            " record_id = excluded.record_id, content_date = excluded.content_date",
+            [(url, kind, record_id, content_date) for url in urls],
+        )
+
+
+class _Transaction:
+    """BEGIN/COMMIT around a block; nested uses join the outer transaction."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.outer = False
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.outer = not self.conn.in_transaction
+        if self.outer:
+            self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if not self.outer:
+            return
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute("ROLLBACK")

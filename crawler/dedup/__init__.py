@@ -1,0 +1,1 @@
+"""Pure deduplication logic: fingerprints and merge rules (no I/O)."""

@@ -1,0 +1,197 @@
+"""The corpus's record types.
+
+One dataclass per entity, used through itemadapter. Every field is documented
+once, here; README.md explains them for researchers and ``schemas/`` holds the
+JSON Schema each written record is validated against.
+
+Raw and normalised values sit side by side: a ``*_raw`` field keeps the string
+exactly as the page printed it, and the normalised field is ``None`` when the
+raw value could not be read (the record's ``flags`` then say why).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Comment:
+    """A reader comment under an article (wpDiscuz and similar plugins)."""
+
+    id: str
+    """The comment's id on its site (wpDiscuz ``comment-123`` gives ``"123"``)."""
+    author: str | None
+    """Display name of the commenter, as printed."""
+    published_raw: str | None
+    """Comment date as printed: often relative ("2 days ago")."""
+    text: str
+    """Comment paragraphs joined by a blank line."""
+    parent_id: str | None = None
+    """Id of the comment this one replies to; ``None`` for a top-level comment."""
+    published: str | None = None
+    """ISO 8601 datetime with UTC offset; relative dates resolved against ``fetched_at``."""
+    published_precision: str | None = None
+    """How precise ``published`` is: ``second``, ``minute``, ``day``, ``month`` or ``year``."""
+
+
+@dataclass
+class ArticleItem:
+    """A news article, one record per article however many URLs it lives at."""
+
+    url: str
+    """The URL this copy was fetched from (after redirects)."""
+    site: str
+    """Outlet name from the outlet configuration, e.g. ``UK Defence Journal``."""
+    fetched_at: str
+    """When this copy was fetched: ISO 8601 UTC."""
+    title: str | None = None
+    """Headline without the site-name suffix."""
+    canonical_url: str | None = None
+    """The page's ``rel=canonical`` (else the fetched URL), canonicalised."""
+    urls: list[str] = field(default_factory=list)
+    """Every canonicalised URL the article was seen at."""
+    authors: list[str] = field(default_factory=list)
+    """Bylines, in page order. Empty when the page names no author."""
+    published_raw: str | None = None
+    """Publication date exactly as found (metadata value or printed date)."""
+    published: str | None = None
+    """Publication datetime, ISO 8601 with UTC offset."""
+    published_precision: str | None = None
+    """Precision of ``published``: ``second``, ``minute``, ``day``, ``month`` or ``year``."""
+    modified_raw: str | None = None
+    """Last-modified date exactly as found."""
+    modified: str | None = None
+    """Last-modified datetime, ISO 8601 with UTC offset."""
+    modified_precision: str | None = None
+    """Precision of ``modified``."""
+    language: str | None = None
+    """ISO 639-1 code of the article's language."""
+    text: str = ""
+    """Body paragraphs joined by a blank line, verbatim."""
+    tags: list[str] = field(default_factory=list)
+    """Tags and categories the outlet gave the article."""
+    comments: list[Comment] = field(default_factory=list)
+    """Reader comments, in page order (empty when comment collection is off)."""
+    id: str | None = None
+    """Stable id, derived from the canonical URL of the article's first sighting."""
+    content_hash: str | None = None
+    """Fingerprint of the normalised body text, used to catch one article at unrelated URLs."""
+    duplicate_of: str | None = None
+    """Id of an earlier article this one is a near-copy of (syndication), else ``None``."""
+    first_seen: str | None = None
+    """When the corpus first saw this article (ISO 8601 UTC)."""
+    last_changed: str | None = None
+    """When the article's content last changed in the corpus (ISO 8601 UTC)."""
+    extraction: dict[str, str] = field(default_factory=dict)
+    """Which source each field came from (``selectors``, ``json-ld``, ``opengraph``, ``markup``)."""
+    flags: list[str] = field(default_factory=list)
+    """Problems found with this record, e.g. ``published:unparsed``."""
+
+
+@dataclass
+class Speech:
+    """One contribution to a debate: a speech, or a line with no speaker (division, procedure)."""
+
+    id: str
+    """Its TheyWorkForYou gid without the ``uk.org.publicwhip/debate/`` prefix."""
+    text: str
+    """Paragraphs joined by a blank line."""
+    kind: str = "speech"
+    """``speech``, ``intervention``, ``division`` or ``procedural``."""
+    speaker_name: str | None = None
+    """Speaker's name as printed; ``None`` for lines without a speaker."""
+    person_id: str | None = None
+    """TheyWorkForYou person id, when the speaker is linked to a member page."""
+    position: str | None = None
+    """Office printed on the speaker line ("The Secretary of State for Defence"), else ``None``."""
+    party_raw: dict[str, str] = field(default_factory=dict)
+    """Party label as printed, per interface: ``{"cy": "Llafur", "en": "Labour"}``."""
+    party: str | None = None
+    """Canonical party id (``labour``, ``conservative``…), see ``crawler/data/parties.csv``."""
+    party_source: str | None = None
+    """Where the party came from: ``speaker_line`` or ``member_page``."""
+    constituency: str | None = None
+    """Constituency printed on the speaker line or member page."""
+    time_raw: str | None = None
+    """Time stamp as printed, e.g. ``" 2:33,  3 November 2025"``."""
+    time: str | None = None
+    """Time in effect for this speech, HH:MM 24-hour, where the page prints one."""
+    column: str | None = None
+    """Hansard column number."""
+    url: str | None = None
+    """Link to the speech on TheyWorkForYou."""
+    previous_ids: list[str] = field(default_factory=list)
+    """Gids this speech had in earlier revisions of the day's record."""
+    flags: list[str] = field(default_factory=list)
+    """Problems found with this speech, e.g. ``party:unknown``."""
+
+
+@dataclass
+class DebateItem:
+    """A debate section of one sitting day, with its speeches."""
+
+    id: str
+    """Section gid without prefix, e.g. ``2025-02-10a.1.0``."""
+    house: str
+    """``commons``, ``westminster-hall``, ``lords``…"""
+    url: str
+    """The page this copy was fetched from."""
+    interface: str
+    """Interface of that page: ``en`` or ``cy``."""
+    fetched_at: str
+    """When this copy was fetched: ISO 8601 UTC."""
+    title: str | None = None
+    """Section heading."""
+    parent_title: str | None = None
+    """Heading of the enclosing section ("Defence" for oral questions), else ``None``."""
+    date_raw: str | None = None
+    """Sitting date as printed in the lead line ("10 Chwefror 2025"). In the stored
+    record it is kept per interface: ``{"cy": "10 Chwefror 2025", "en": "10 February 2025"}``."""
+    date: str | None = None
+    """Sitting date, YYYY-MM-DD (from the gid, checked against the lead line)."""
+    urls: list[str] = field(default_factory=list)
+    """Every page the debate was seen at, in any interface."""
+    interfaces: list[str] = field(default_factory=list)
+    """Interfaces the debate was seen in, sorted: ``["cy", "en"]``."""
+    speeches: list[Speech] = field(default_factory=list)
+    """Speeches in order."""
+    previous_ids: list[str] = field(default_factory=list)
+    """Ids this debate had under earlier revisions of the day's record."""
+    first_seen: str | None = None
+    """When the corpus first saw this debate (ISO 8601 UTC)."""
+    last_changed: str | None = None
+    """When the debate's content last changed in the corpus (ISO 8601 UTC)."""
+    flags: list[str] = field(default_factory=list)
+    """Problems found with this record."""
+
+
+@dataclass
+class LinkItem:
+    """Evidence that an article quotes a speech."""
+
+    id: str
+    """Deterministic: derived from article id, speech id and article offsets."""
+    article_id: str
+    debate_id: str
+    speech_id: str
+    quote: str
+    """The quoted words as printed in the article (``text[article_start:article_end]``)."""
+    article_start: int
+    article_end: int
+    speech_start: int
+    """Offsets into the speech's ``text``: ``text[speech_start:speech_end]`` is the passage."""
+    speech_end: int
+    score: float
+    """0–1: share of the quoted words found in the speech passage."""
+    kind: str
+    """``exact`` or ``fuzzy``."""
+
+
+def as_dict(item: Any) -> dict[str, Any]:
+    """A plain, JSON-ready dict of an item (nested dataclasses included)."""
+    from dataclasses import asdict, is_dataclass
+
+    if is_dataclass(item) and not isinstance(item, type):
+        return asdict(item)
+    return dict(item)

@@ -1,0 +1,200 @@
+"""Offline replay: answer every request from a saved snapshot of the sites.
+
+A snapshot folder holds ``manifest.jsonl``, one JSON object per line::
+
+    {"url": "https://…", "path": "host/page.html", "status": 200, "headers": {"ETag": "…"}}
+
+``path`` is relative to the folder, ``status`` defaults to 200 and ``headers``
+are the response headers to replay (``Location`` for redirects, ``ETag`` and
+``Last-Modified`` for conditional requests, ``Date`` for when it was saved).
+
+With ``-s REPLAY_DIR=<folder>``, :class:`ReplayAddon` puts
+:class:`ReplayDownloadHandler` in place of Scrapy's HTTP handlers, so nothing
+can reach the network: a URL missing from the manifest gets a 404 response,
+logged with its URL and counted as ``replay/missing``. URLs match in canonical
+form, so query order, default ports and fragments do not matter.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Headers, Response
+from scrapy.responsetypes import responsetypes
+
+from crawler.urls import url_key
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class ManifestError(ValueError):
+    """A snapshot manifest that cannot be used; the message names the line."""
+
+
+@dataclass(frozen=True)
+class SavedPage:
+    url: str
+    file: Path
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class Manifest:
+    """The pages of one snapshot folder, looked up by canonical URL."""
+
+    def __init__(self, folder: Path, pages: dict[str, SavedPage]):
+        self.folder = folder
+        self.pages = pages
+
+    @classmethod
+    def load(cls, folder: str | Path) -> Manifest:
+        folder = Path(folder).resolve()
+        manifest_path = folder / "manifest.jsonl"
+        if not manifest_path.is_file():
+            raise ManifestError(f"{manifest_path}: no manifest.jsonl in the replay folder")
+        pages: dict[str, SavedPage] = {}
+        with manifest_path.open(encoding="utf-8") as lines:
+            for number, line in enumerate(lines, start=1):
+                if not line.strip():
+                    continue
+                page = cls._read_entry(folder, manifest_path, number, line)
+                pages[url_key(page.url)] = page
+        return cls(folder, pages)
+
+    @staticmethod
+    def _read_entry(folder: Path, manifest_path: Path, number: int, line: str) -> SavedPage:
+        where = f"{manifest_path}:{number}"
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ManifestError(f"{where}: not valid JSON ({error.msg})") from None
+        if not isinstance(entry, dict) or not entry.get("url") or not entry.get("path"):
+            raise ManifestError(f"{where}: each line needs a 'url' and a 'path'")
+        file = (folder / entry["path"]).resolve()
+        if not file.is_relative_to(folder):
+            raise ManifestError(
+                f"{where}: path {entry['path']!r} points outside the replay folder {folder}"
+            )
+        if not file.is_file():
+            raise ManifestError(f"{where}: saved file {entry['path']!r} does not exist")
+        headers = entry.get("headers") or {}
+        if not isinstance(headers, dict):
+            raise ManifestError(f"{where}: 'headers' must be an object")
+        try:
+            status = int(entry.get("status", 200))
+        except (TypeError, ValueError):
+            raise ManifestError(f"{where}: 'status' must be an integer") from None
+        return SavedPage(
+            url=entry["url"],
+            file=file,
+            status=status,
+            headers={str(k): str(v) for k, v in headers.items()},
+        )
+
+    def get(self, url: str) -> SavedPage | None:
+        return self.pages.get(url_key(url))
+
+
+def not_modified(request: Request, page: SavedPage) -> bool:
+    """Whether a conditional request can be answered 304 from the saved headers."""
+    saved = {name.lower(): value for name, value in page.headers.items()}
+    if_none_match = request.headers.get(b"If-None-Match")
+    if if_none_match is not None and "etag" in saved:
+        tags = {tag.strip() for tag in if_none_match.decode("latin-1").split(",")}
+        return saved["etag"] in tags or "*" in tags
+    if_modified_since = request.headers.get(b"If-Modified-Since")
+    if if_modified_since is not None and "last-modified" in saved:
+        try:
+            since = parsedate_to_datetime(if_modified_since.decode("latin-1"))
+            modified = parsedate_to_datetime(saved["last-modified"])
+        except (TypeError, ValueError):
+            return False
+        return modified <= since
+    return False
+
+
+def _load_once(crawler: Crawler, folder: str) -> Manifest:
+    """One manifest per crawl, shared by the http and https handlers."""
+    cache: dict[str, Manifest] = crawler.__dict__.setdefault("_replay_manifests", {})
+    if folder not in cache:
+        cache[folder] = Manifest.load(folder)
+        logger.info(
+            "Replaying %d saved pages from %s", len(cache[folder].pages), cache[folder].folder
+        )
+    return cache[folder]
+
+
+class ReplayDownloadHandler:
+    """Download handler that answers http(s) requests from ``REPLAY_DIR``."""
+
+    lazy = False
+
+    def __init__(self, crawler: Crawler):
+        folder = crawler.settings.get("REPLAY_DIR")
+        if not folder:
+            raise NotConfigured("REPLAY_DIR is not set")
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.manifest = _load_once(crawler, folder)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ReplayDownloadHandler:
+        return cls(crawler)
+
+    async def download_request(self, request: Request) -> Response:
+        page = self.manifest.get(request.url)
+        if page is None:
+            logger.warning("Replay: %s is not in the manifest; answering 404", request.url)
+            self.stats.inc_value("replay/missing")
+            return Response(url=request.url, status=404, request=request)
+        headers = Headers(page.headers)
+        if page.status == 200 and not_modified(request, page):
+            self.stats.inc_value("replay/not_modified")
+            return Response(url=request.url, status=304, headers=headers, request=request)
+        body = b"" if request.method == "HEAD" else page.file.read_bytes()
+        self.stats.inc_value("replay/served")
+        response_class = responsetypes.from_args(headers=headers, url=request.url, body=body)
+        return response_class(
+            url=request.url, status=page.status, headers=headers, body=body, request=request
+        )
+
+    async def close(self) -> None:
+        pass
+
+
+class ReplayAddon:
+    """Switches a crawl to replay when ``REPLAY_DIR`` is set.
+
+    Replayed pages cost the sites nothing, so the politeness delays are lifted;
+    robots.txt is still obeyed (from the snapshot's own robots.txt files).
+    """
+
+    handler = "crawler.replay.ReplayDownloadHandler"
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ReplayAddon:
+        return cls()
+
+    def update_settings(self, settings: Settings) -> None:
+        if not settings.get("REPLAY_DIR"):
+            return
+        handlers: dict[str, Any] = dict(settings.getdict("DOWNLOAD_HANDLERS"))
+        handlers.update({"http": self.handler, "https": self.handler})
+        # "project" priority: replaces the project's live-site values, while
+        # anything given on the command line (-s) still wins.
+        settings.set("DOWNLOAD_HANDLERS", handlers, priority="project")
+        settings.set("AUTOTHROTTLE_ENABLED", False, priority="project")
+        settings.set("DOWNLOAD_DELAY", 0, priority="project")
+        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 16, priority="project")
+        settings.set("RETRY_ENABLED", False, priority="project")

@@ -1,0 +1,86 @@
+"""Project settings: only what differs from Scrapy's defaults, each with its reason.
+
+Project settings carry one prefix per component: ``REPLAY_*`` (offline
+replay), ``CORPUS_*`` (the corpus store and its snapshot), ``NEWS_*`` (the
+news spider), ``HANSARD_*`` (the Hansard spider), ``NORMALISE_*``,
+``DEDUP_*``, ``LINKING_*`` and ``FETCH_*`` (conditional re-fetching).
+"""
+
+from __future__ import annotations
+
+BOT_NAME = "defence-hansard-corpus"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+# `scrapy crawl` and `scrapy export` are the project's own: crawl adds an exit
+# status that reflects errors; export writes researcher snapshots.
+COMMANDS_MODULE = "crawler.commands"
+
+# --- Politeness on the live sites -------------------------------------------
+# A contact address lets site operators reach whoever runs the crawl; set it
+# with `-s CONTACT=you@example.org` (it is appended to the User-Agent).
+CONTACT = ""
+USER_AGENT = (
+    "defence-hansard-corpus/0.1 (research crawler; "
+    "+https://github.com/defence-hansard-corpus/defence-hansard-corpus)"
+)
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+# Pages of these sites answer in well under a few seconds; a stuck connection
+# should not hold a scheduled run for Scrapy's default three minutes.
+DOWNLOAD_TIMEOUT = 30
+# No article or debate page comes near this; anything larger is not a page we want.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_TIMES = 2
+# Scheduled runs are unattended: no telnet console or remote-control port.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+# Scrapy's HTTP cache would be a second source of truth; the corpus store
+# decides what needs fetching again (see crawler/fetchstate.py).
+HTTPCACHE_ENABLED = False
+
+# --- Offline replay ------------------------------------------------------------
+# `-s REPLAY_DIR=sample_pages` answers every request from a saved snapshot.
+# The handler passes requests to Scrapy's own HTTP handler when it is unset.
+REPLAY_DIR = ""
+
+ADDONS = {
+    # With REPLAY_DIR set: answers every request from the snapshot, no delays.
+    "crawler.replay.ReplayAddon": 0,
+    # Appends CONTACT to the User-Agent.
+    "crawler.addons.ContactAddon": 10,
+}
+
+DOWNLOADER_MIDDLEWARES = {
+    # Closest to the downloader, after redirects are resolved (600) and where
+    # Scrapy's own HTTP cache (900, disabled above) would sit.
+    "crawler.conditional.ConditionalRequestMiddleware": 890,
+}
+# A stored page whose record is older than this many days is not fetched again
+# (0: recheck everything, with conditional requests).
+FETCH_SETTLE_AFTER_DAYS = 30
+
+EXTENSIONS = {
+    # Takes the corpus lock, holds the store open, writes the snapshot at the end.
+    "crawler.corpus.extension.CorpusStoreExtension": 100,
+}
+
+# --- The corpus ----------------------------------------------------------------
+CORPUS_DIR = "corpus"
+
+# Normalise, then deduplicate and store, then link: gaps leave room for more.
+ITEM_PIPELINES = {
+    "pipelines.dates.DateNormalisationPipeline": 200,
+    "pipelines.parties.PartyNormalisationPipeline": 210,
+    "pipelines.corpus.ArticleCorpusPipeline": 500,
+    "pipelines.corpus.DebateCorpusPipeline": 510,
+    "pipelines.linking.LinkingPipeline": 600,
+}
+
+# --- Output hygiene ------------------------------------------------------------
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

@@ -1,0 +1,42 @@
+"""Whether a finished crawl succeeded, judged from its stats.
+
+Scrapy exits 0 even after errors; a scheduled run needs a failing exit status
+when something went wrong, with a one-line reason for the cron mail.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# DropItem subclasses that mean a page could not be turned into a record.
+ERROR_DROP_REASONS = ("UnusableRecord",)
+# DropItem subclasses that are part of normal work (not errors, not "nothing").
+QUIET_DROP_REASONS = ("UnchangedRecord", "StaleRevision")
+
+
+def crawl_failure(stats: dict[str, Any]) -> str | None:
+    """One line saying why the crawl failed, or ``None`` when it succeeded."""
+    reasons: list[str] = []
+    errors = stats.get("log_count/ERROR", 0) + stats.get("log_count/CRITICAL", 0)
+    if errors:
+        reasons.append(f"{errors} error(s) logged")
+    error_drops = sum(
+        stats.get(f"item_dropped_reasons_count/{reason}", 0) for reason in ERROR_DROP_REASONS
+    )
+    if error_drops:
+        reasons.append(f"{error_drops} item(s) dropped as unusable")
+    fetched = stats.get("response_received_count", 0) - stats.get(
+        "downloader/response_status_count/304", 0
+    )
+    produced = stats.get("item_scraped_count", 0) + sum(
+        stats.get(f"item_dropped_reasons_count/{reason}", 0) for reason in QUIET_DROP_REASONS
+    )
+    settled = stats.get("corpus/fetch/settled", 0) + stats.get("corpus/fetch/not_modified", 0)
+    if fetched > 0 and produced == 0 and settled == 0:
+        reasons.append(f"{fetched} page(s) fetched but no record produced")
+    finish_reason = stats.get("finish_reason")
+    if finish_reason not in (None, "finished"):
+        reasons.append(f"finish reason: {finish_reason}")
+    if not reasons:
+        return None
+    return "crawl failed: " + "; ".join(reasons)

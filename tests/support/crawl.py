@@ -1,0 +1,71 @@
+"""Run real crawls for tests: ``scrapy crawl`` in a subprocess, as a user would.
+
+A subprocess gives every crawl a fresh Twisted reactor, the project's real
+settings and command (with its exit status), and nothing shared between tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_PAGES = ROOT / "sample_pages"
+
+
+@dataclass
+class CrawlResult:
+    returncode: int
+    stdout: str
+    stderr: str
+    stats: dict[str, Any]
+    corpus: Path
+    records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def read(self, name: str) -> list[dict[str, Any]]:
+        path = self.corpus / f"{name}.jsonl"
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def scrapy_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "scrapy", *args]
+
+
+def run_crawl(
+    spider: str,
+    corpus: Path,
+    *,
+    replay_dir: Path | None = SAMPLE_PAGES,
+    args: dict[str, str] | None = None,
+    settings: dict[str, Any] | None = None,
+    timeout: float = 300,
+) -> CrawlResult:
+    stats_file = corpus.parent / f"{corpus.name}-{spider}-stats.json"
+    stats_file.unlink(missing_ok=True)
+    command = scrapy_command("crawl", spider, "-s", f"CORPUS_DIR={corpus}")
+    command += ["-s", f"CRAWL_STATS_FILE={stats_file}", "-s", "LOG_LEVEL=INFO"]
+    if replay_dir is not None:
+        command += ["-s", f"REPLAY_DIR={replay_dir}"]
+    for name, value in (settings or {}).items():
+        command += ["-s", f"{name}={value}"]
+    for name, value in (args or {}).items():
+        command += ["-a", f"{name}={value}"]
+    completed = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=crawl_env()
+    )
+    stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+    return CrawlResult(completed.returncode, completed.stdout, completed.stderr, stats, corpus)
+
+
+def crawl_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env.pop("SCRAPY_SETTINGS_MODULE", None)
+    return env

@@ -1,0 +1,30 @@
+"""Spiders used only by the tests of the crawl machinery (loaded with
+``-s SPIDER_MODULES=crawler.spiders,tests.support.spiders``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawler.items import ArticleItem
+from crawler.spiders.base import CorpusSpider, fetched_at
+
+
+class ProbeSpider(CorpusSpider):
+    """Fetches the pages given with ``-a urls=`` and yields a minimal article for each 200."""
+
+    name = "probe"
+
+    def discover(self) -> list[Any]:
+        return []
+
+    def parse_page(self, response: Any) -> Any:
+        self.crawler.stats.inc_value("probe/parsed")
+        text = " ".join(response.css("p::text").getall())
+        yield ArticleItem(
+            url=response.url,
+            site="probe",
+            fetched_at=fetched_at(response),
+            title=response.css("title::text").get(),
+            canonical_url=response.url,
+            text=text,
+        )
