@@ -1,0 +1,153 @@
+"""The corpus folder: atomic snapshots that survive SIGKILL, the lock, earlier records kept."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from crawler.corpus import lock
+from crawler.corpus.snapshot import SNAPSHOT_FILES, write_snapshot
+from crawler.corpus.store import CorpusStore, dumps
+from tests.support.crawl import ROOT, crawl_env, run_crawl, scrapy_command
+from tests.test_replay import HTML, make_snapshot
+
+PROBE = {"SPIDER_MODULES": "crawler.spiders,tests.support.spiders", "ROBOTSTXT_OBEY": "False"}
+
+
+def fill_store(folder: Path, count: int) -> None:
+    store = CorpusStore(folder)
+    with store.transaction():
+        store.conn.executemany(
+            "INSERT INTO articles (id, record) VALUES (?, ?)",
+            (
+                (
+                    f"example.org/filler-{n:07d}",
+                    dumps({"id": f"example.org/filler-{n:07d}", "text": "Filler text. " * 20}),
+                )
+                for n in range(count)
+            ),
+        )
+    write_snapshot(store)
+    store.close()
+
+
+def probe_snapshot(tmp_path: Path, name: str = "p.html") -> Path:
+    return make_snapshot(
+        tmp_path / "snap",
+        [
+            {
+                "url": "https://example.org/new-page",
+                "path": name,
+                "headers": {"Content-Type": "text/html; charset=utf-8"},
+            }
+        ],
+        {name: HTML},
+    )
+
+
+def test_snapshot_files_are_sorted_unique_utf8(tmp_path: Path) -> None:
+    store = CorpusStore(tmp_path)
+    for article_id in ["b", "a", "c"]:
+        store.put_article({"id": article_id, "title": "Llafur – “Ceidwadwyr”"}, signature=None,
+                          sketch=())
+    write_snapshot(store)
+    raw = (tmp_path / "articles.jsonl").read_bytes()
+    assert "“Ceidwadwyr”".encode() in raw  # UTF-8, not ASCII-escaped
+    ids = [json.loads(line)["id"] for line in raw.decode().splitlines()]
+    assert ids == ["a", "b", "c"]
+
+
+def test_sigkill_while_writing_the_snapshot_leaves_the_previous_one_whole(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "corpus"
+    fill_store(corpus, 150_000)
+    before = {name: (corpus / name).read_bytes() for name in SNAPSHOT_FILES.values()}
+    command = scrapy_command(
+        "crawl", "probe", "-s", f"CORPUS_DIR={corpus}", "-s",
+        f"REPLAY_DIR={probe_snapshot(tmp_path)}", "-a", "urls=https://example.org/new-page",
+    )
+    for name, value in PROBE.items():
+        command += ["-s", f"{name}={value}"]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=crawl_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    killed_mid_write = False
+    deadline = time.monotonic() + 120
+    while process.poll() is None and time.monotonic() < deadline:
+        if any(corpus.glob(".snapshot-*")):
+            os.kill(process.pid, signal.SIGKILL)
+            killed_mid_write = True
+            break
+        time.sleep(0.001)
+    process.wait()
+    assert killed_mid_write, "the crawl finished before its snapshot could be interrupted"
+    after = {name: (corpus / name).read_bytes() for name in SNAPSHOT_FILES.values()}
+    assert after == before
+
+    # The next crawl clears the leftovers and writes a whole new snapshot.
+    result = run_crawl(
+        "probe", corpus, replay_dir=tmp_path / "snap",
+        args={"urls": "https://example.org/new-page"}, settings=PROBE,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert not list(corpus.glob(".snapshot-*"))
+    articles = result.read("articles")
+    assert len(articles) == 150_001
+    assert articles[-1]["id"] == "example.org/new-page"
+
+
+def test_a_later_crawl_keeps_records_it_did_not_revisit(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    fill_store(corpus, 3)
+    result = run_crawl(
+        "probe", corpus, replay_dir=probe_snapshot(tmp_path),
+        args={"urls": "https://example.org/new-page"}, settings=PROBE,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    ids = [record["id"] for record in result.read("articles")]
+    assert ids == [
+        "example.org/filler-0000000",
+        "example.org/filler-0000001",
+        "example.org/filler-0000002",
+        "example.org/new-page",
+    ]
+
+
+def test_a_second_crawl_stops_at_once_naming_the_lock(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    held = lock.acquire(corpus)
+    try:
+        result = run_crawl(
+            "probe", corpus, replay_dir=probe_snapshot(tmp_path),
+            args={"urls": "https://example.org/new-page"}, settings=PROBE,
+        )
+    finally:
+        lock.release(held)
+    assert result.returncode == 2
+    assert f"another crawl holds the corpus lock {held}" in result.stderr
+    assert result.stats == {}, "the locked-out crawl must not have started"
+    assert not (corpus / "articles.jsonl").exists()
+
+
+def test_a_killed_crawl_does_not_leave_the_lock_behind(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    holder = subprocess.Popen(
+        [
+            "python3", "-c",
+            "import sys, time; sys.path.insert(0, sys.argv[1]);"
+            "from crawler.corpus import lock; lock.acquire(sys.argv[2]); print('held', flush=True);"
+            "time.sleep(60)",
+            str(ROOT), str(corpus),
+        ],
+        stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    path = lock.acquire(corpus)
+    lock.release(path)

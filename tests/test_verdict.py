@@ -1,0 +1,51 @@
+"""The exit verdict of a crawl, from its stats."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.verdict import crawl_failure
+
+FINE = {"finish_reason": "finished", "response_received_count": 10, "item_scraped_count": 4}
+
+
+def test_a_clean_crawl_has_no_failure() -> None:
+    assert crawl_failure(FINE) is None
+
+
+@pytest.mark.parametrize(
+    ("extra", "reason"),
+    [
+        ({"log_count/ERROR": 2}, "2 error(s) logged"),
+        ({"item_dropped_reasons_count/UnusableRecord": 1}, "1 item(s) dropped as unusable"),
+        ({"item_scraped_count": 0}, "10 page(s) fetched but no record produced"),
+        ({"finish_reason": "shutdown"}, "finish reason: shutdown"),
+    ],
+)
+def test_each_kind_of_failure_is_named(extra: dict, reason: str) -> None:
+    failure = crawl_failure({**FINE, **extra})
+    assert failure is not None and reason in failure
+    assert "\n" not in failure
+
+
+def test_a_rerun_where_everything_is_unchanged_is_not_a_failure() -> None:
+    stats = {
+        "finish_reason": "finished",
+        "response_received_count": 5,
+        "item_dropped_reasons_count/UnchangedRecord": 3,
+    }
+    assert crawl_failure(stats) is None
+
+
+def test_a_rerun_where_every_page_is_settled_or_not_modified_is_not_a_failure() -> None:
+    stats = {
+        "finish_reason": "finished",
+        "response_received_count": 3,
+        "corpus/fetch/not_modified": 2,
+        "corpus/fetch/settled": 40,
+    }
+    assert crawl_failure(stats) is None
+
+
+def test_dropping_unchanged_records_is_not_an_error() -> None:
+    assert crawl_failure({**FINE, "item_dropped_reasons_count/UnchangedRecord": 9}) is None
