@@ -1,0 +1,81 @@
+"""Build the corpus from the saved pages in ``sample_pages/`` and summarise it.
+
+    python -m crawler.sample_corpus [--corpus corpus] [--replay sample_pages]
+
+Runs every spider of the project through ``scrapy crawl`` (with its exit
+status) against the replay folder, then prints how many records of each type
+the corpus holds and how many articles link to speeches.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# What the saved pages cover: the crawls that rebuild the sample corpus.
+SAMPLE_CRAWLS: list[tuple[str, dict[str, str]]] = [
+    ("defence_news", {"since": "2025-02-01", "until": "2025-02-28"}),
+    ("hansard", {"interface": "both", "since": "2025-02-10", "until": "2025-02-11"}),
+]
+
+
+def run_crawls(corpus: Path, replay: Path, extra: list[str]) -> int:
+    for spider, arguments in SAMPLE_CRAWLS:
+        command = [sys.executable, "-m", "scrapy", "crawl", spider]
+        command += ["-s", f"REPLAY_DIR={replay}", "-s", f"CORPUS_DIR={corpus}"]
+        for name, value in arguments.items():
+            command += ["-a", f"{name}={value}"]
+        command += extra
+        print(f"$ scrapy crawl {spider} " + " ".join(f"-a {k}={v}" for k, v in arguments.items()))
+        completed = subprocess.run(command, cwd=ROOT)
+        if completed.returncode != 0:
+            print(f"The {spider} crawl failed (exit status {completed.returncode}).")
+            return completed.returncode
+    return 0
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def summary(corpus: Path) -> str:
+    articles = read_jsonl(corpus / "articles.jsonl")
+    debates = read_jsonl(corpus / "debates.jsonl")
+    links = read_jsonl(corpus / "links.jsonl")
+    speeches = sum(len(debate.get("speeches", [])) for debate in debates)
+    linked_articles = {link["article_id"] for link in links}
+    linked_speeches = {link["speech_id"] for link in links}
+    sites = Counter(article.get("site") for article in articles)
+    lines = [
+        f"Corpus in {corpus}/",
+        f"  articles: {len(articles)} ("
+        + ", ".join(f"{site}: {count}" for site, count in sorted(sites.items())) + ")",
+        f"  debates:  {len(debates)} ({speeches} speeches)",
+        f"  links:    {len(links)} ({len(linked_articles)} articles quote "
+        f"{len(linked_speeches)} speeches)",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    parser.add_argument("--replay", type=Path, default=ROOT / "sample_pages")
+    parser.add_argument("scrapy_options", nargs="*", help="extra options for scrapy crawl")
+    options = parser.parse_args(argv)
+    status = run_crawls(options.corpus.resolve(), options.replay.resolve(), options.scrapy_options)
+    print(summary(options.corpus))
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
