@@ -173,15 +173,21 @@ class LinkItem:
     id: str
     """Deterministic: derived from article id, speech id and article offsets."""
     article_id: str
+    """Id of the quoting article."""
     debate_id: str
+    """Id of the debate holding the quoted speech."""
     speech_id: str
+    """Gid of the quoted speech."""
     quote: str
     """The quoted words as printed in the article (``text[article_start:article_end]``)."""
     article_start: int
+    """Offset into the article's ``text`` where the quoted passage starts."""
     article_end: int
+    """Offset into the article's ``text`` just after the quoted passage."""
     speech_start: int
-    """Offsets into the speech's ``text``: ``text[speech_start:speech_end]`` is the passage."""
+    """Offset into the speech's ``text`` where the matched words start."""
     speech_end: int
+    """Offset into the speech's ``text`` just after the matched words."""
     score: float
     """0–1: share of the quoted words found in the speech passage."""
     kind: str
