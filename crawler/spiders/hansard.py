@@ -1,0 +1,205 @@
+"""The ``hansard`` spider: debates from TheyWorkForYou, in English, Welsh or both.
+
+    scrapy crawl hansard -a since=2025-02-10 -a until=2025-02-11 \\
+        -a interface=both -a houses=commons,westminster-hall
+
+- ``-a interface=en|cy|both`` picks the interface(s) (hosts from ``HANSARD_HOSTS``).
+- ``-a houses=commons[,westminster-hall,lords]`` picks the chambers, by the path
+  prefix each one has on the site (``crawler/data/twfy.json``).
+
+Discovery walks the day index of every day in the window, then every section
+it lists. When a speaker line prints an office instead of a party, the party is
+read from the member's profile on ``HANSARD_MEMBER_HOST`` (fetched once per
+person per crawl) as held on the sitting date, and the debate is yielded once
+those look-ups are done. Parsing lives in :mod:`crawler.pages.twfy`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterable
+from typing import Any, ClassVar
+
+import scrapy
+from scrapy.http import Response
+
+from crawler.items import DebateItem
+from crawler.pages import twfy
+from crawler.spiders.base import CorpusSpider, SpiderArgumentError, fetched_at
+
+INTERFACE_CHOICES: dict[str, list[str]] = {"en": ["en"], "cy": ["cy"], "both": ["en", "cy"]}
+"""``-a interface=`` value -> interfaces crawled."""
+
+STATS = "corpus/hansard"
+
+
+def parse_interfaces(value: str | None) -> list[str]:
+    """Read ``-a interface=en|cy|both``."""
+    choice = (value or "both").strip().lower()
+    if choice not in INTERFACE_CHOICES:
+        raise SpiderArgumentError(
+            f"interface: expected one of {', '.join(INTERFACE_CHOICES)}, got {value!r}"
+        )
+    return INTERFACE_CHOICES[choice]
+
+
+def parse_houses(value: str | None) -> list[str]:
+    """Read ``-a houses=commons,westminster-hall,…`` against the table of path prefixes."""
+    houses = [part.strip().lower() for part in (value or "commons").split(",") if part.strip()]
+    unknown = [house for house in houses if house not in twfy.PATHS_BY_HOUSE]
+    if unknown or not houses:
+        raise SpiderArgumentError(
+            f"houses: expected some of {', '.join(twfy.PATHS_BY_HOUSE)}, got {value!r}"
+        )
+    return list(dict.fromkeys(houses))
+
+
+class HansardSpider(CorpusSpider):
+    """Crawl TheyWorkForYou day indexes and debate sections into DebateItems."""
+
+    name = "hansard"
+    allowed_domains: ClassVar[list[str]] = ["theyworkforyou.com"]
+
+    def __init__(
+        self,
+        *args: Any,
+        interface: str | None = "both",
+        houses: str | None = "commons",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.interfaces = parse_interfaces(interface)
+        self.houses = parse_houses(houses)
+        # One look-up per person per crawl, shared by every debate that needs it.
+        self._member_lookups: dict[str, asyncio.Future[twfy.MemberRecord | None]] = {}
+
+    # --- settings -----------------------------------------------------------------
+
+    def hosts(self) -> dict[str, str]:
+        """Host of each interface: ``HANSARD_HOSTS`` over the table's defaults."""
+        hosts = dict(twfy.HOSTS)
+        hosts.update(self.settings.getdict("HANSARD_HOSTS"))
+        return hosts
+
+    def member_host(self) -> str:
+        """Member pages are read from one host (English) whatever the debate's interface."""
+        return self.settings.get("HANSARD_MEMBER_HOST") or self.hosts()["en"]
+
+    def _inc(self, key: str, count: int = 1) -> None:
+        self.crawler.stats.inc_value(f"{STATS}/{key}", count)
+
+    # --- discovery and routing ------------------------------------------------------------
+
+    def discover(self) -> Iterable[scrapy.Request]:
+        hosts = self.hosts()
+        for day in self.days():
+            for interface in self.interfaces:
+                for house in self.houses:
+                    path = twfy.PATHS_BY_HOUSE[house]
+                    url = f"https://{hosts[interface]}/{path}/?d={day.isoformat()}"
+                    yield scrapy.Request(url, callback=self.parse_page)
+
+    async def parse_page(self, response: Response) -> AsyncIterator[Any]:
+        kind = twfy.page_kind(response)
+        if kind == "day":
+            for request in self.section_requests(response):
+                yield request
+        elif kind == "debate":
+            yield await self.debate_item(response)
+        else:
+            # Member pages are looked up, not crawled; anything else is not ours.
+            self._inc(f"page/{kind or 'unknown'}")
+            self.logger.info("Not a debate or day index (%s): %s", kind, response.url)
+
+    def section_requests(self, response: Response) -> Iterable[scrapy.Request]:
+        """One request per section listed on a day index."""
+        _, links = twfy.parse_day_index(response, url=response.url)
+        if not links:
+            self._inc("day/empty")
+        self._inc("day/sections", len(links))
+        for link in links:
+            # A stored debate is re-fetched only if it may have changed.
+            yield scrapy.Request(link, callback=self.parse_page, meta={"corpus_conditional": True})
+
+    # --- debates and their member look-ups ---------------------------------------------------
+
+    async def debate_item(self, response: Response) -> DebateItem:
+        """The debate on this page, with parties filled in from member pages where needed."""
+        item = twfy.parse_debate(response, url=response.url, fetched_at=fetched_at(response))
+        self._inc("debate/parsed")
+        needed = [
+            speech
+            for speech in item.speeches
+            if speech.person_id and speech.position and not speech.party_raw
+        ]
+        if not needed:
+            return item
+        if not item.date:
+            for speech in needed:
+                speech.flags.append("party:no_sitting_date")
+            self._inc("party/no_sitting_date", len(needed))
+            return item
+        person_ids = list(dict.fromkeys(speech.person_id for speech in needed if speech.person_id))
+        records = await asyncio.gather(*(self.member(person_id) for person_id in person_ids))
+        by_person = dict(zip(person_ids, records, strict=True))
+        for speech in needed:
+            record = by_person[speech.person_id]
+            if record is None:
+                speech.flags.append("party:member_page_missing")
+                self._inc("party/member_page_missing")
+                continue
+            label = twfy.party_on(record.memberships, item.date)
+            if label is None:
+                speech.flags.append("party:not_on_member_page")
+                self._inc("party/not_on_member_page")
+                continue
+            head, comma, tail = (speech.position or "").partition(",")
+            if comma and head.strip() == label:
+                # "<party>, <constituency>" with a party the label table does
+                # not know yet: the member page confirms it is a party line.
+                speech.party_raw = {item.interface: label}
+                speech.party_source = "speaker_line"
+                speech.constituency = tail.strip() or None
+                speech.position = None
+                self._inc("party/speaker_line_confirmed")
+                continue
+            speech.party_raw = {"en": label}
+            speech.party_source = "member_page"
+            self._inc("party/member_page")
+            # The page names only the current seat; it is the seat on the sitting
+            # date only when the member never sat for another one.
+            if speech.constituency is None and not record.other_constituencies:
+                speech.constituency = record.constituency
+        return item
+
+    def member(self, person_id: str) -> asyncio.Future[twfy.MemberRecord | None]:
+        """The member's profile, fetched at most once per crawl (``None`` when unavailable)."""
+        lookup = self._member_lookups.get(person_id)
+        if lookup is None:
+            lookup = asyncio.ensure_future(self._fetch_member(person_id))
+            self._member_lookups[person_id] = lookup
+        else:
+            self._inc("member_page/reused")
+        return lookup
+
+    async def _fetch_member(self, person_id: str) -> twfy.MemberRecord | None:
+        url = f"https://{self.member_host()}/mp/?p={person_id}"
+        # Downloader middlewares still apply (robots.txt, redirects to the
+        # canonical /mp/<id>/<name>/<seat> page, politeness); the scheduler's
+        # duplicate filter does not, which the per-crawl cache replaces.
+        try:
+            response = await self.crawler.engine.download_async(
+                scrapy.Request(url, dont_filter=True)
+            )
+        except Exception as error:  # an unreachable page must not lose the debate
+            self._inc("member_page/error")
+            self.logger.warning("Member page %s could not be fetched: %r", url, error)
+            return None
+        if response.status != 200 or twfy.page_kind(response) != "member":
+            self._inc("member_page/missing")
+            self.logger.warning(
+                "No member page for person %s (HTTP %s)", person_id, response.status
+            )
+            return None
+        self._inc("member_page/fetched")
+        return twfy.parse_member(response, url=response.url)
