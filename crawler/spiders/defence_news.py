@@ -1,0 +1,173 @@
+"""Spider for defence news outlets: discovery from feeds, sitemaps and listings.
+
+``scrapy crawl defence_news -a since=2025-02-10 -a until=2025-02-12`` reads
+every outlet in ``crawler/outlets.json`` (``-a outlets=ukdj`` limits it), starting
+from each outlet's feeds, sitemaps and listing pages. Items dated outside the
+since/until window are skipped before they are fetched wherever the feed,
+sitemap or listing gives a date; listing pagination stops at the first page
+whose items are all older than ``since``. Pages are routed by what they are
+(see :func:`crawler.pages.discovery.page_kind`), so ``-a urls=…`` takes
+articles, feeds, sitemaps or listings alike.
+
+Settings:
+
+- ``NEWS_COMMENTS_ENABLED`` (default ``True``): read reader comments.
+- ``NEWS_LISTING_MAX_PAGES`` (default 20): how deep listing pagination may go,
+  for listings that print no dates.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+
+from crawler.items import ArticleItem
+from crawler.outlets import Outlet, load_outlets, outlet_for_url
+from crawler.pages.article import parse_article
+from crawler.pages.discovery import (
+    DiscoveredLink,
+    discovery_date,
+    in_window,
+    page_kind,
+    parse_feed,
+    parse_listing,
+    parse_sitemap,
+)
+from crawler.spiders.base import CorpusSpider, SpiderArgumentError, fetched_at
+
+logger = logging.getLogger(__name__)
+
+STATS = "corpus/news"
+
+
+class DefenceNewsSpider(CorpusSpider):
+    """Crawls the configured news outlets and yields one ArticleItem per article page."""
+
+    name = "defence_news"
+
+    def __init__(self, *args: Any, outlets: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        configured = load_outlets()
+        if outlets:
+            wanted = {key.strip() for key in outlets.split(",") if key.strip()}
+            unknown = wanted - {outlet.key for outlet in configured}
+            if unknown:
+                raise SpiderArgumentError(
+                    f"outlets: unknown outlet(s) {', '.join(sorted(unknown))}"
+                )
+            configured = [outlet for outlet in configured if outlet.key in wanted]
+        self.outlets: list[Outlet] = configured
+        self.allowed_domains = [
+            domain for outlet in configured for domain in outlet.allowed_domains
+        ]
+
+    # --- discovery ----------------------------------------------------------------
+    def discover(self) -> Iterable[scrapy.Request]:
+        for outlet in self.outlets:
+            start = outlet.start
+            for url in (*start.feeds, *start.sitemaps, *start.listings):
+                yield scrapy.Request(url, callback=self.parse_page, meta={"listing_page": 1})
+
+    def _count(self, key: str) -> None:
+        if self.crawler is not None and self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"{STATS}/{key}")
+
+    def _wanted(self, link: DiscoveredLink) -> bool:
+        # A publication date bounds both ends of the window. A last-modified date
+        # only bounds `since`: an article changed after `until` may have been
+        # published inside the window.
+        if link.published_raw:
+            return in_window(link.published_raw, self.since, self.until)
+        return in_window(link.modified_raw, self.since, None)
+
+    def _article_requests(
+        self, outlet: Outlet, links: Iterable[DiscoveredLink]
+    ) -> Iterator[scrapy.Request]:
+        for link in links:
+            if not outlet.is_article_url(link.url):
+                self._count("link/not_article")
+                continue
+            if not self._wanted(link):
+                self._count("link/outside_window")
+                continue
+            self._count("link/followed")
+            yield scrapy.Request(link.url, callback=self.parse_page)
+
+    # --- routing -------------------------------------------------------------------
+    def parse_page(self, response: Response) -> Any:
+        outlet = outlet_for_url(response.url, self.outlets)
+        if outlet is None:
+            logger.warning("No outlet is configured for %s; page skipped", response.url)
+            self._count("page/no_outlet")
+            return
+        kind = page_kind(response)
+        self._count(f"page/{kind}")
+        if kind == "feed":
+            yield from self._article_requests(
+                outlet, parse_feed(response, base_url=response.url).links
+            )
+        elif kind == "sitemap":
+            yield from self._parse_sitemap(response, outlet)
+        elif kind == "listing":
+            yield from self._parse_listing(response, outlet)
+        elif kind == "article":
+            item = self._parse_article(response, outlet)
+            if item is not None:
+                yield item
+        else:
+            logger.info("Not an article, feed, sitemap or listing: %s", response.url)
+
+    def _parse_sitemap(self, response: Response, outlet: Outlet) -> Iterator[scrapy.Request]:
+        found = parse_sitemap(response, base_url=response.url)
+        for child in found.sitemaps:
+            # A child sitemap last changed before `since` holds nothing newer.
+            if outlet.follows_sitemap(child.url) and in_window(
+                child.modified_raw, self.since, None
+            ):
+                yield scrapy.Request(child.url, callback=self.parse_page)
+            else:
+                self._count("sitemap/skipped")
+        yield from self._article_requests(outlet, found.links)
+
+    def _parse_listing(self, response: Response, outlet: Outlet) -> Iterator[scrapy.Request]:
+        item_css = outlet.selectors.listing_item if outlet.selectors else None
+        found = parse_listing(response, base_url=response.url, item_css=item_css)
+        yield from self._article_requests(outlet, found.links)
+        page = response.meta.get("listing_page", 1)
+        max_pages = self.settings.getint("NEWS_LISTING_MAX_PAGES", 20)
+        dates = [discovery_date(link.published_raw) for link in found.links]
+        known = [moment for moment in dates if moment is not None]
+        # Listings run newest first: once a whole page predates `since`, stop.
+        all_older = bool(known) and len(known) == len(dates) and max(known).date() < self.since
+        if found.next_page and not all_older and page < max_pages:
+            yield scrapy.Request(
+                found.next_page, callback=self.parse_page, meta={"listing_page": page + 1}
+            )
+        elif found.next_page:
+            self._count("listing/stopped")
+
+    def _parse_article(self, response: Response, outlet: Outlet) -> ArticleItem | None:
+        item = parse_article(
+            response,
+            url=response.url,
+            outlet=outlet,
+            fetched_at=fetched_at(response),
+            with_comments=self.settings.getbool("NEWS_COMMENTS_ENABLED", True),
+        )
+        published = discovery_date(item.published_raw)
+        if (
+            not self.requested_urls
+            and published is not None
+            and not self.in_window(published.date())
+        ):
+            # Reached through an undated link; the page itself says it is out of range.
+            self._count("article/outside_window")
+            return None
+        for flag in item.flags:
+            self._count(f"article/{flag}")
+        self._count("article/parsed")
+        return item
