@@ -14,6 +14,13 @@ Settings:
 - ``NEWS_COMMENTS_ENABLED`` (default ``True``): read reader comments.
 - ``NEWS_LISTING_MAX_PAGES`` (default 20): how deep listing pagination may go,
   for listings that print no dates.
+- ``NEWS_OUTLETS_FILE`` (default ``crawler/outlets.json``): the outlet
+  configuration to read, for crawling outlets of your own.
+
+Article requests carry ``corpus_conditional``: a stored article is fetched again
+only when it may have changed (see :mod:`crawler.conditional`). The next page
+of a listing is scheduled after the articles of the current one, so the queue
+holds one page's worth of requests however long the listing is.
 """
 
 from __future__ import annotations
@@ -49,9 +56,15 @@ class DefenceNewsSpider(CorpusSpider):
 
     name = "defence_news"
 
-    def __init__(self, *args: Any, outlets: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        outlets: str | None = None,
+        outlets_file: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        configured = load_outlets()
+        configured = load_outlets(outlets_file)
         if outlets:
             wanted = {key.strip() for key in outlets.split(",") if key.strip()}
             unknown = wanted - {outlet.key for outlet in configured}
@@ -64,6 +77,11 @@ class DefenceNewsSpider(CorpusSpider):
         self.allowed_domains = [
             domain for outlet in configured for domain in outlet.allowed_domains
         ]
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> DefenceNewsSpider:
+        kwargs.setdefault("outlets_file", crawler.settings.get("NEWS_OUTLETS_FILE") or None)
+        return super().from_crawler(crawler, *args, **kwargs)
 
     # --- discovery ----------------------------------------------------------------
     def discover(self) -> Iterable[scrapy.Request]:
@@ -95,7 +113,9 @@ class DefenceNewsSpider(CorpusSpider):
                 self._count("link/outside_window")
                 continue
             self._count("link/followed")
-            yield scrapy.Request(link.url, callback=self.parse_page)
+            yield scrapy.Request(
+                link.url, callback=self.parse_page, meta={"corpus_conditional": True}
+            )
 
     # --- routing -------------------------------------------------------------------
     def parse_page(self, response: Response) -> Any:
@@ -145,7 +165,10 @@ class DefenceNewsSpider(CorpusSpider):
         all_older = bool(known) and len(known) == len(dates) and max(known).date() < self.since
         if found.next_page and not all_older and page < max_pages:
             yield scrapy.Request(
-                found.next_page, callback=self.parse_page, meta={"listing_page": page + 1}
+                found.next_page,
+                callback=self.parse_page,
+                meta={"listing_page": page + 1},
+                priority=-page,
             )
         elif found.next_page:
             self._count("listing/stopped")
