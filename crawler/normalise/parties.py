@@ -1,0 +1,103 @@
+"""Party labels in English or Welsh, to canonical party ids.
+
+The table is ``crawler/data/parties.csv`` (its header comment documents the
+columns and sources): one row per party or parliamentary group with its id,
+English name, Welsh name and every alias seen in the wild. Labels match when
+they are equal after :func:`party_key`, which ignores case, accents,
+punctuation and spacing; "Labour/Co-operative" keeps its own row and never
+reduces to "labour". An unknown label gives ``None``: nothing is guessed.
+
+    >>> table = PartyTable.load()
+    >>> table.lookup("Llafur").id
+    'labour'
+    >>> table.lookup("Lab/Co-op").id
+    'labour-coop'
+    >>> table.lookup("Monster Raving Loony") is None
+    True
+"""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+PARTIES_PATH = Path(__file__).resolve().parent.parent / "data" / "parties.csv"
+
+
+@dataclass(frozen=True)
+class Party:
+    """A canonical party or group."""
+
+    id: str
+    """Stable id, e.g. ``labour``, ``labour-coop``, ``crossbench``."""
+    name_en: str
+    name_cy: str
+
+
+def party_key(label: str) -> str:
+    """The form labels are compared in: "Sinn Féin" → ``sinnfein``, "Lab/Co-op" → ``labcoop``.
+
+    Case, accents, punctuation and spacing go; "&" reads as "and".
+    """
+    decomposed = unicodedata.normalize("NFKD", label.casefold().replace("&", " and "))
+    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c))
+
+
+class PartyTable:
+    """Party lookup by any label in the table."""
+
+    def __init__(self, rows: Iterable[tuple[Party, Iterable[str]]]) -> None:
+        self.parties: dict[str, Party] = {}
+        self._by_key: dict[str, Party] = {}
+        for party, aliases in rows:
+            if party.id in self.parties:
+                raise ValueError(f"party table: duplicate id {party.id!r}")
+            self.parties[party.id] = party
+            for label in (party.name_en, party.name_cy, *aliases):
+                key = party_key(label)
+                if not key:
+                    raise ValueError(f"party table: empty label in row {party.id!r}")
+                other = self._by_key.get(key)
+                if other is not None and other.id != party.id:
+                    raise ValueError(
+                        f"party table: label {label!r} names both {other.id!r} and {party.id!r}"
+                    )
+                self._by_key[key] = party
+
+    @classmethod
+    def load(cls, path: Path | str = PARTIES_PATH) -> PartyTable:
+        """Read a table in the ``parties.csv`` format (lines starting ``#`` are comments)."""
+        with Path(path).open(encoding="utf-8", newline="") as f:
+            lines = [line for line in f if line.strip() and not line.lstrip().startswith("#")]
+        rows = []
+        for record in csv.DictReader(lines):
+            party = Party(
+                record["id"].strip(), record["name_en"].strip(), record["name_cy"].strip()
+            )
+            aliases = [a.strip() for a in (record.get("aliases") or "").split("|") if a.strip()]
+            rows.append((party, aliases))
+        return cls(rows)
+
+    def lookup(self, label: str | None) -> Party | None:
+        """The party a label names, or ``None`` when the table does not know it."""
+        if not label:
+            return None
+        return self._by_key.get(party_key(label))
+
+    def __len__(self) -> int:
+        return len(self.parties)
+
+
+@cache
+def default_party_table() -> PartyTable:
+    """The packaged table, read once per process."""
+    return PartyTable.load()
+
+
+def lookup_party(label: str | None) -> Party | None:
+    """:meth:`PartyTable.lookup` on the packaged table."""
+    return default_party_table().lookup(label)

@@ -1,0 +1,268 @@
+"""Normalised dates and times for articles and debates, from their raw strings.
+
+A thin wrapper around :mod:`crawler.normalise.dates`: it fills
+
+* ``ArticleItem.published`` / ``modified`` (and ``*_precision``) from
+  ``published_raw`` / ``modified_raw``, relative dates resolved against the
+  article's ``fetched_at``;
+* ``Comment.published`` (and ``published_precision``) from ``published_raw``,
+  against the article's ``fetched_at``;
+* ``DebateItem.date`` from the gid, which is authoritative, checked against
+  ``date_raw`` (from ``date_raw`` alone when the id carries no date);
+  ``date_raw`` may be one string or, in a merged record, one per interface;
+* ``Speech.time`` from ``time_raw``, in page order, each 12-hour time without
+  am/pm read as the first reading at or after the time before it; the first is
+  settled by the time in ``date_raw`` when the lead line gives one ("at 2:33
+  pm on …"), otherwise it stays ``None`` and is flagged ``time:ambiguous``.
+  A speech without a printed time gets the time in effect (the last one read).
+
+Records allow the precisions ``second``, ``minute``, ``day``, ``month``,
+``year``; a finer-grained normaliser result is written one step coarser
+("3 hours ago" as a day, "1 week ago" as a month). It never writes a
+``*_raw`` field. A value that cannot be read is left ``None``, the record is
+flagged and counted, and the most frequent unreadable strings are logged when
+the spider closes. Flags: ``published:unparsed``, ``modified:unparsed`` and
+``comment:<id>:published:unparsed`` on an article (comments have no flags of
+their own); ``date:unparsed``, ``date:imprecise`` and ``date:lead_mismatch``
+on a debate (the flag name the TheyWorkForYou page parser uses for the same
+check, so the two never double up); ``time:unparsed`` and ``time:ambiguous``
+on a speech.
+
+Settings:
+
+* ``NORMALISE_DATES_ENABLED`` (default ``True``): ``False`` turns the pipeline off.
+* ``NORMALISE_DATES_TIMEZONE`` (default ``"Europe/London"``): zone of times printed without one.
+* ``NORMALISE_DATES_CACHE_SIZE`` (default 4096): raw strings kept in the normaliser's cache.
+* ``NORMALISE_DATES_SUMMARY_SIZE`` (default 20): unreadable strings listed at close.
+
+Stats (``corpus/date/…``): ``parsed``, ``relative`` (of those, resolved from a
+relative date), ``unparsed`` and ``unparsed/<field>``, ``ambiguous`` and
+``ambiguous/<field>``, ``missing/<field>`` (no raw value), ``imprecise``
+(a sitting date coarser than a day), ``gid_mismatch``, and at close
+``cache_hits`` / ``cache_misses``. Fields: ``published``, ``modified``,
+``comment_published``, ``debate_date``, ``speech_time`` (``missing/`` is
+not counted for speech times: most speeches print none).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from scrapy.exceptions import NotConfigured
+
+from crawler.items import ArticleItem, DebateItem
+from crawler.normalise.dates import (
+    AMBIGUOUS_12H,
+    DEFAULT_CACHE_SIZE,
+    DEFAULT_TIMEZONE,
+    DateNormaliser,
+    DateResult,
+    default_normaliser,
+)
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+
+_GID_DATE = re.compile(r"(?:.*/)?(\d{4}-\d{2}-\d{2})[a-z]?\.")
+_TIMED = ("second", "minute", "hour")
+RECORD_PRECISIONS = ("second", "minute", "day", "month", "year")
+"""The precisions records allow (items.py, schemas/): finer normaliser results
+("3 hours ago": hour; "1 week ago": week) are written one step coarser."""
+
+
+class DateNormalisationPipeline:
+    """Fills normalised date fields from ``*_raw`` fields; repairs and counts, never drops."""
+
+    def __init__(
+        self, stats: StatsCollector, normaliser: DateNormaliser, *, summary_size: int = 20
+    ) -> None:
+        self.stats = stats
+        self.normaliser = normaliser
+        self.summary_size = summary_size
+        self.unreadable: Counter[str] = Counter()
+        self._cache_at_start = normaliser.cache_info()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DateNormalisationPipeline:
+        settings = crawler.settings
+        if not settings.getbool("NORMALISE_DATES_ENABLED", True):
+            raise NotConfigured("NORMALISE_DATES_ENABLED is off")
+        zone = settings.get("NORMALISE_DATES_TIMEZONE", DEFAULT_TIMEZONE)
+        cache_size = settings.getint("NORMALISE_DATES_CACHE_SIZE", DEFAULT_CACHE_SIZE)
+        if zone == DEFAULT_TIMEZONE and cache_size == DEFAULT_CACHE_SIZE:
+            # Share the process-wide normaliser and its cache.
+            normaliser = default_normaliser()
+        else:
+            normaliser = DateNormaliser(timezone=zone, cache_size=cache_size)
+        assert crawler.stats is not None
+        return cls(
+            crawler.stats,
+            normaliser,
+            summary_size=settings.getint("NORMALISE_DATES_SUMMARY_SIZE", 20),
+        )
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, ArticleItem):
+            self._article(item)
+        elif isinstance(item, DebateItem):
+            self._debate(item)
+        return item
+
+    def close_spider(self) -> None:
+        info, start = self.normaliser.cache_info(), self._cache_at_start
+        self.stats.set_value("corpus/date/cache_hits", info.hits - start.hits)
+        self.stats.set_value("corpus/date/cache_misses", info.misses - start.misses)
+        if self.unreadable:
+            listed = ", ".join(
+                f"{raw!r} x{n}" for raw, n in self.unreadable.most_common(self.summary_size)
+            )
+            logger.info(
+                "Dates left unnormalised: %d distinct strings, %d occurrences. Most frequent: %s",
+                len(self.unreadable),
+                sum(self.unreadable.values()),
+                listed,
+            )
+
+    # -- records --------------------------------------------------------------
+
+    def _article(self, item: ArticleItem) -> None:
+        reference = _reference(item.fetched_at)
+        for field in ("published", "modified"):
+            raw = getattr(item, f"{field}_raw")
+            if _blank(raw):
+                self.stats.inc_value(f"corpus/date/missing/{field}")
+                continue
+            result = self.normaliser.parse_datetime(raw, reference=reference)
+            result = result.coarsened(RECORD_PRECISIONS)
+            setattr(item, field, result.value)
+            setattr(item, f"{field}_precision", result.precision)
+            self._outcome(result, raw, field, item.flags, field)
+        for comment in item.comments:
+            raw = comment.published_raw
+            if _blank(raw):
+                self.stats.inc_value("corpus/date/missing/comment_published")
+                continue
+            result = self.normaliser.parse_datetime(raw, reference=reference)
+            result = result.coarsened(RECORD_PRECISIONS)
+            comment.published = result.value
+            comment.published_precision = result.precision
+            self._outcome(
+                result, raw, "comment_published", item.flags, f"comment:{comment.id}:published"
+            )
+
+    def _debate(self, item: DebateItem) -> None:
+        gid_date = _gid_date(item.id)
+        after: str | None = None
+        lead_dates: list[str] = []
+        texts = _date_texts(item.date_raw)
+        if not texts:
+            self.stats.inc_value("corpus/date/missing/debate_date")
+        for raw in texts:
+            result = self.normaliser.parse_datetime(raw)
+            if result.value is not None and result.precision not in (*_TIMED, "day"):
+                self.stats.inc_value("corpus/date/imprecise")
+                _add_flag(item.flags, "date:imprecise")
+                continue
+            self._outcome(result, raw, "debate_date", item.flags, "date")
+            if result.value is None:
+                continue
+            lead_dates.append(result.value[:10])
+            if after is None and result.precision in _TIMED:
+                # The lead line's time is the section's first: it settles the
+                # first 12-hour speech time printed without am/pm.
+                after = result.value[11:16]
+        if gid_date is not None:
+            if any(day != gid_date for day in lead_dates):
+                self.stats.inc_value("corpus/date/gid_mismatch")
+                _add_flag(item.flags, "date:lead_mismatch")
+                logger.debug(
+                    "Debate %s: lead line date %r is not the gid's %s",
+                    item.id,
+                    item.date_raw,
+                    gid_date,
+                )
+            item.date = gid_date
+        elif lead_dates:
+            item.date = lead_dates[0]
+
+        in_effect: str | None = None
+        for speech in item.speeches:
+            raw = speech.time_raw
+            if _blank(raw):
+                # TheyWorkForYou prints a time only when it changes: the time
+                # in effect carries on (None until a printed one is read).
+                speech.time = in_effect
+                continue
+            result = self.normaliser.parse_time(raw, after=after)
+            speech.time = in_effect = result.value
+            if result.value is not None:
+                after = result.value
+            self._outcome(result, raw, "speech_time", speech.flags, "time")
+
+    # -- counting -------------------------------------------------------------
+
+    def _outcome(
+        self, result: DateResult, raw: str, field: str, flags: list[str], flag: str
+    ) -> None:
+        if result.value is not None:
+            self.stats.inc_value("corpus/date/parsed")
+            if result.relative:
+                self.stats.inc_value("corpus/date/relative")
+            return
+        kind = "ambiguous" if result.error == AMBIGUOUS_12H else "unparsed"
+        self.stats.inc_value(f"corpus/date/{kind}")
+        self.stats.inc_value(f"corpus/date/{kind}/{field}")
+        _add_flag(flags, f"{flag}:{kind}")
+        self.unreadable[raw.strip()] += 1
+        logger.debug("Could not normalise %s %r: %s", field, raw, result.error)
+
+
+def _blank(raw: str | None) -> bool:
+    return raw is None or not raw.strip()
+
+
+def _add_flag(flags: list[str], flag: str) -> None:
+    if flag not in flags:
+        flags.append(flag)
+
+
+def _date_texts(date_raw: Any) -> list[str]:
+    """The lead-line date strings of a debate: one string, or one per interface
+    (``{"cy": …, "en": …}`` in the stored record), English first."""
+    if isinstance(date_raw, str):
+        return [] if _blank(date_raw) else [date_raw]
+    if isinstance(date_raw, dict):
+        order = sorted(date_raw, key=lambda interface: (interface != "en", interface))
+        return [
+            date_raw[i] for i in order if isinstance(date_raw[i], str) and not _blank(date_raw[i])
+        ]
+    return []
+
+
+def _reference(fetched_at: str | None) -> datetime | None:
+    """``fetched_at`` as a datetime, the reference of relative dates; ``None`` if unreadable."""
+    if not fetched_at:
+        return None
+    try:
+        return datetime.fromisoformat(fetched_at)
+    except ValueError:
+        logger.warning("Unreadable fetched_at %r: relative dates stay unresolved", fetched_at)
+        return None
+
+
+def _gid_date(gid: str) -> str | None:
+    """The sitting date a gid carries (``2025-02-10a.1.0`` → ``2025-02-10``), if valid."""
+    m = _GID_DATE.match(gid or "")
+    if not m:
+        return None
+    try:
+        return date.fromisoformat(m.group(1)).isoformat()
+    except ValueError:
+        return None

@@ -1,0 +1,127 @@
+"""Canonical party ids for speeches, from the labels their pages print.
+
+A thin wrapper around :mod:`crawler.normalise.parties`. ``Speech.party_raw``
+holds one label per interface (``{"en": "Labour", "cy": "Llafur"}``); the
+pipeline sets ``Speech.party`` to the id the preferred interface's label maps
+to (English by default), else to the id of another interface's label that
+the table knows. When two interfaces' labels map to different parties, the
+preferred one wins and the speech is counted and flagged
+``party:disagreement``. When no label is known, ``party`` stays ``None`` and
+the speech is flagged ``party:unknown``. ``party_raw`` is never changed.
+Speeches inside a ``DebateItem`` and bare ``Speech`` items are handled alike.
+
+When the spider closes, the labels the table did not know are logged with
+their counts: the list to extend ``crawler/data/parties.csv`` from.
+
+Settings:
+
+* ``NORMALISE_PARTIES_ENABLED`` (default ``True``): ``False`` turns the pipeline off.
+* ``NORMALISE_PARTIES_TABLE`` (default: the packaged ``crawler/data/parties.csv``):
+  path of a table in the same format.
+* ``NORMALISE_PARTIES_PREFERRED_INTERFACE`` (default ``"en"``).
+
+Stats (``corpus/party/…``): ``matched``, ``unknown`` (speeches with no known
+label), ``disagreement``, ``absent`` (no label printed, e.g. an office holder),
+``unknown_label`` (label occurrences the table does not know) and, at close,
+``unknown_distinct``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from scrapy.exceptions import NotConfigured
+
+from crawler.items import DebateItem, Speech
+from crawler.normalise.parties import Party, PartyTable, default_party_table
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+
+
+class PartyNormalisationPipeline:
+    """Sets ``Speech.party`` from ``Speech.party_raw``; repairs and counts, never drops."""
+
+    def __init__(self, stats: StatsCollector, table: PartyTable, *, preferred: str = "en") -> None:
+        self.stats = stats
+        self.table = table
+        self.preferred = preferred
+        self.unknown: Counter[str] = Counter()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PartyNormalisationPipeline:
+        settings = crawler.settings
+        if not settings.getbool("NORMALISE_PARTIES_ENABLED", True):
+            raise NotConfigured("NORMALISE_PARTIES_ENABLED is off")
+        path = settings.get("NORMALISE_PARTIES_TABLE")
+        table = PartyTable.load(path) if path else default_party_table()
+        assert crawler.stats is not None
+        return cls(
+            crawler.stats,
+            table,
+            preferred=settings.get("NORMALISE_PARTIES_PREFERRED_INTERFACE", "en"),
+        )
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, DebateItem):
+            for speech in item.speeches:
+                self._speech(speech)
+        elif isinstance(item, Speech):
+            self._speech(item)
+        return item
+
+    def close_spider(self) -> None:
+        self.stats.set_value("corpus/party/unknown_distinct", len(self.unknown))
+        if self.unknown:
+            listed = ", ".join(f"{label!r} x{n}" for label, n in self.unknown.most_common())
+            logger.info(
+                "Party labels not in the party table: %d distinct, %d occurrences: %s",
+                len(self.unknown),
+                sum(self.unknown.values()),
+                listed,
+            )
+
+    def _speech(self, speech: Speech) -> None:
+        labels = {
+            interface: label.strip()
+            for interface, label in speech.party_raw.items()
+            if label and label.strip()
+        }
+        if not labels:
+            self.stats.inc_value("corpus/party/absent")
+            return
+        known: dict[str, Party] = {}
+        for interface, label in labels.items():
+            party = self.table.lookup(label)
+            if party is None:
+                self.unknown[label] += 1
+                self.stats.inc_value("corpus/party/unknown_label")
+            else:
+                known[interface] = party
+        if not known:
+            speech.party = None
+            self.stats.inc_value("corpus/party/unknown")
+            _add_flag(speech.flags, "party:unknown")
+            return
+        chosen = known.get(self.preferred) or known[min(known)]
+        if len({party.id for party in known.values()}) > 1:
+            self.stats.inc_value("corpus/party/disagreement")
+            _add_flag(speech.flags, "party:disagreement")
+            logger.debug(
+                "Speech %s: party labels %r name different parties; keeping %s",
+                speech.id,
+                labels,
+                chosen.id,
+            )
+        speech.party = chosen.id
+        self.stats.inc_value("corpus/party/matched")
+
+
+def _add_flag(flags: list[str], flag: str) -> None:
+    if flag not in flags:
+        flags.append(flag)

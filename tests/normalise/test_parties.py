@@ -1,0 +1,176 @@
+"""Party labels from the sites, in English and Welsh, to canonical ids."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from crawler.normalise.parties import (
+    PARTIES_PATH,
+    Party,
+    PartyTable,
+    default_party_table,
+    lookup_party,
+    party_key,
+)
+
+# Labels as the pages print them: TheyWorkForYou's English interface and its
+# Welsh translations (Llafur, Ceidwadwyr, Democratiaid Rhyddfrydol, Annibynnol),
+# the Welsh branch names, Hansard's and TheyWorkForYou's codes.
+LABELS = [
+    ("Labour", "labour"),
+    ("Llafur", "labour"),
+    ("Llafur Cymru", "labour"),
+    ("Welsh Labour", "labour"),
+    ("Lab", "labour"),
+    ("Labour/Co-operative", "labour-coop"),
+    ("Lab/Co-op", "labour-coop"),
+    ("Labour (Co-op)", "labour-coop"),
+    ("Conservative", "conservative"),
+    ("Ceidwadwyr", "conservative"),
+    ("Ceidwadwyr Cymreig", "conservative"),
+    ("Ceidwadwyr Cymru", "conservative"),
+    ("Welsh Conservatives", "conservative"),
+    ("Con", "conservative"),
+    ("Liberal Democrat", "liberal-democrat"),
+    ("Democratiaid Rhyddfrydol", "liberal-democrat"),
+    ("Democratiaid Rhyddfrydol Cymru", "liberal-democrat"),
+    ("Welsh Liberal Democrats", "liberal-democrat"),
+    ("Lib Dem", "liberal-democrat"),
+    ("LD", "liberal-democrat"),
+    ("LDem", "liberal-democrat"),
+    ("Plaid Cymru", "plaid-cymru"),
+    ("PC", "plaid-cymru"),
+    ("Plaid Cymru – The Party of Wales", "plaid-cymru"),
+    ("Scottish National Party", "snp"),
+    ("SNP", "snp"),
+    ("yr SNP", "snp"),
+    ("Green", "green"),
+    ("Green Party", "green"),
+    ("Reform UK", "reform-uk"),
+    ("plaid Reform UK", "reform-uk"),
+    ("DUP", "dup"),
+    ("Democratic Unionist", "dup"),
+    ("Sinn Féin", "sinn-fein"),
+    ("SDLP", "sdlp"),
+    ("Social Democratic and Labour Party", "sdlp"),
+    ("Alliance", "alliance"),
+    ("UUP", "uup"),
+    ("Ulster Unionist", "uup"),
+    ("Independent", "independent"),
+    ("Annibynnol", "independent"),
+    ("Ind", "independent"),
+    ("Speaker", "speaker"),
+    ("Deputy Speaker", "deputy-speaker"),
+    ("Crossbench", "crossbench"),
+    ("XB", "crossbench"),
+    ("Non-affiliated", "non-affiliated"),
+    ("Non-Afl", "non-affiliated"),
+    ("Bishops", "bishops"),
+    ("Bishop", "bishops"),
+]
+
+
+@pytest.mark.parametrize(("label", "party_id"), LABELS)
+def test_label_maps_to_its_party(label: str, party_id: str) -> None:
+    party = lookup_party(label)
+    assert party is not None, label
+    assert party.id == party_id
+
+
+@pytest.mark.parametrize(
+    ("label", "party_id"),
+    [
+        ("LABOUR", "labour"),
+        ("  Plaid   Cymru ", "plaid-cymru"),
+        ("Sinn Fein", "sinn-fein"),
+        ("sinn féin", "sinn-fein"),
+        ("Lib-Dem", "liberal-democrat"),
+        ("LibDem", "liberal-democrat"),
+        ("(Lab)", "labour"),
+        ("Lab Co-op", "labour-coop"),
+        ("labour & co-operative", "labour-coop"),
+        ("Plaid Cymru - The Party of Wales", "plaid-cymru"),
+        ("Non affiliated", "non-affiliated"),
+        ("Deputy-Speaker", "deputy-speaker"),
+    ],
+)
+def test_matching_ignores_case_accents_punctuation_and_spacing(label: str, party_id: str) -> None:
+    party = lookup_party(label)
+    assert party is not None and party.id == party_id
+
+
+@pytest.mark.parametrize(
+    "label", ["Labour/Co-operative", "Lab/Co-op", "Labour (Co-op)", "LABOUR/CO-OPERATIVE"]
+)
+def test_labour_co_operative_never_collapses_into_labour(label: str) -> None:
+    party = lookup_party(label)
+    assert party is not None and party.id == "labour-coop"
+    assert party_key(label) != party_key("Labour")
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Monster Raving Loony", "Labour, Bolton West", "Co-op", "Labourer", "", None],
+)
+def test_unknown_label_gives_none(label: str | None) -> None:
+    assert lookup_party(label) is None
+
+
+def test_party_carries_english_and_welsh_names() -> None:
+    assert lookup_party("Llafur") == Party("labour", "Labour", "Llafur")
+    assert lookup_party("Independent") == Party("independent", "Independent", "Annibynnol")
+
+
+def test_table_has_every_required_id() -> None:
+    required = {
+        "labour",
+        "labour-coop",
+        "conservative",
+        "liberal-democrat",
+        "plaid-cymru",
+        "snp",
+        "green",
+        "reform-uk",
+        "dup",
+        "sinn-fein",
+        "sdlp",
+        "alliance",
+        "uup",
+        "independent",
+        "speaker",
+        "crossbench",
+        "non-affiliated",
+        "bishops",
+    }
+    assert required <= set(default_party_table().parties)
+
+
+def test_every_label_in_the_table_finds_its_own_row() -> None:
+    table = PartyTable.load(PARTIES_PATH)
+    lines = [
+        line
+        for line in PARTIES_PATH.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+    ]
+    for row in csv.DictReader(lines):
+        for label in (row["name_en"], row["name_cy"], *row["aliases"].split("|")):
+            found = table.lookup(label)
+            assert found is not None and found.id == row["id"], label
+
+
+def test_table_refuses_a_label_naming_two_parties(tmp_path: Path) -> None:
+    path = tmp_path / "parties.csv"
+    path.write_text(
+        "id,name_en,name_cy,aliases\nlabour,Labour,Llafur,Lab\nlib,Liberal,Rhyddfrydol,LAB\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="names both"):
+        PartyTable.load(path)
+
+
+def test_table_refuses_a_duplicate_id() -> None:
+    with pytest.raises(ValueError, match="duplicate id"):
+        PartyTable([(Party("labour", "Labour", "Llafur"), []), (Party("labour", "Lab", "Lab"), [])])
