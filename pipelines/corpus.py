@@ -51,35 +51,40 @@ def utc_now() -> str:
 
 class _CorpusPipeline:
     prefix = ""
+    table = ""
 
-    def __init__(self, store: CorpusStore, stats: StatsCollector):
-        self.store = store
-        self.stats = stats
+    def __init__(self, crawler: Crawler):
+        self.store: CorpusStore = corpus_store(crawler)
+        self.stats: StatsCollector = crawler.stats
+        # An unchanged record still goes on to the linking pipeline when its
+        # links were never written (a crawl killed between the two steps).
+        self.linking = crawler.settings.getbool("LINKING_ENABLED", True)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> _CorpusPipeline:
-        return cls(corpus_store(crawler), crawler.stats)
+        return cls(crawler)
 
     def count(self, event: str) -> None:
         self.stats.inc_value(f"corpus/{self.prefix}/{event}")
+
+    def unchanged(self, item: Any, record_id: str) -> Any:
+        """Drop an unchanged record, unless it still waits for its links."""
+        if self.linking and not self.store.is_linked(self.table, record_id):
+            self.count("unlinked")
+            return item
+        self.count("unchanged")
+        raise UnchangedRecord(f"{self.prefix} {record_id} unchanged")
 
 
 class ArticleCorpusPipeline(_CorpusPipeline):
     """Settings: ``DEDUP_NEAR_COPY_THRESHOLD`` (estimated Jaccard, default 0.5)."""
 
     prefix = "article"
+    table = "articles"
 
-    def __init__(self, store: CorpusStore, stats: StatsCollector, near_copy_threshold: float):
-        super().__init__(store, stats)
-        self.near_copy_threshold = near_copy_threshold
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ArticleCorpusPipeline:
-        return cls(
-            corpus_store(crawler),
-            crawler.stats,
-            crawler.settings.getfloat("DEDUP_NEAR_COPY_THRESHOLD", 0.5),
-        )
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self.near_copy_threshold = crawler.settings.getfloat("DEDUP_NEAR_COPY_THRESHOLD", 0.5)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
@@ -111,9 +116,9 @@ class ArticleCorpusPipeline(_CorpusPipeline):
         if stored is not None and record["duplicate_of"] != stored.get("duplicate_of"):
             changed = True
         if not changed:
-            self.count("unchanged")
             self.remember_pages(record, item.url)
-            raise UnchangedRecord(f"article {record['id']} unchanged")
+            self.update_item(item, record)
+            return self.unchanged(item, record["id"])
         self.count("new" if stored is None else "updated")
         self.store.put_article(
             record,
@@ -161,6 +166,7 @@ class ArticleCorpusPipeline(_CorpusPipeline):
 
 class DebateCorpusPipeline(_CorpusPipeline):
     prefix = "debate"
+    table = "debates"
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, DebateItem):
@@ -189,9 +195,8 @@ class DebateCorpusPipeline(_CorpusPipeline):
         if stored is not None and item.interface not in stored.get("interfaces", []):
             self.count("interface_merged")
         if not changed:
-            self.count("unchanged")
             self.remember_pages(record, item.url)
-            raise UnchangedRecord(f"debate {record['id']} unchanged")
+            return self.unchanged(item, record["id"])
         if replaces:
             self.count("revision_replaced")
             for old in replaces:

@@ -28,7 +28,8 @@ CREATE TABLE IF NOT EXISTS articles (
     content_hash TEXT,
     signature BLOB,
     published TEXT,
-    site TEXT
+    site TEXT,
+    linked INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS articles_by_hash ON articles (content_hash);
 CREATE TABLE IF NOT EXISTS article_urls (
@@ -45,7 +46,8 @@ CREATE TABLE IF NOT EXISTS debates (
     record TEXT NOT NULL,
     date TEXT,
     house TEXT,
-    family TEXT
+    family TEXT,
+    linked INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS debates_by_family ON debates (family);
 CREATE TABLE IF NOT EXISTS debate_aliases (
@@ -248,6 +250,16 @@ class CorpusStore:
             )
 
     # --- links --------------------------------------------------------------
+
+    def is_linked(self, table: str, record_id: str) -> bool:
+        """Whether the record's links were computed since it was last written."""
+        self._check_table(table)
+        row = self.conn.execute(f"SELECT linked FROM {table} WHERE id = ?", (record_id,)).fetchone()
+        return bool(row and row[0])
+
+    def mark_linked(self, table: str, record_id: str) -> None:
+        self._check_table(table)
+        self.conn.execute(f"UPDATE {table} SET linked = 1 WHERE id = ?", (record_id,))
 
     def replace_links(
         self,

@@ -27,8 +27,12 @@ ARTICLE_CRAWL_FIELDS = frozenset(
 DEBATE_CRAWL_FIELDS = frozenset(
     {"url", "fetched_at", "urls", "interfaces", "interface", "first_seen", "last_changed"}
 )
-# Speech fields whose value may legitimately differ between interfaces.
+# Speech fields merged across interfaces rather than compared.
 PER_INTERFACE_SPEECH_FIELDS = frozenset({"party_raw", "flags"})
+# Speech fields each interface prints in its own words or links to its own
+# host ("11 Chwefror 2025" in a time stamp): the English page's value is kept
+# and a difference is not a disagreement.
+PRESENTATION_SPEECH_FIELDS = frozenset({"url", "time_raw"})
 PREFERRED_INTERFACE = "en"
 
 REVISION = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})(?P<letter>[a-z])(?P<rest>\..*)$")
@@ -175,7 +179,11 @@ def merge_speeches(
             mine = combined.get(key)
             if mine in (None, "", []) and value not in (None, "", []):
                 combined[key] = value
-            elif value not in (None, "", []) and mine != value:
+            elif (
+                value not in (None, "", [])
+                and mine != value
+                and key not in PRESENTATION_SPEECH_FIELDS
+            ):
                 disagreements.append(f"speech.{key}")
         combined["party_raw"] = {**other.get("party_raw", {}), **speech.get("party_raw", {})}
         combined["flags"] = sorted(set(other.get("flags", [])) | set(speech.get("flags", [])))

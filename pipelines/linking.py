@@ -1,0 +1,96 @@
+"""Link articles to the speeches they quote, in both crawl orders.
+
+Wraps :mod:`crawler.linking`: when an article is stored, its quoted passages
+are indexed and matched against the speeches already indexed; when a debate
+is stored, its speeches are indexed and every indexed article that may quote
+them is linked again. Either order gives the same links. The index lives in
+the corpus store (``link_*`` tables), and each record's index entries and links
+are written in one transaction with the mark that the record is linked.
+
+Settings: ``LINKING_ENABLED`` (default on), ``LINKING_WINDOW_DAYS`` (default
+30: how many days before an article a quoted debate may be).
+Stats: ``corpus/link/{articles,debates}`` (records linked),
+``corpus/link/written``, ``corpus/link/removed``, ``corpus/link/undated_article``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from scrapy.exceptions import NotConfigured
+
+from crawler.corpus.extension import corpus_store
+from crawler.items import ArticleItem, DebateItem, as_dict
+from crawler.linking.index import LinkIndex
+from crawler.linking.linker import DEFAULT_WINDOW_DAYS, link_article, link_debate
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+
+def linkable_article(record: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The article as the linker reads it; the fetch time bounds an undated article."""
+    if record is None:
+        return None
+    return {
+        "id": record["id"],
+        "text": record.get("text") or "",
+        "published": record.get("published") or record.get("fetched_at"),
+    }
+
+
+class LinkingPipeline:
+    def __init__(self, crawler: Crawler):
+        if not crawler.settings.getbool("LINKING_ENABLED", True):
+            raise NotConfigured("LINKING_ENABLED is off")
+        self.store = corpus_store(crawler)
+        self.index = LinkIndex(self.store.conn)
+        self.stats = crawler.stats
+        self.window_days = crawler.settings.getint("LINKING_WINDOW_DAYS", DEFAULT_WINDOW_DAYS)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> LinkingPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, ArticleItem) and item.id:
+            self.link_article(item.id)
+        elif isinstance(item, DebateItem):
+            self.link_debate(item.id)
+        return item
+
+    def link_article(self, article_id: str) -> None:
+        record = self.store.get("articles", article_id)
+        if record is None:
+            return
+        if not record.get("published"):
+            self.stats.inc_value("corpus/link/undated_article")
+        with self.store.transaction():
+            links = link_article(linkable_article(record), self.index, window_days=self.window_days)
+            self.write(article_id=article_id, links=links)
+            self.store.mark_linked("articles", article_id)
+        self.stats.inc_value("corpus/link/articles")
+
+    def link_debate(self, debate_id: str) -> None:
+        record = self.store.get("debates", debate_id)
+        if record is None:
+            return
+        with self.store.transaction():
+            links = link_debate(
+                record,
+                self.index,
+                load_article=lambda article_id: linkable_article(
+                    self.store.get("articles", article_id)
+                ),
+                window_days=self.window_days,
+            )
+            self.write(debate_id=debate_id, links=links)
+            self.store.mark_linked("debates", debate_id)
+        self.stats.inc_value("corpus/link/debates")
+
+    def write(self, *, links: list[Any], **owner: str) -> None:
+        removed, written = self.store.replace_links(
+            links=[as_dict(link) for link in links], **owner
+        )
+        self.stats.inc_value("corpus/link/removed", removed)
+        self.stats.inc_value("corpus/link/written", written)

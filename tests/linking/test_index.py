@@ -1,0 +1,160 @@
+"""The on-disk linking index: tables, look-ups within the date window, no scans."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import pytest
+
+from crawler.linking.index import IndexedSpeech, LinkIndex, passage_shingles, speech_shingles
+from crawler.linking.linker import debate_speeches, link_article, link_debate
+
+CALL = "We discussed the importance of all NATO allies doing more, including on defence spending."
+
+
+def speech(
+    speech_id: str, date: str, text: str = CALL, speaker: str = "John Healey"
+) -> IndexedSpeech:
+    return IndexedSpeech(speech_id, speech_id.rsplit(".", 1)[0] + ".0", date, text, speaker)
+
+
+def candidate_ids(index: LinkIndex, passage: str, date: str, window_days: int = 30) -> list[str]:
+    return [c.speech.speech_id for c in index.speech_candidates(passage, date, window_days)]
+
+
+def test_creates_only_link_prefixed_tables(conn: sqlite3.Connection) -> None:
+    LinkIndex(conn)
+    names = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    assert names and all(name.startswith("link_") for name in names)
+
+
+def test_shingle_tables_are_without_rowid_keyed_by_hash_then_day(conn: sqlite3.Connection) -> None:
+    LinkIndex(conn)
+    for table in ("link_speech_shingle", "link_quote_shingle"):
+        sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+        assert "WITHOUT ROWID" in sql
+        key = [row[2] for row in conn.execute(f"PRAGMA index_xinfo('{table}')") if row[5]]
+        assert key[:2] == ["hash", "day"]
+
+
+def test_brackets_break_passage_shingles() -> None:
+    whole = passage_shingles("could he expand on what conversations he has had")
+    bracketed = passage_shingles("could [the Secretary] expand on what conversations he has had")
+    assert bracketed < whole
+    assert len(bracketed) == 3  # "expand on what conversations he has had": 7 words
+
+
+def test_passage_shingles_match_speech_shingles_across_case_and_punctuation() -> None:
+    assert passage_shingles("The new US Defence Secretary,") <= speech_shingles(
+        "…that the new US Defence Secretary is spending"
+    )
+
+
+def test_candidates_are_limited_to_the_window_before_the_date(index: LinkIndex) -> None:
+    index.add_speeches(
+        [
+            speech("2025-01-05a.1.1", "2025-01-05"),  # 37 days before
+            speech("2025-02-01a.1.1", "2025-02-01"),
+            speech("2025-02-11a.1.1", "2025-02-11"),  # the article's own day
+            speech("2025-02-12a.1.1", "2025-02-12"),  # after the article
+        ]
+    )
+    assert candidate_ids(index, CALL, "2025-02-11") == ["2025-02-01a.1.1", "2025-02-11a.1.1"]
+
+
+def test_candidates_are_ranked_by_shared_shingles(index: LinkIndex) -> None:
+    index.add_speeches(
+        [
+            speech(
+                "2025-02-10a.1.1", "2025-02-10", "We discussed the importance of all NATO allies."
+            ),
+            speech("2025-02-10a.1.2", "2025-02-10"),
+        ]
+    )
+    assert candidate_ids(index, CALL, "2025-02-11") == ["2025-02-10a.1.2", "2025-02-10a.1.1"]
+
+
+def test_shingles_too_common_in_the_window_are_skipped(index: LinkIndex) -> None:
+    stock = "I thank the hon. Member for her question."
+    index.add_speeches(speech(f"2025-02-10a.{n}.1", "2025-02-10", stock) for n in range(5))
+    found = index.speech_candidates(stock, "2025-02-10", 30, max_postings=4)
+    assert found == []
+    assert index.stats["common_shingles"] == len(passage_shingles(stock))
+
+
+def test_adding_a_speech_again_replaces_it(index: LinkIndex, conn: sqlite3.Connection) -> None:
+    index.add_speech(speech("2025-02-10a.1.2", "2025-02-10"))
+    index.add_speech(speech("2025-02-10a.1.2", "2025-02-10", "Something else was said instead."))
+    assert conn.execute("SELECT count(*) FROM link_speech").fetchone()[0] == 1
+    assert candidate_ids(index, CALL, "2025-02-11") == []
+    rows = conn.execute("SELECT count(*) FROM link_speech_shingle").fetchone()[0]
+    assert rows == len(speech_shingles("Something else was said instead."))
+
+
+def test_removing_a_speech_removes_its_shingles(index: LinkIndex, conn: sqlite3.Connection) -> None:
+    index.add_speech(speech("2025-02-10a.1.2", "2025-02-10"))
+    assert index.remove_speech("2025-02-10a.1.2") is True
+    assert index.remove_speech("2025-02-10a.1.2") is False
+    assert conn.execute("SELECT count(*) FROM link_speech_shingle").fetchone()[0] == 0
+    assert candidate_ids(index, CALL, "2025-02-11") == []
+
+
+def test_article_candidates_are_limited_to_the_window_after_the_debate(index: LinkIndex) -> None:
+    index.add_article_quotes("before", "2025-02-09", [CALL])
+    index.add_article_quotes("next-day", "2025-02-11T08:00:00+00:00", [CALL])
+    index.add_article_quotes("months-later", "2025-06-01", [CALL])
+    index.add_article_quotes("other-words", "2025-02-11", ["The two leaders committed to more."])
+    assert index.article_candidates([CALL], "2025-02-10", 30) == ["next-day"]
+
+
+def test_removing_an_article_removes_its_quote_shingles(
+    index: LinkIndex, conn: sqlite3.Connection
+) -> None:
+    index.add_article_quotes("a", "2025-02-11", [CALL])
+    assert index.remove_article("a") is True
+    assert conn.execute("SELECT count(*) FROM link_quote_shingle").fetchone()[0] == 0
+    assert index.article_candidates([CALL], "2025-02-10", 30) == []
+
+
+def test_writes_join_the_callers_transaction(conn: sqlite3.Connection) -> None:
+    index = LinkIndex(conn)
+    conn.execute("BEGIN")
+    index.add_speech(speech("2025-02-10a.1.2", "2025-02-10"))
+    conn.execute("ROLLBACK")
+    assert conn.execute("SELECT count(*) FROM link_speech").fetchone()[0] == 0
+
+
+def test_index_built_with_another_hash_scheme_is_refused(conn: sqlite3.Connection) -> None:
+    LinkIndex(conn)
+    conn.execute("UPDATE link_meta SET value = 'other' WHERE key = 'hash_scheme'")
+    with pytest.raises(ValueError, match="rebuild"):
+        LinkIndex(conn)
+
+
+def test_linking_reads_the_index_by_key_only(
+    conn: sqlite3.Connection, article: dict[str, Any], debate: dict[str, Any]
+) -> None:
+    index = LinkIndex(conn)
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    link_article(article, index)
+    link_debate(debate, index, load_article=lambda _id: article)
+    index.add_speeches(debate_speeches(debate))
+    conn.set_trace_callback(None)
+    plans = []
+    for sql in {s for s in statements if s.lstrip().upper().startswith(("SELECT", "DELETE"))}:
+        plans += [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
+    assert any("link_speech_shingle" in p for p in plans)
+    assert any("link_quote_shingle" in p for p in plans)
+    scans = [p for p in plans if p.startswith("SCAN") and "link_" in p]
+    assert scans == []
+
+
+def test_creating_the_index_keeps_the_callers_transaction_open(conn: sqlite3.Connection) -> None:
+    conn.execute("CREATE TABLE corpus_thing (x)")
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO corpus_thing VALUES (1)")
+    LinkIndex(conn)
+    conn.execute("ROLLBACK")
+    assert conn.execute("SELECT count(*) FROM corpus_thing").fetchone()[0] == 0
