@@ -13,7 +13,9 @@ holds a stored record:
 Discovery pages (feeds, listings, day indexes) are always fetched: a crawl
 killed half-way must be able to find the pages it never reached, and the store
 says which of those are done. Requests given with ``-a urls=`` are always
-fetched too. ``FETCH_SETTLE_AFTER_DAYS = 0`` turns settling off.
+fetched too, and so is a stored page whose record was never linked (a crawl
+killed between storing and linking). ``FETCH_SETTLE_AFTER_DAYS = 0`` turns
+settling off; ``FETCH_CONDITIONAL_ENABLED = False`` turns the middleware off.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from crawler.corpus.store import CorpusStore
 
 META_KEY = "corpus_conditional"
+RECORD_TABLES = {"article": "articles", "debate": "debates", "": "articles"}
 
 
 class ConditionalRequestMiddleware:
@@ -65,6 +68,11 @@ class ConditionalRequestMiddleware:
         state = self.store.page(url_key(request.url))
         if state is None or state.record_id is None:
             self.stats.inc_value("corpus/fetch/new")
+            return
+        if not self.store.is_linked(RECORD_TABLES[state.kind or ""], state.record_id):
+            # Stored but never linked (a crawl killed between the two steps):
+            # fetch it whole so the record goes through the pipelines again.
+            self.stats.inc_value("corpus/fetch/unlinked")
             return
         cutoff = self.settled_before()
         if cutoff and state.content_date and state.content_date[:10] < cutoff:

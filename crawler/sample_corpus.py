@@ -19,8 +19,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 # What the saved pages cover: the crawls that rebuild the sample corpus.
+SEED_ARTICLE = (
+    "https://ukdefencejournal.org.uk/what-did-us-and-uk-defence-secretaries-talk-about-on-call"
+)
+# Copies of the seed article at other URLs, as a reader may come across them
+# (its AMP page, a link shared with tracking parameters, the URL without its
+# trailing slash), given to the spider with -a urls=.
+SEED_ARTICLE_VARIANTS = [
+    SEED_ARTICLE + "/amp/",
+    SEED_ARTICLE
+    + "/?utm_source=twitter&utm_medium=social&utm_campaign=SocialSignIn"
+    + "&fbclid=IwZXh0bgNhZW0CMTEAAR2kQ3Jv7mXq0sBqk9t1R8lE3c2nB5fD6"
+    + "gH7jK8mN9pQ0rS1tU2vW3xY4z_aem_Xk3pQ9rT",
+    SEED_ARTICLE,
+]
 SAMPLE_CRAWLS: list[tuple[str, dict[str, str]]] = [
     ("defence_news", {"since": "2025-02-01", "until": "2025-02-28"}),
+    ("defence_news", {"urls": ",".join(SEED_ARTICLE_VARIANTS)}),
     ("hansard", {"interface": "both", "since": "2025-02-10", "until": "2025-02-11"}),
 ]
 
@@ -58,7 +73,8 @@ def summary(corpus: Path) -> str:
     lines = [
         f"Corpus in {corpus}/",
         f"  articles: {len(articles)} ("
-        + ", ".join(f"{site}: {count}" for site, count in sorted(sites.items())) + ")",
+        + ", ".join(f"{site}: {count}" for site, count in sorted(sites.items()))
+        + ")",
         f"  debates:  {len(debates)} ({speeches} speeches)",
         f"  links:    {len(links)} ({len(linked_articles)} articles quote "
         f"{len(linked_speeches)} speeches)",

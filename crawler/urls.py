@@ -3,6 +3,8 @@
 - :func:`url_key` is how the replay layer and the store compare URLs: w3lib's
   canonical form (sorted query, no fragment) without a default port. It keeps
   everything else, because two such URLs may really be different pages.
+- :func:`clean_url` is how a URL an article was seen at is recorded: as seen,
+  without tracking parameters or fragment (an AMP URL stays an AMP URL).
 - :func:`canonical_article_url` is how an article is identified across the
   URLs it is published at: https, no ``www.``, no trailing slash, no tracking
   parameters, no AMP variant.
@@ -63,6 +65,17 @@ def url_key(url: str) -> str:
 def is_tracking_parameter(name: str) -> bool:
     name = name.lower()
     return name in TRACKING_PARAMETERS or name.startswith(TRACKING_PREFIXES)
+
+
+def clean_url(url: str) -> str:
+    """A URL as seen, minus what only tracks the reader: tracking parameters and fragment."""
+    parts = urlsplit(url_key(url))
+    query = [
+        (name, value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not is_tracking_parameter(name)
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def canonical_article_url(url: str) -> str:

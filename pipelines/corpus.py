@@ -27,6 +27,7 @@ from crawler.dedup import fingerprint
 from crawler.dedup.merge import (
     article_id_for,
     article_urls,
+    identity_keys,
     merge_article,
     merge_debate,
     revision_family,
@@ -94,10 +95,9 @@ class ArticleCorpusPipeline(_CorpusPipeline):
             raise UnusableRecord(f"article without body text at {item.url}")
         incoming = as_dict(item)
         incoming["content_hash"] = fingerprint.content_hash(item.text)
-        urls = article_urls(incoming)
-        incoming["urls"] = urls
+        incoming["urls"] = article_urls(incoming)
 
-        stored_id = self.store.article_id_for_urls(urls)
+        stored_id = self.store.article_id_for_urls(identity_keys(incoming["urls"]))
         if stored_id is None:
             stored_id = self.store.article_id_for_hash(incoming["content_hash"])
             if stored_id is not None:
@@ -122,6 +122,7 @@ class ArticleCorpusPipeline(_CorpusPipeline):
         self.count("new" if stored is None else "updated")
         self.store.put_article(
             record,
+            keys=identity_keys(record["urls"]),
             signature=fingerprint.encode_sketch(sketch) if sketch else None,
             sketch=sketch,
         )

@@ -26,7 +26,7 @@ def article(url: str = CANONICAL, **fields) -> dict:
 def test_first_sighting_sets_first_seen_and_last_changed() -> None:
     record, changed = merge_article(None, article(), now="T1")
     assert changed and record["first_seen"] == "T1" and record["last_changed"] == "T1"
-    assert record["urls"] == ["https://ukdefencejournal.org.uk/healey-hegseth"]
+    assert record["urls"] == ["https://ukdefencejournal.org.uk/healey-hegseth/"]
 
 
 def test_the_same_copy_again_is_unchanged() -> None:
@@ -42,7 +42,16 @@ def test_an_amp_copy_adds_its_url_but_not_its_content() -> None:
     record, changed = merge_article(stored, amp, now="T2")
     assert record["title"] == "Healey and Hegseth"
     assert record["url"] == CANONICAL
-    # The AMP URL canonicalises to the article's own URL: nothing new to record.
+    assert record["urls"] == [CANONICAL, CANONICAL + "amp/"]
+    assert record["last_changed"] == "T1", "a new URL is not a new version of the content"
+    assert changed
+
+
+def test_a_tracking_copy_adds_no_url() -> None:
+    stored, _ = merge_article(None, article(), now="T1")
+    tracked = article(url=CANONICAL + "?utm_source=twitter&fbclid=abc")
+    record, changed = merge_article(stored, tracked, now="T2")
+    assert record["urls"] == [CANONICAL]
     assert not changed
 
 

@@ -182,10 +182,11 @@ class CorpusStore:
         self,
         record: dict[str, Any],
         *,
+        keys: Iterable[str],
         signature: bytes | None,
         sketch: Iterable[int],
     ) -> None:
-        """Insert or replace an article with its URLs and fingerprint (one transaction)."""
+        """Insert or replace an article with its URL keys and fingerprint (one transaction)."""
         article_id = record["id"]
         with self.transaction():
             self.conn.execute(
@@ -202,7 +203,7 @@ class CorpusStore:
             )
             self.conn.executemany(
                 "INSERT OR REPLACE INTO article_urls (url, article_id) VALUES (?, ?)",
-                [(url, article_id) for url in record.get("urls", [])],
+                [(key, article_id) for key in keys],
             )
             self.conn.execute("DELETE FROM article_sketch WHERE article_id = ?", (article_id,))
             self.conn.executemany(

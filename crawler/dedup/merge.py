@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from crawler.urls import canonical_article_url, url_key
+from crawler.urls import canonical_article_url, clean_url, url_key
 
 # Fields that describe the crawl rather than the article: a change in them alone
 # is not a new version of the article.
@@ -50,11 +50,16 @@ def is_primary_copy(record: dict[str, Any]) -> bool:
 
 
 def article_urls(record: dict[str, Any]) -> list[str]:
-    """The canonicalised URLs an article copy stands for."""
-    urls = {canonical_article_url(record["url"])}
+    """The URLs an article copy was seen at: fetched and canonical, tracking removed."""
+    urls = {clean_url(record["url"])}
     if record.get("canonical_url"):
-        urls.add(canonical_article_url(record["canonical_url"]))
+        urls.add(clean_url(record["canonical_url"]))
     return sorted(urls)
+
+
+def identity_keys(urls: list[str]) -> list[str]:
+    """The keys under which an article is found again, whatever variant of a URL is fetched."""
+    return sorted({canonical_article_url(url) for url in urls})
 
 
 def content_of(record: dict[str, Any], crawl_fields: frozenset[str]) -> dict[str, Any]:
