@@ -1,0 +1,152 @@
+"""Scheduled runs: repeated, changed, killed and resumed crawls over the same pages."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from crawler.sample_corpus import SAMPLE_CRAWLS
+from tests.conftest import BuiltCorpus, build_corpus
+from tests.support.crawl import ROOT, SAMPLE_PAGES, crawl_env, scrapy_command
+from tests.support.snapshot import copy_sample_pages, edit_page
+
+CRAWL_TIMESTAMPS = ("first_seen", "last_changed")
+TYPHOONS_URL = "https://ukdefencejournal.org.uk/typhoons-scrambled-to-shadow-russian-aircraft-near-uk-airspace/"
+TYPHOONS_ID = (
+    "ukdefencejournal.org.uk/typhoons-scrambled-to-shadow-russian-aircraft-near-uk-airspace"
+)
+
+
+def without_crawl_timestamps(records: list[dict]) -> list[dict]:
+    return [{k: v for k, v in record.items() if k not in CRAWL_TIMESTAMPS} for record in records]
+
+
+def corpus_contents(corpus: BuiltCorpus) -> dict[str, list[dict]]:
+    return {name: corpus.read(name) for name in ("articles", "debates", "links")}
+
+
+def test_two_crawls_in_a_row_leave_the_corpus_identical(tmp_path: Path) -> None:
+    first = build_corpus(tmp_path / "corpus")
+    before = {
+        name: (first.folder / f"{name}.jsonl").read_bytes()
+        for name in ("articles", "debates", "links")
+    }
+    second = build_corpus(tmp_path / "corpus")
+    for crawl in second.crawls:
+        assert crawl.returncode == 0, crawl.stderr[-3000:]
+    after = {name: (second.folder / f"{name}.jsonl").read_bytes() for name in before}
+    # Nothing changed, so not even the crawl timestamps move.
+    assert after == before
+    news, variants, hansard = second.crawls
+    assert news.stats["corpus/fetch/settled"] == 7
+    assert news.stats.get("corpus/article/new", 0) == 0
+    assert hansard.stats["corpus/fetch/settled"] == 4
+    assert variants.stats["item_dropped_reasons_count/UnchangedRecord"] == 3
+
+
+def test_revalidating_unchanged_pages_costs_304s_and_changes_nothing(tmp_path: Path) -> None:
+    first = build_corpus(tmp_path / "corpus", FETCH_SETTLE_AFTER_DAYS="0")
+    second = build_corpus(tmp_path / "corpus", FETCH_SETTLE_AFTER_DAYS="0")
+    assert corpus_contents(second) == corpus_contents(first)
+    news, _, hansard = second.crawls
+    assert news.stats["corpus/fetch/not_modified"] == 7
+    assert hansard.stats["corpus/fetch/not_modified"] == 4
+    assert "corpus/article/updated" not in news.stats
+
+
+def test_changing_one_saved_article_updates_exactly_that_record(tmp_path: Path) -> None:
+    pages = copy_sample_pages(tmp_path / "pages")
+    first = build_corpus(tmp_path / "corpus", replay_dir=pages, FETCH_SETTLE_AFTER_DAYS="0")
+    before = {record["id"]: record for record in first.read("articles")}
+    edit_page(
+        pages,
+        TYPHOONS_URL,
+        [("<p>RAF Typhoon fighter jets", "<p>Royal Air Force Typhoon fighter jets")],
+        ETag='"typhoons-corrected"',
+        Last_Modified="Fri, 14 Feb 2025 10:00:00 GMT",
+    )
+    second = build_corpus(tmp_path / "corpus", replay_dir=pages, FETCH_SETTLE_AFTER_DAYS="0")
+    after = {record["id"]: record for record in second.read("articles")}
+    assert after.keys() == before.keys()
+    changed = [article_id for article_id in after if after[article_id] != before[article_id]]
+    assert changed == [TYPHOONS_ID]
+    updated, original = after[TYPHOONS_ID], before[TYPHOONS_ID]
+    assert updated["text"].startswith("Royal Air Force Typhoon fighter jets")
+    assert updated["first_seen"] == original["first_seen"]
+    assert updated["last_changed"] > original["last_changed"]
+    assert updated["content_hash"] != original["content_hash"]
+    assert second.crawls[0].stats["corpus/article/updated"] == 1
+    assert second.read("debates") == first.read("debates")
+    assert second.read("links") == first.read("links")
+
+
+def count_rows(database: Path, table: str) -> int:
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=0.1) as conn:
+            return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+@pytest.mark.parametrize(("killed_crawl", "table"), [(0, "articles"), (2, "debates")])
+def test_a_crawl_killed_and_run_again_ends_as_an_uninterrupted_one(
+    tmp_path: Path, sample_corpus: BuiltCorpus, killed_crawl: int, table: str
+) -> None:
+    corpus = tmp_path / "corpus"
+    for spider, arguments in SAMPLE_CRAWLS[:killed_crawl]:
+        build = subprocess.run(
+            [
+                *scrapy_command(
+                    "crawl",
+                    spider,
+                    "-s",
+                    f"CORPUS_DIR={corpus}",
+                    "-s",
+                    f"REPLAY_DIR={SAMPLE_PAGES}",
+                ),
+                *[part for name, value in arguments.items() for part in ("-a", f"{name}={value}")],
+            ],
+            cwd=ROOT,
+            env=crawl_env(),
+            capture_output=True,
+        )
+        assert build.returncode == 0
+    spider, arguments = SAMPLE_CRAWLS[killed_crawl]
+    command = scrapy_command(
+        "crawl",
+        spider,
+        "-s",
+        f"CORPUS_DIR={corpus}",
+        "-s",
+        f"REPLAY_DIR={SAMPLE_PAGES}",
+        # Slow enough to be caught half-way.
+        "-s",
+        "DOWNLOAD_DELAY=0.4",
+    )
+    for name, value in arguments.items():
+        command += ["-a", f"{name}={value}"]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=crawl_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    database = corpus / "corpus.sqlite3"
+    deadline = time.monotonic() + 120
+    while process.poll() is None and time.monotonic() < deadline:
+        if count_rows(database, table) >= 1:
+            os.kill(process.pid, signal.SIGKILL)
+            break
+        time.sleep(0.005)
+    assert process.wait() == -signal.SIGKILL, "the crawl ended before it could be killed"
+
+    resumed = build_corpus(corpus)
+    for crawl in resumed.crawls:
+        assert crawl.returncode == 0, crawl.stderr[-3000:]
+    for name in ("articles", "debates", "links"):
+        assert without_crawl_timestamps(resumed.read(name)) == without_crawl_timestamps(
+            sample_corpus.read(name)
+        ), name

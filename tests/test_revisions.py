@@ -1,0 +1,67 @@
+"""A day re-issued under a new revision letter replaces the old one; old gids stay findable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import build_corpus
+from tests.support.crawl import run_crawl
+from tests.support.snapshot import copy_sample_pages
+
+OLD, NEW = "2025-02-10a.", "2025-02-10b."
+
+
+def reissue_day_as_revision_b(pages: Path) -> None:
+    """Rewrite the saved 10 February pages as TheyWorkForYou serves a re-issued day."""
+    manifest = pages / "manifest.jsonl"
+    entries = [json.loads(line) for line in manifest.read_text("utf-8").splitlines() if line]
+    for entry in entries:
+        if "theyworkforyou.com/debates/" not in entry["url"]:
+            continue
+        page = pages / entry["path"]
+        content = page.read_text("utf-8")
+        if OLD in content:
+            page.write_text(content.replace(OLD, NEW), "utf-8")
+            entry["headers"]["ETag"] = '"reissued"'
+        entry["url"] = entry["url"].replace(OLD, NEW)
+    manifest.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries), "utf-8")
+
+
+def test_new_revision_replaces_the_old_one_and_keeps_old_gids(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    build_corpus(corpus)
+    pages = copy_sample_pages(tmp_path / "pages")
+    reissue_day_as_revision_b(pages)
+    result = run_crawl(
+        "hansard",
+        corpus,
+        replay_dir=pages,
+        args={"interface": "both", "since": "2025-02-10", "until": "2025-02-10"},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stats["corpus/debate/revision_replaced"] == 1
+
+    debates = {record["id"]: record for record in result.read("debates")}
+    assert sorted(debates) == ["2025-02-10b.1.1", "2025-02-11a.190.0"]
+    revised = debates["2025-02-10b.1.1"]
+    assert revised["previous_ids"] == ["2025-02-10a.1.1"]
+    assert revised["interfaces"] == ["cy", "en"]
+    for speech in revised["speeches"]:
+        assert speech["id"].startswith(NEW)
+        assert speech["previous_ids"] == [speech["id"].replace(NEW, OLD)]
+
+    links = [link for link in result.read("links") if link["debate_id"].startswith("2025-02-10")]
+    assert len(links) == 7
+    assert {link["debate_id"] for link in links} == {"2025-02-10b.1.1"}
+    assert all(link["speech_id"].startswith(NEW) for link in links)
+
+    # The old revision's page, met again later, does not bring the old record back.
+    stale = run_crawl(
+        "hansard",
+        corpus,
+        args={"urls": "https://www.theyworkforyou.com/debates/?id=2025-02-10a.1.1"},
+    )
+    assert stale.returncode == 0, stale.stderr[-3000:]
+    assert stale.stats["item_dropped_reasons_count/StaleRevision"] == 1
+    assert sorted(record["id"] for record in stale.read("debates")) == sorted(debates)
