@@ -52,8 +52,9 @@ def probe_snapshot(tmp_path: Path, name: str = "p.html") -> Path:
 def test_snapshot_files_are_sorted_unique_utf8(tmp_path: Path) -> None:
     store = CorpusStore(tmp_path)
     for article_id in ["b", "a", "c"]:
-        store.put_article({"id": article_id, "title": "Llafur – “Ceidwadwyr”"}, keys=(), signature=None,
-                          sketch=())
+        store.put_article(
+            {"id": article_id, "title": "Llafur – “Ceidwadwyr”"}, keys=(), signature=None, sketch=()
+        )
     write_snapshot(store)
     raw = (tmp_path / "articles.jsonl").read_bytes()
     assert "“Ceidwadwyr”".encode() in raw  # UTF-8, not ASCII-escaped
@@ -68,8 +69,14 @@ def test_sigkill_while_writing_the_snapshot_leaves_the_previous_one_whole(
     fill_store(corpus, 150_000)
     before = {name: (corpus / name).read_bytes() for name in SNAPSHOT_FILES.values()}
     command = scrapy_command(
-        "crawl", "probe", "-s", f"CORPUS_DIR={corpus}", "-s",
-        f"REPLAY_DIR={probe_snapshot(tmp_path)}", "-a", "urls=https://example.org/new-page",
+        "crawl",
+        "probe",
+        "-s",
+        f"CORPUS_DIR={corpus}",
+        "-s",
+        f"REPLAY_DIR={probe_snapshot(tmp_path)}",
+        "-a",
+        "urls=https://example.org/new-page",
     )
     for name, value in PROBE.items():
         command += ["-s", f"{name}={value}"]
@@ -91,8 +98,11 @@ def test_sigkill_while_writing_the_snapshot_leaves_the_previous_one_whole(
 
     # The next crawl clears the leftovers and writes a whole new snapshot.
     result = run_crawl(
-        "probe", corpus, replay_dir=tmp_path / "snap",
-        args={"urls": "https://example.org/new-page"}, settings=PROBE,
+        "probe",
+        corpus,
+        replay_dir=tmp_path / "snap",
+        args={"urls": "https://example.org/new-page"},
+        settings=PROBE,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert not list(corpus.glob(".snapshot-*"))
@@ -105,8 +115,11 @@ def test_a_later_crawl_keeps_records_it_did_not_revisit(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     fill_store(corpus, 3)
     result = run_crawl(
-        "probe", corpus, replay_dir=probe_snapshot(tmp_path),
-        args={"urls": "https://example.org/new-page"}, settings=PROBE,
+        "probe",
+        corpus,
+        replay_dir=probe_snapshot(tmp_path),
+        args={"urls": "https://example.org/new-page"},
+        settings=PROBE,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     ids = [record["id"] for record in result.read("articles")]
@@ -123,8 +136,11 @@ def test_a_second_crawl_stops_at_once_naming_the_lock(tmp_path: Path) -> None:
     held = lock.acquire(corpus)
     try:
         result = run_crawl(
-            "probe", corpus, replay_dir=probe_snapshot(tmp_path),
-            args={"urls": "https://example.org/new-page"}, settings=PROBE,
+            "probe",
+            corpus,
+            replay_dir=probe_snapshot(tmp_path),
+            args={"urls": "https://example.org/new-page"},
+            settings=PROBE,
         )
     finally:
         lock.release(held)
@@ -138,13 +154,16 @@ def test_a_killed_crawl_does_not_leave_the_lock_behind(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     holder = subprocess.Popen(
         [
-            "python3", "-c",
+            "python3",
+            "-c",
             "import sys, time; sys.path.insert(0, sys.argv[1]);"
             "from crawler.corpus import lock; lock.acquire(sys.argv[2]); print('held', flush=True);"
             "time.sleep(60)",
-            str(ROOT), str(corpus),
+            str(ROOT),
+            str(corpus),
         ],
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
     holder.send_signal(signal.SIGKILL)

@@ -15,9 +15,16 @@ BODY = (
 
 def article(url: str = CANONICAL, **fields) -> dict:
     record = {
-        "url": url, "canonical_url": CANONICAL, "site": "UK Defence Journal",
-        "fetched_at": "2025-02-13T09:12:00+00:00", "title": "Healey and Hegseth",
-        "text": BODY, "tags": ["NATO"], "comments": [], "urls": [], "id": "x",
+        "url": url,
+        "canonical_url": CANONICAL,
+        "site": "UK Defence Journal",
+        "fetched_at": "2025-02-13T09:12:00+00:00",
+        "title": "Healey and Hegseth",
+        "text": BODY,
+        "tags": ["NATO"],
+        "comments": [],
+        "urls": [],
+        "id": "x",
     }
     record.update(fields)
     return record
@@ -79,7 +86,9 @@ def test_content_hash_ignores_typography_but_not_words() -> None:
 
 
 def test_near_copy_similarity_tolerates_some_edited_sentences() -> None:
-    sentences = [f"Sentence number {n} about the frigate programme and its budget." for n in range(20)]
+    sentences = [
+        f"Sentence number {n} about the frigate programme and its budget." for n in range(20)
+    ]
     edited = list(sentences)
     for n in (3, 9, 15):
         edited[n] = f"A rewritten line {n} with entirely different words in it."
@@ -91,20 +100,38 @@ def test_near_copy_similarity_tolerates_some_edited_sentences() -> None:
 
 def speech(gid: str, **fields) -> dict:
     base = {
-        "id": gid, "text": "I can indeed.", "speaker_name": "Chris McDonald", "person_id": "26",
-        "party_raw": {}, "party": "labour", "flags": [], "kind": "speech",
+        "id": gid,
+        "text": "I can indeed.",
+        "speaker_name": "Chris McDonald",
+        "person_id": "26",
+        "party_raw": {},
+        "party": "labour",
+        "flags": [],
+        "kind": "speech",
     }
     base.update(fields)
     return base
 
 
 def debate(interface: str, **fields) -> dict:
+    host = "cy" if interface == "cy" else "www"
     record = {
-        "id": "2025-02-10a.1.0", "house": "commons", "date": "2025-02-10",
-        "url": f"https://{'cy' if interface == 'cy' else 'www'}.theyworkforyou.com/debates/?id=2025-02-10a.1.0",
-        "interface": interface, "fetched_at": "F", "title": "NATO", "date_raw": {},
-        "speeches": [speech("2025-02-10a.1.1", party_raw={interface: "Llafur" if interface == "cy" else "Labour"})],
-        "flags": [], "previous_ids": [],
+        "id": "2025-02-10a.1.0",
+        "house": "commons",
+        "date": "2025-02-10",
+        "url": f"https://{host}.theyworkforyou.com/debates/?id=2025-02-10a.1.0",
+        "interface": interface,
+        "fetched_at": "F",
+        "title": "NATO",
+        "date_raw": {},
+        "speeches": [
+            speech(
+                "2025-02-10a.1.1",
+                party_raw={interface: "Llafur" if interface == "cy" else "Labour"},
+            )
+        ],
+        "flags": [],
+        "previous_ids": [],
     }
     record.update(fields)
     return record
