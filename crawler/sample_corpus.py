@@ -40,13 +40,13 @@ SAMPLE_CRAWLS: list[tuple[str, dict[str, str]]] = [
 ]
 
 
-def run_crawls(corpus: Path, replay: Path, extra: list[str]) -> int:
+def run_crawls(corpus: Path, replay: Path, extra: list[str], log_level: str = "WARNING") -> int:
     for spider, arguments in SAMPLE_CRAWLS:
         command = [sys.executable, "-m", "scrapy", "crawl", spider]
         command += ["-s", f"REPLAY_DIR={replay}", "-s", f"CORPUS_DIR={corpus}"]
         for name, value in arguments.items():
             command += ["-a", f"{name}={value}"]
-        command += extra
+        command += ["-s", f"LOG_LEVEL={log_level}", *extra]
         print(f"$ scrapy crawl {spider} " + " ".join(f"-a {k}={v}" for k, v in arguments.items()))
         completed = subprocess.run(command, cwd=ROOT)
         if completed.returncode != 0:
@@ -70,6 +70,10 @@ def summary(corpus: Path) -> str:
     linked_articles = {link["article_id"] for link in links}
     linked_speeches = {link["speech_id"] for link in links}
     sites = Counter(article.get("site") for article in articles)
+    flagged_articles = sum(1 for article in articles if article.get("flags"))
+    flagged_speeches = sum(
+        1 for debate in debates for speech in debate.get("speeches", []) if speech.get("flags")
+    )
     lines = [
         f"Corpus in {corpus}/",
         f"  articles: {len(articles)} ("
@@ -78,6 +82,8 @@ def summary(corpus: Path) -> str:
         f"  debates:  {len(debates)} ({speeches} speeches)",
         f"  links:    {len(links)} ({len(linked_articles)} articles quote "
         f"{len(linked_speeches)} speeches)",
+        f"  flagged:  {flagged_articles} articles, {flagged_speeches} speeches "
+        "(see each record's 'flags')",
     ]
     return "\n".join(lines)
 
@@ -86,9 +92,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     parser.add_argument("--replay", type=Path, default=ROOT / "sample_pages")
+    parser.add_argument("--log-level", default="WARNING", help="crawl log level (default WARNING)")
     parser.add_argument("scrapy_options", nargs="*", help="extra options for scrapy crawl")
     options = parser.parse_args(argv)
-    status = run_crawls(options.corpus.resolve(), options.replay.resolve(), options.scrapy_options)
+    status = run_crawls(
+        options.corpus.resolve(),
+        options.replay.resolve(),
+        options.scrapy_options,
+        options.log_level,
+    )
     print(summary(options.corpus))
     return status
 
