@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 from crawler.corpus import lock
 from crawler.corpus.snapshot import SNAPSHOT_FILES, write_snapshot
 from crawler.corpus.store import CorpusStore, dumps
-from tests.support.crawl import ROOT, crawl_env, run_crawl, scrapy_command
+from tests.support.crawl import ROOT, kill_when, run_crawl, start_crawl
 from tests.test_replay import HTML, make_snapshot
 
 PROBE = {"SPIDER_MODULES": "crawler.spiders,tests.support.spiders", "ROBOTSTXT_OBEY": "False"}
@@ -68,30 +66,14 @@ def test_sigkill_while_writing_the_snapshot_leaves_the_previous_one_whole(
     corpus = tmp_path / "corpus"
     fill_store(corpus, 150_000)
     before = {name: (corpus / name).read_bytes() for name in SNAPSHOT_FILES.values()}
-    command = scrapy_command(
-        "crawl",
+    process = start_crawl(
         "probe",
-        "-s",
-        f"CORPUS_DIR={corpus}",
-        "-s",
-        f"REPLAY_DIR={probe_snapshot(tmp_path)}",
-        "-a",
-        "urls=https://example.org/new-page",
+        corpus,
+        replay_dir=probe_snapshot(tmp_path),
+        args={"urls": "https://example.org/new-page"},
+        settings=PROBE,
     )
-    for name, value in PROBE.items():
-        command += ["-s", f"{name}={value}"]
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=crawl_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    killed_mid_write = False
-    deadline = time.monotonic() + 120
-    while process.poll() is None and time.monotonic() < deadline:
-        if any(corpus.glob(".snapshot-*")):
-            os.kill(process.pid, signal.SIGKILL)
-            killed_mid_write = True
-            break
-        time.sleep(0.001)
-    process.wait()
+    killed_mid_write = kill_when(process, lambda: any(corpus.glob(".snapshot-*")))
     assert killed_mid_write, "the crawl finished before its snapshot could be interrupted"
     after = {name: (corpus / name).read_bytes() for name in SNAPSHOT_FILES.values()}
     assert after == before

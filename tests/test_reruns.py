@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import sqlite3
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
 from crawler.sample_corpus import SAMPLE_CRAWLS
 from tests.conftest import BuiltCorpus, build_corpus
-from tests.support.crawl import ROOT, SAMPLE_PAGES, crawl_env, scrapy_command
+from tests.support.crawl import kill_when, run_crawl, start_crawl
 from tests.support.snapshot import copy_sample_pages, edit_page
 
 CRAWL_TIMESTAMPS = ("first_seen", "last_changed")
@@ -100,48 +96,14 @@ def test_a_crawl_killed_and_run_again_ends_as_an_uninterrupted_one(
 ) -> None:
     corpus = tmp_path / "corpus"
     for spider, arguments in SAMPLE_CRAWLS[:killed_crawl]:
-        build = subprocess.run(
-            [
-                *scrapy_command(
-                    "crawl",
-                    spider,
-                    "-s",
-                    f"CORPUS_DIR={corpus}",
-                    "-s",
-                    f"REPLAY_DIR={SAMPLE_PAGES}",
-                ),
-                *[part for name, value in arguments.items() for part in ("-a", f"{name}={value}")],
-            ],
-            cwd=ROOT,
-            env=crawl_env(),
-            capture_output=True,
-        )
-        assert build.returncode == 0
+        assert run_crawl(spider, corpus, args=arguments).returncode == 0
     spider, arguments = SAMPLE_CRAWLS[killed_crawl]
-    command = scrapy_command(
-        "crawl",
-        spider,
-        "-s",
-        f"CORPUS_DIR={corpus}",
-        "-s",
-        f"REPLAY_DIR={SAMPLE_PAGES}",
-        # Slow enough to be caught half-way.
-        "-s",
-        "DOWNLOAD_DELAY=0.4",
-    )
-    for name, value in arguments.items():
-        command += ["-a", f"{name}={value}"]
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=crawl_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    # Slow enough to be caught half-way.
+    process = start_crawl(spider, corpus, args=arguments, settings={"DOWNLOAD_DELAY": 0.4})
     database = corpus / "corpus.sqlite3"
-    deadline = time.monotonic() + 120
-    while process.poll() is None and time.monotonic() < deadline:
-        if count_rows(database, table) >= 1:
-            os.kill(process.pid, signal.SIGKILL)
-            break
-        time.sleep(0.005)
-    assert process.wait() == -signal.SIGKILL, "the crawl ended before it could be killed"
+    assert kill_when(process, lambda: count_rows(database, table) >= 1), (
+        "the crawl ended before it could be killed"
+    )
 
     resumed = build_corpus(corpus)
     for crawl in resumed.crawls:

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +41,48 @@ def scrapy_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "scrapy", *args]
 
 
+def crawl_command(
+    spider: str,
+    corpus: Path,
+    *,
+    replay_dir: Path | None = SAMPLE_PAGES,
+    args: dict[str, str] | None = None,
+    settings: dict[str, Any] | None = None,
+) -> list[str]:
+    """The ``scrapy crawl`` command line for a test crawl into ``corpus``."""
+    command = scrapy_command("crawl", spider, "-s", f"CORPUS_DIR={corpus}")
+    if replay_dir is not None:
+        command += ["-s", f"REPLAY_DIR={replay_dir}"]
+    for name, value in (settings or {}).items():
+        command += ["-s", f"{name}={value}"]
+    for name, value in (args or {}).items():
+        command += ["-a", f"{name}={value}"]
+    return command
+
+
+def kill_when(process: subprocess.Popen, condition: Callable[[], bool], limit: float = 120) -> bool:
+    """SIGKILL ``process`` as soon as ``condition()`` holds; ``False`` if it ended first."""
+    deadline = time.monotonic() + limit
+    while process.poll() is None and time.monotonic() < deadline:
+        if condition():
+            os.kill(process.pid, signal.SIGKILL)
+            return process.wait() == -signal.SIGKILL
+        time.sleep(0.001)
+    process.wait()
+    return False
+
+
+def start_crawl(spider: str, corpus: Path, **options: Any) -> subprocess.Popen:
+    """A test crawl running in the background, its output discarded."""
+    return subprocess.Popen(
+        crawl_command(spider, corpus, **options),
+        cwd=ROOT,
+        env=crawl_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def run_crawl(
     spider: str,
     corpus: Path,
@@ -49,14 +94,8 @@ def run_crawl(
 ) -> CrawlResult:
     stats_file = corpus.parent / f"{corpus.name}-{spider}-stats.json"
     stats_file.unlink(missing_ok=True)
-    command = scrapy_command("crawl", spider, "-s", f"CORPUS_DIR={corpus}")
-    command += ["-s", f"CRAWL_STATS_FILE={stats_file}", "-s", "LOG_LEVEL=INFO"]
-    if replay_dir is not None:
-        command += ["-s", f"REPLAY_DIR={replay_dir}"]
-    for name, value in (settings or {}).items():
-        command += ["-s", f"{name}={value}"]
-    for name, value in (args or {}).items():
-        command += ["-a", f"{name}={value}"]
+    settings = {"CRAWL_STATS_FILE": stats_file, "LOG_LEVEL": "INFO", **(settings or {})}
+    command = crawl_command(spider, corpus, replay_dir=replay_dir, args=args, settings=settings)
     completed = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=crawl_env()
     )
