@@ -29,6 +29,9 @@ class Comment:
     """Comment paragraphs joined by a blank line."""
     parent_id: str | None = None
     """Id of the comment this one replies to; ``None`` for a top-level comment."""
+    published_title_raw: str | None = None
+    """The exact date the page gives in the date's tooltip ("11 February 2025 10:41 am"),
+    when it gives one (wpDiscuz does); preferred over ``published_raw`` when it can be read."""
     published: str | None = None
     """ISO 8601 datetime with UTC offset; relative dates resolved against ``fetched_at``."""
     published_precision: str | None = None

@@ -145,6 +145,16 @@ class DateNormalisationPipeline:
             setattr(item, f"{field}_precision", result.precision)
             self._outcome(result, raw, field, item.flags, field)
         for comment in item.comments:
+            # The exact tooltip date wins over a relative "9 months ago" when readable.
+            exact = comment.published_title_raw
+            if not _blank(exact):
+                result = self.normaliser.parse_datetime(exact, reference=reference)
+                if result.ok:
+                    result = result.coarsened(RECORD_PRECISIONS)
+                    comment.published = result.value
+                    comment.published_precision = result.precision
+                    self._outcome(result, exact, "comment_published", item.flags, "")
+                    continue
             raw = comment.published_raw
             if _blank(raw):
                 self.stats.inc_value("corpus/date/missing/comment_published")

@@ -129,9 +129,12 @@ def test_seed_article_comments_keep_their_threads(seed_article: dict) -> None:
     assert what_are_they["author"] == "Jonathan"
     assert by_comment[what_are_they["parent_id"]]["text"].startswith("More hot air")
     for comment in comments:
-        assert comment["published_raw"]
-        assert comment["published"] is not None
+        assert comment["published_raw"].endswith("months ago")
         assert comment["published"] < seed_article["fetched_at"]
+    first = comments[0]
+    assert first["published_title_raw"] == "11 February 2025 10:41 am"
+    assert first["published"] == "2025-02-11T10:41+00:00"
+    assert first["published_precision"] == "minute"
 
 
 def test_seed_article_copies_fold_into_one_record(sample_corpus: BuiltCorpus) -> None:

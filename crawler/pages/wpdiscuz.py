@@ -67,6 +67,9 @@ def parse_wpdiscuz_comments(page: Any) -> list[Comment]:
                 id=comment_id,
                 author=(text.element_text(author) or None) if author is not None else None,
                 published_raw=(text.element_text(date) or None) if date is not None else None,
+                published_title_raw=(date.attrib.get("title") or "").strip() or None
+                if date is not None
+                else None,
                 text="\n\n".join(text.paragraphs(body, furniture=False))
                 if body is not None
                 else "",
