@@ -35,6 +35,10 @@ HOSTS: dict[str, str] = DATA["hosts"]
 HOUSES_BY_PATH: dict[str, str] = DATA["houses_by_path"]
 """First path segment of a section URL -> house (``debates`` -> ``commons``)."""
 PATHS_BY_HOUSE: dict[str, str] = {house: path for path, house in HOUSES_BY_PATH.items()}
+MEMBER_PATH_BY_HOUSE: dict[str, str] = {
+    house: path for house, path in DATA["member_path_by_house"].items() if not house.startswith("_")
+}
+"""House -> path of its members' pages (``lords`` -> ``peer``)."""
 """House -> first path segment, for building day-index URLs."""
 INTERFACE_HOST_PREFIXES: dict[str, str] = DATA["interface_host_prefixes"]
 DEFAULT_INTERFACE: str = DATA["default_interface"]

@@ -140,7 +140,9 @@ class HansardSpider(CorpusSpider):
             self._inc("party/no_sitting_date", len(needed))
             return item
         person_ids = list(dict.fromkeys(speech.person_id for speech in needed if speech.person_id))
-        records = await asyncio.gather(*(self.member(person_id) for person_id in person_ids))
+        records = await asyncio.gather(
+            *(self.member(person_id, item.house) for person_id in person_ids)
+        )
         by_person = dict(zip(person_ids, records, strict=True))
         for speech in needed:
             record = by_person[speech.person_id]
@@ -172,18 +174,19 @@ class HansardSpider(CorpusSpider):
                 speech.constituency = record.constituency
         return item
 
-    def member(self, person_id: str) -> asyncio.Future[twfy.MemberRecord | None]:
+    def member(self, person_id: str, house: str) -> asyncio.Future[twfy.MemberRecord | None]:
         """The member's profile, fetched at most once per crawl (``None`` when unavailable)."""
         lookup = self._member_lookups.get(person_id)
         if lookup is None:
-            lookup = asyncio.ensure_future(self._fetch_member(person_id))
+            lookup = asyncio.ensure_future(self._fetch_member(person_id, house))
             self._member_lookups[person_id] = lookup
         else:
             self._inc("member_page/reused")
         return lookup
 
-    async def _fetch_member(self, person_id: str) -> twfy.MemberRecord | None:
-        url = f"https://{self.member_host()}/mp/?p={person_id}"
+    async def _fetch_member(self, person_id: str, house: str) -> twfy.MemberRecord | None:
+        path = twfy.MEMBER_PATH_BY_HOUSE.get(house, "mp")
+        url = f"https://{self.member_host()}/{path}/?p={person_id}"
         # Downloader middlewares still apply (robots.txt, redirects to the
         # canonical /mp/<id>/<name>/<seat> page, politeness); the scheduler's
         # duplicate filter does not, which the per-crawl cache replaces.
