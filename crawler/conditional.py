@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from crawler.corpus.store import CorpusStore
 
 META_KEY = "corpus_conditional"
+REQUESTED_KEY = "corpus_requested"
 RECORD_TABLES = {"article": "articles", "debate": "debates", "": "articles"}
 
 
@@ -50,11 +51,15 @@ class ConditionalRequestMiddleware:
     def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
         if not crawler.settings.getbool("FETCH_CONDITIONAL_ENABLED", True):
             raise NotConfigured("FETCH_CONDITIONAL_ENABLED is off")
-        return cls(
+        middleware = cls(
             corpus_store(crawler),
             crawler.stats,
             crawler.settings.getint("FETCH_SETTLE_AFTER_DAYS", 30),
         )
+        # Content pages fetched whole: a crawl that fetched some and produced no
+        # record failed; one that fetched none (a recess) did not.
+        crawler.stats.set_value("corpus/fetch/content", 0)
+        return middleware
 
     def settled_before(self) -> str | None:
         """Records dated before this day (ISO) are settled; ``None`` when settling is off."""
@@ -87,6 +92,10 @@ class ConditionalRequestMiddleware:
         self.stats.inc_value("corpus/fetch/conditional")
 
     def process_response(self, request: Request, response: Response) -> Response:
+        if response.status == 200 and (
+            request.meta.get(META_KEY) or request.meta.get(REQUESTED_KEY)
+        ):
+            self.stats.inc_value("corpus/fetch/content")
         if not request.meta.get(META_KEY):
             return response
         if response.status == 304:

@@ -25,8 +25,12 @@ def crawl_failure(stats: dict[str, Any]) -> str | None:
     )
     if error_drops:
         reasons.append(f"{error_drops} item(s) dropped as unusable")
-    fetched = stats.get("response_received_count", 0) - stats.get(
-        "downloader/response_status_count/304", 0
+    # Article and debate pages fetched whole (counted by crawler.conditional);
+    # without that count, every response but the 304s.
+    fetched = stats.get(
+        "corpus/fetch/content",
+        stats.get("response_received_count", 0)
+        - stats.get("downloader/response_status_count/304", 0),
     )
     produced = stats.get("item_scraped_count", 0) + sum(
         stats.get(f"item_dropped_reasons_count/{reason}", 0) for reason in QUIET_DROP_REASONS

@@ -49,3 +49,14 @@ def test_a_rerun_where_every_page_is_settled_or_not_modified_is_not_a_failure() 
 
 def test_dropping_unchanged_records_is_not_an_error() -> None:
     assert crawl_failure({**FINE, "item_dropped_reasons_count/UnchangedRecord": 9}) is None
+
+
+def test_a_run_that_found_no_content_pages_is_not_a_failure() -> None:
+    # A recess: day indexes fetched, no debate sections listed on them.
+    stats = {"finish_reason": "finished", "response_received_count": 14, "corpus/fetch/content": 0}
+    assert crawl_failure(stats) is None
+
+
+def test_content_pages_fetched_without_a_record_are_a_failure() -> None:
+    stats = {"finish_reason": "finished", "response_received_count": 14, "corpus/fetch/content": 3}
+    assert "3 page(s) fetched but no record produced" in crawl_failure(stats)

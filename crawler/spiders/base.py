@@ -102,7 +102,11 @@ class CorpusSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.requested_urls:
             for url in self.requested_urls:
-                yield scrapy.Request(url, callback=self.parse_page, dont_filter=True)
+                # Asked for by name: fetched whatever the store holds, and
+                # expected to give a record (see crawler.verdict).
+                yield scrapy.Request(
+                    url, callback=self.parse_page, dont_filter=True, meta={"corpus_requested": True}
+                )
             return
         for request in self.discover():
             yield request
