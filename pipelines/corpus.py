@@ -123,7 +123,6 @@ class ArticleCorpusPipeline(_CorpusPipeline):
         self.store.put_article(
             record,
             keys=identity_keys(record["urls"]),
-            signature=fingerprint.encode_sketch(sketch) if sketch else None,
             sketch=sketch,
         )
         self.remember_pages(record, item.url)
@@ -136,7 +135,7 @@ class ArticleCorpusPipeline(_CorpusPipeline):
         for other_id, other_sketch, other_published in self.store.near_copy_candidates(
             sketch, exclude=record["id"]
         ):
-            score = fingerprint.similarity(sketch, fingerprint.decode_sketch(other_sketch))
+            score = fingerprint.similarity(sketch, other_sketch)
             if score < self.near_copy_threshold:
                 continue
             # The earlier publication is the original; ties go to the smaller id.

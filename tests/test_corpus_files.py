@@ -50,9 +50,7 @@ def probe_snapshot(tmp_path: Path, name: str = "p.html") -> Path:
 def test_snapshot_files_are_sorted_unique_utf8(tmp_path: Path) -> None:
     store = CorpusStore(tmp_path)
     for article_id in ["b", "a", "c"]:
-        store.put_article(
-            {"id": article_id, "title": "Llafur – “Ceidwadwyr”"}, keys=(), signature=None, sketch=()
-        )
+        store.put_article({"id": article_id, "title": "Llafur – “Ceidwadwyr”"}, keys=(), sketch=())
     write_snapshot(store)
     raw = (tmp_path / "articles.jsonl").read_bytes()
     assert "“Ceidwadwyr”".encode() in raw  # UTF-8, not ASCII-escaped

@@ -276,7 +276,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("corpus")
     store = CorpusStore(folder)
     for article in ARTICLES:
-        store.put_article(article, keys=(), signature=None, sketch=())
+        store.put_article(article, keys=(), sketch=())
     for debate in DEBATES:
         store.put_debate(debate, family=debate["id"].split(".")[0])
     for article_id in sorted({link["article_id"] for link in LINKS}):

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from crawler.dedup.fingerprint import decode_sketch, encode_sketch
+
 STORE_FILENAME = "corpus.sqlite3"
 
 SCHEMA = """
@@ -162,33 +164,55 @@ class CorpusStore:
         return row[0] if row else None
 
     def near_copy_candidates(
-        self, sketch: Iterable[int], *, exclude: str | None = None, min_shared: int = 2
-    ) -> list[tuple[str, bytes, str | None]]:
-        """Articles sharing at least ``min_shared`` sketch values: (id, sketch, published)."""
-        values = list(sketch)
-        if not values:
-            return []
-        marks = ",".join("?" * len(values))
-        rows = self.conn.execute(
-            f"SELECT a.id, a.signature, a.published FROM articles a JOIN ("
-            f" SELECT article_id, count(*) AS shared FROM article_sketch"
-            f" WHERE value IN ({marks}) GROUP BY article_id HAVING shared >= ?"
-            f") s ON s.article_id = a.id ORDER BY a.id",
-            (*values, min_shared),
-        ).fetchall()
-        return [row for row in rows if row[0] != exclude and row[1] is not None]
+        self,
+        sketch: Iterable[int],
+        *,
+        exclude: str | None = None,
+        min_shared: int = 2,
+        max_postings: int = 50,
+    ) -> list[tuple[str, tuple[int, ...], str | None]]:
+        """Articles sharing at least ``min_shared`` sketch values: (id, sketch, published).
+
+        A value found in more than ``max_postings`` articles is a shingle of
+        boilerplate ("the Ministry of Defence said"), not a sign of one copied
+        article, and is passed over: the look-up costs at most
+        ``len(sketch) * max_postings`` index rows however large the corpus.
+        """
+        shared: dict[str, int] = {}
+        for value in dict.fromkeys(sketch):
+            rows = self.conn.execute(
+                "SELECT article_id FROM article_sketch WHERE value = ? LIMIT ?",
+                (value, max_postings + 1),
+            ).fetchall()
+            if len(rows) > max_postings:
+                continue
+            for (article_id,) in rows:
+                shared[article_id] = shared.get(article_id, 0) + 1
+        found = []
+        for article_id in sorted(shared):
+            if shared[article_id] < min_shared or article_id == exclude:
+                continue
+            row = self.conn.execute(
+                "SELECT signature, published FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            if row and row[0] is not None:
+                found.append((article_id, decode_sketch(row[0]), row[1]))
+        return found
 
     def put_article(
         self,
         record: dict[str, Any],
         *,
         keys: Iterable[str],
-        signature: bytes | None,
-        sketch: Iterable[int],
+        sketch: tuple[int, ...],
     ) -> None:
         """Insert or replace an article with its URL keys and fingerprint (one transaction)."""
         article_id = record["id"]
         with self.transaction():
+            row = self.conn.execute(
+                "SELECT signature FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            previous = decode_sketch(row[0]) if row and row[0] else ()
             self.conn.execute(
                 "INSERT OR REPLACE INTO articles (id, record, content_hash, signature,"
                 " published, site) VALUES (?, ?, ?, ?, ?, ?)",
@@ -196,7 +220,7 @@ class CorpusStore:
                     article_id,
                     dumps(record),
                     record.get("content_hash"),
-                    signature,
+                    encode_sketch(sketch) if sketch else None,
                     record.get("published"),
                     record.get("site"),
                 ),
@@ -205,7 +229,12 @@ class CorpusStore:
                 "INSERT OR REPLACE INTO article_urls (url, article_id) VALUES (?, ?)",
                 [(key, article_id) for key in keys],
             )
-            self.conn.execute("DELETE FROM article_sketch WHERE article_id = ?", (article_id,))
+            # Delete the previous sketch by its keys (read from the stored
+            # signature): a delete by article_id alone would scan the table.
+            self.conn.executemany(
+                "DELETE FROM article_sketch WHERE value = ? AND article_id = ?",
+                [(value, article_id) for value in previous],
+            )
             self.conn.executemany(
                 "INSERT OR IGNORE INTO article_sketch (value, article_id) VALUES (?, ?)",
                 [(value, article_id) for value in sketch],
