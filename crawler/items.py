@@ -117,9 +117,10 @@ class Speech:
     constituency: str | None = None
     """Constituency printed on the speaker line or member page."""
     time_raw: str | None = None
-    """Time stamp as printed, e.g. ``" 2:33,  3 November 2025"``."""
+    """Time stamp printed on this speech, e.g. ``" 2:33,  3 November 2025"``, else ``None``."""
     time: str | None = None
-    """Time in effect for this speech, HH:MM 24-hour, where the page prints one."""
+    """Time in effect for this speech, HH:MM 24-hour: TheyWorkForYou prints a stamp only when
+    the time changes, so a speech takes the last stamp before it (or the lead line's time)."""
     column: str | None = None
     """Hansard column number."""
     url: str | None = None
