@@ -98,14 +98,15 @@ class ArticleCorpusPipeline(_CorpusPipeline):
         incoming["urls"] = article_urls(incoming)
 
         stored_id = self.store.article_id_for_urls(identity_keys(incoming["urls"]))
-        if stored_id is None:
+        found_by_content = stored_id is None
+        if found_by_content:
             stored_id = self.store.article_id_for_hash(incoming["content_hash"])
-            if stored_id is not None:
-                self.count("content_merged")
-        elif self.store.get("articles", stored_id) is not None:
-            self.count("url_merged")
         stored = self.store.get("articles", stored_id) if stored_id else None
 
+        if stored is not None and found_by_content:
+            self.count("content_merged")  # the same text at an unrelated URL
+        elif stored is not None and url_key(item.url) != url_key(stored["url"]):
+            self.count("url_merged")  # a copy at a variant URL (AMP, tracking…)
         if stored is None:
             incoming["id"] = article_id_for(
                 canonical_article_url(incoming.get("canonical_url") or item.url)

@@ -144,6 +144,9 @@ def test_seed_article_copies_fold_into_one_record(sample_corpus: BuiltCorpus) ->
         "https://ukdefencejournal.org.uk/what-did-us-and-uk-defence-secretaries-talk-about-on-call/",
         "https://ukdefencejournal.org.uk/what-did-us-and-uk-defence-secretaries-talk-about-on-call/amp/",
     ]
+    # The AMP and tracking-URL copies were found and merged (the slash-less URL
+    # redirects to the article's own URL, so it is no other copy).
+    assert sample_corpus.crawls[1].stats["corpus/article/url_merged"] == 2
     # The copy read at the canonical URL is the one kept (the AMP copy has no comments).
     assert seeds[0]["url"] == seeds[0]["canonical_url"]
     assert len(seeds[0]["comments"]) == 12
