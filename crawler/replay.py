@@ -81,18 +81,21 @@ class Manifest:
         manifest_path = folder / "manifest.jsonl"
         if not manifest_path.is_file():
             raise ManifestError(f"{manifest_path}: no manifest.jsonl in the replay folder")
-        entries: list[tuple[int, int]] = []
+        found_hashes, found_offsets = array("q"), array("q")
         with manifest_path.open("rb") as lines:
             offset = 0
             for number, raw in enumerate(lines, start=1):
                 line = raw.decode("utf-8")
                 if line.strip():
                     page = cls._read_entry(folder, manifest_path, number, line)
-                    entries.append((_url_hash(url_key(page.url)), offset))
+                    found_hashes.append(_url_hash(url_key(page.url)))
+                    found_offsets.append(offset)
                 offset += len(raw)
-        entries.sort()
-        hashes = array("q", (value for value, _ in entries))
-        offsets = array("q", (offset for _, offset in entries))
+        # A stable sort by hash keeps file order among equal hashes: of two lines
+        # for one URL, the later stays last.
+        order = sorted(range(len(found_hashes)), key=found_hashes.__getitem__)
+        hashes = array("q", (found_hashes[i] for i in order))
+        offsets = array("q", (found_offsets[i] for i in order))
         return cls(folder, manifest_path, hashes, offsets)
 
     @staticmethod

@@ -166,3 +166,20 @@ def test_url_missing_from_manifest_gets_logged_404_and_stat_without_network(
     assert result.stats["downloader/response_status_count/404"] == 1
     assert f"Replay: {missing} is not in the manifest" in result.stderr
     assert result.stats["probe/parsed"] == 1
+
+
+def test_of_two_manifest_lines_for_one_url_the_later_wins(tmp_path: Path) -> None:
+    snapshot = make_snapshot(
+        tmp_path,
+        [
+            {"url": "https://example.org/a", "path": "old.html"},
+            {"url": "https://example.org/b", "path": "old.html"},
+            {"url": "https://example.org/a?", "path": "new.html", "status": 410},
+        ],
+        {"old.html": HTML, "new.html": HTML},
+    )
+    manifest = Manifest.load(snapshot)
+    assert len(manifest) == 3
+    page = manifest.get("https://example.org/a")
+    assert page is not None and page.file.name == "new.html" and page.status == 410
+    assert manifest.get("https://example.org/b").file.name == "old.html"

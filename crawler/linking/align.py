@@ -42,7 +42,7 @@ MIN_SCORE = 0.8
 MIN_PRECISION = 0.7
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 13)  # the common words of a language; bounded memory
 def normalise_word(word: str) -> str:
     """The comparison form of one word: case-folded, no accents, one apostrophe."""
     word = word.replace("[", "").replace("]", "").replace("’", "'")
