@@ -360,7 +360,9 @@ def main() -> int:
     parser.add_argument("--per-page", type=int, default=PER_PAGE, help="teasers a listing page")
     parser.add_argument("--max-bodies-ratio", type=float, default=MAX_BODIES_RATIO)
     parser.add_argument("--max-rss-ratio", type=float, default=MAX_RSS_RATIO)
-    parser.add_argument("--keep", type=Path, help="work in this folder and keep it (corpora, logs)")
+    parser.add_argument(
+        "--keep", type=Path, help="work in this folder and keep it (sites, corpora, stats, logs)"
+    )
     parser.add_argument("--json", type=Path, help="also write every run's figures here")
     args = parser.parse_args()
     sizes = sorted(set(args.sizes))
