@@ -163,13 +163,25 @@ def not_modified(request: Request, page: SavedPage) -> bool:
     return False
 
 
-def _load_once(crawler: Crawler, folder: str) -> Manifest:
-    """One manifest per crawl, shared by the http and https handlers."""
-    cache: dict[str, Manifest] = crawler.__dict__.setdefault("_replay_manifests", {})
-    if folder not in cache:
-        cache[folder] = Manifest.load(folder)
-        logger.info("Replaying %d saved pages from %s", len(cache[folder]), cache[folder].folder)
-    return cache[folder]
+_loaded: dict[tuple[Path, int, int], Manifest] = {}
+
+
+def load_manifest(folder: str | Path) -> Manifest:
+    """The manifest of ``folder``, read and checked once per process while it is unchanged.
+
+    ``scrapy crawl`` checks it before starting, and the http and https handlers
+    both use it: all three share one load.
+    """
+    path = Path(folder).resolve() / "manifest.jsonl"
+    try:
+        stat = path.stat()
+    except OSError:
+        return Manifest.load(folder)  # raises the clear ManifestError
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    if key not in _loaded:
+        _loaded[key] = Manifest.load(folder)
+        logger.info("Replaying %d saved pages from %s", len(_loaded[key]), path.parent)
+    return _loaded[key]
 
 
 class ReplayDownloadHandler:
@@ -183,7 +195,7 @@ class ReplayDownloadHandler:
             raise NotConfigured("REPLAY_DIR is not set")
         self.crawler = crawler
         self.stats = crawler.stats
-        self.manifest = _load_once(crawler, folder)
+        self.manifest = load_manifest(folder)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ReplayDownloadHandler:

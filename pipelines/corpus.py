@@ -53,6 +53,7 @@ def utc_now() -> str:
 class _CorpusPipeline:
     prefix = ""
     table = ""
+    date_field = ""
 
     def __init__(self, crawler: Crawler):
         self.store: CorpusStore = corpus_store(crawler)
@@ -68,6 +69,16 @@ class _CorpusPipeline:
     def count(self, event: str) -> None:
         self.stats.inc_value(f"corpus/{self.prefix}/{event}")
 
+    def remember_pages(self, record: dict[str, Any], fetched_url: str) -> None:
+        """Note that the fetched URL and every URL of the record hold this record."""
+        urls = {url_key(fetched_url), *(url_key(url) for url in record["urls"])}
+        self.store.remember_pages(
+            sorted(urls),
+            kind=self.prefix,
+            record_id=record["id"],
+            content_date=record.get(self.date_field),
+        )
+
     def unchanged(self, item: Any, record_id: str) -> Any:
         """Drop an unchanged record, unless it still waits for its links."""
         if self.linking and not self.store.is_linked(self.table, record_id):
@@ -82,6 +93,7 @@ class ArticleCorpusPipeline(_CorpusPipeline):
 
     prefix = "article"
     table = "articles"
+    date_field = "published"
 
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
@@ -149,15 +161,6 @@ class ArticleCorpusPipeline(_CorpusPipeline):
             logger.info("Article %s is a near-copy of %s", record["id"], best[1])
         return best[1] if best else None
 
-    def remember_pages(self, record: dict[str, Any], fetched_url: str) -> None:
-        urls = {url_key(fetched_url), *(url_key(url) for url in record["urls"])}
-        self.store.remember_pages(
-            sorted(urls),
-            kind="article",
-            record_id=record["id"],
-            content_date=record.get("published"),
-        )
-
     @staticmethod
     def update_item(item: ArticleItem, record: dict[str, Any]) -> None:
         adapter = ItemAdapter(item)
@@ -168,6 +171,7 @@ class ArticleCorpusPipeline(_CorpusPipeline):
 class DebateCorpusPipeline(_CorpusPipeline):
     prefix = "debate"
     table = "debates"
+    date_field = "date"
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, DebateItem):
@@ -227,12 +231,6 @@ class DebateCorpusPipeline(_CorpusPipeline):
                 raise StaleRevision(f"debate {incoming['id']} is older than stored {other['id']}")
             older.append(other)
         return older
-
-    def remember_pages(self, record: dict[str, Any], fetched_url: str) -> None:
-        urls = {url_key(fetched_url), *(url_key(url) for url in record["urls"])}
-        self.store.remember_pages(
-            sorted(urls), kind="debate", record_id=record["id"], content_date=record.get("date")
-        )
 
 
 def carry_speech_aliases(incoming: dict[str, Any], replaced: list[dict[str, Any]]) -> None:

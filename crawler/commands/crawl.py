@@ -19,7 +19,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from crawler.corpus import lock
-from crawler.replay import Manifest, ManifestError
+from crawler.replay import ManifestError, load_manifest
 from crawler.verdict import crawl_failure
 
 if TYPE_CHECKING:
@@ -66,6 +66,6 @@ class Command(ScrapyCrawlCommand):
         assert self.settings is not None
         replay_dir = self.settings.get("REPLAY_DIR")
         if replay_dir:
-            Manifest.load(replay_dir)
+            load_manifest(replay_dir)
         corpus_dir = self.settings.get("CORPUS_DIR")
         return lock.acquire(corpus_dir) if corpus_dir else None
