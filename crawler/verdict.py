@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from crawler.lost import lost_count
+
 # DropItem subclasses that mean a page could not be turned into a record.
 ERROR_DROP_REASONS = ("UnusableRecord",)
 # DropItem subclasses that are part of normal work (not errors, not "nothing").
@@ -38,6 +40,9 @@ def crawl_failure(stats: dict[str, Any]) -> str | None:
     settled = stats.get("corpus/fetch/settled", 0) + stats.get("corpus/fetch/not_modified", 0)
     if fetched > 0 and produced == 0 and settled == 0:
         reasons.append(f"{fetched} page(s) fetched but no record produced")
+    lost = lost_count(stats)
+    if lost:
+        reasons.append(f"{lost} page(s) lost (listed in the log)")
     finish_reason = stats.get("finish_reason")
     if finish_reason not in (None, "finished"):
         reasons.append(f"finish reason: {finish_reason}")
