@@ -83,6 +83,9 @@ class DefenceNewsSpider(CorpusSpider):
         kwargs.setdefault("outlets_file", crawler.settings.get("NEWS_OUTLETS_FILE") or None)
         return super().from_crawler(crawler, *args, **kwargs)
 
+    def sources(self) -> str:
+        return "outlets " + ", ".join(outlet.key for outlet in self.outlets)
+
     # --- discovery ----------------------------------------------------------------
     def discover(self) -> Iterable[scrapy.Request]:
         for outlet in self.outlets:
