@@ -19,6 +19,7 @@ from scrapy.exceptions import NotConfigured
 from crawler.corpus import lock
 from crawler.corpus.snapshot import write_snapshot
 from crawler.corpus.store import CorpusStore
+from crawler.verdict import SNAPSHOT_FAILED_KEY
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -54,7 +55,14 @@ class CorpusStoreExtension:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if not self.snapshot:
             return
-        counts = write_snapshot(self.store)
+        try:
+            counts = write_snapshot(self.store)
+        except OSError as error:
+            # Each file is replaced atomically: the previous ones stay whole.
+            why = f"{error.strerror or error}: {error.filename}" if error.filename else str(error)
+            self.stats.set_value(SNAPSHOT_FAILED_KEY, why)  # type: ignore[attr-defined]
+            logger.error("Corpus snapshot not written in %s: %s", self.folder, why)
+            return
         for table, count in counts.items():
             self.stats.set_value(f"corpus/snapshot/{table}", count)  # type: ignore[attr-defined]
         logger.info(
