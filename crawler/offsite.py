@@ -6,7 +6,8 @@ host in ``HANSARD_HOSTS``, a redirect to another site) would end with status 0
 having read nothing. :class:`ReportingOffsiteMiddleware` replaces it:
 
 - start points (``is_start_request``: the spider's configured feeds, day
-  indexes, ``-a urls=`` pages) are always allowed, whatever their host;
+  indexes, ``-a urls=`` pages) are always allowed, whatever their host (not
+  where they redirect to);
 - every request it filters is reported as a lost page (``offsite``, or
   ``redirect_offsite`` when a redirect led there).
 """
@@ -29,7 +30,9 @@ class ReportingOffsiteMiddleware(OffsiteMiddleware):
     """Replaces ``scrapy.downloadermiddlewares.offsite.OffsiteMiddleware``."""
 
     def should_follow(self, request: Request, spider: Spider) -> bool:
-        return bool(request.meta.get("is_start_request")) or super().should_follow(request, spider)
+        # A start point is configured; where it redirects to is not.
+        configured = request.meta.get("is_start_request") and "redirect_urls" not in request.meta
+        return bool(configured) or super().should_follow(request, spider)
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         try:

@@ -59,7 +59,9 @@ class CorpusStoreExtension:
             counts = write_snapshot(self.store)
         except OSError as error:
             # Each file is replaced atomically: the previous ones stay whole.
-            why = f"{error.strerror or error}: {error.filename}" if error.filename else str(error)
+            # A failed rename names its target second: the file that could not be replaced.
+            path = error.filename2 or error.filename
+            why = f"{error.strerror or error}: {path}" if path else str(error)
             self.stats.set_value(SNAPSHOT_FAILED_KEY, why)  # type: ignore[attr-defined]
             logger.error("Corpus snapshot not written in %s: %s", self.folder, why)
             return
