@@ -3,7 +3,8 @@
 Project settings carry one prefix per component: ``REPLAY_*`` (offline
 replay), ``CORPUS_*`` (the corpus store and its snapshot), ``NEWS_*`` (the
 news spider), ``HANSARD_*`` (the Hansard spider), ``NORMALISE_*``,
-``DEDUP_*``, ``LINKING_*`` and ``FETCH_*`` (conditional re-fetching).
+``DEDUP_*``, ``LINKING_*``, ``FETCH_*`` (conditional re-fetching, retries) and
+``CRAWL_*`` (what the operator sees: progress, lost pages, the stats file).
 """
 
 from __future__ import annotations
