@@ -24,6 +24,7 @@ from tests.support.crawl import ROOT, CrawlResult, crawl_command, crawl_env, run
 from tests.support.faults import (
     Answer,
     Exchange,
+    Fault,
     FaultServer,
     body,
     redirect,
@@ -222,6 +223,19 @@ def test_a_reset_connection_loses_the_page_after_its_retries(
     assert_clean_but(result, clean_news, {TYPHOONS_ID})
 
 
+@pytest.mark.parametrize("length", [True, False], ids=["content-length", "chunked"])
+def test_a_page_over_download_maxsize_is_lost(tmp_path: Path, length: bool) -> None:
+    big = body(b"<html><body>" + b"<p>words</p>" * 5000 + b"</body></html>")
+    with FaultServer(faults={TYPHOONS: big if length else chunked_fault(big)}) as server:
+        result = crawl(
+            server, tmp_path / "corpus", args={"urls": TYPHOONS}, DOWNLOAD_MAXSIZE="20000"
+        )
+    assert result.returncode == 1
+    assert reason(result).endswith("1 page(s) lost (too_large: 1; listed in the log)")
+    assert lost(result) == [f"too_large: {TYPHOONS}"]
+    assert records(result) == {}
+
+
 def test_lost_pages_up_to_the_tolerated_number_do_not_fail_the_crawl(tmp_path: Path) -> None:
     with FaultServer(faults={TYPHOONS: status(404)}) as server:
         result = crawl(server, tmp_path / "corpus", CRAWL_LOST_PAGES_TOLERATED="1")
@@ -242,6 +256,17 @@ def test_the_reason_is_the_only_line_on_stderr_when_logging_to_a_file(tmp_path: 
 
 
 # --------------------------------------------------------------------- Retry-After
+def chunked_fault(first: Fault) -> Fault:
+    """``first``, sent chunked: no Content-Length announces the size."""
+
+    def fault(answer: Answer, exchange: Exchange) -> Answer:
+        changed = first(answer, exchange) or answer
+        changed.chunked = True
+        return changed
+
+    return fault
+
+
 def gap_between_requests(server: FaultServer, url: str) -> float:
     first, second = server.requests_for(url)[:2]
     return second.at - first.at
