@@ -433,3 +433,35 @@ def test_one_sigint_stops_the_crawl_gracefully_with_exit_1(tmp_path: Path) -> No
     assert stderr.splitlines() == ["scrapy crawl: crawl failed: finish reason: shutdown"]
     # The spider closed: the snapshot holds what was read before the signal.
     assert (corpus / "articles.jsonl").exists()
+
+
+# --------------------------------------------------------------------- member pages
+def test_a_member_page_the_site_fails_to_serve_is_lost_and_its_speeches_flagged(
+    tmp_path: Path,
+) -> None:
+    member = "https://www.theyworkforyou.com/mp/?p=10271"
+    with FaultServer(faults={member: status(500)}) as server:
+        result = crawl(server, tmp_path / "corpus", "hansard", {"urls": DEBATES[0]})
+    assert result.returncode == 1
+    assert reason(result).endswith("1 page(s) lost (http_500: 1; listed in the log)")
+    assert lost(result) == [f"http_500: {member}"]
+    assert len(server.requests_for(member)) == 2  # RETRY_TIMES=1
+    # The debate is kept, its speeches by that member flagged.
+    (debate,) = records(result, "debates").values()
+    flagged = [s for s in debate["speeches"] if "party:member_page_missing" in s["flags"]]
+    assert {speech["person_id"] for speech in flagged} == {"10271"}
+
+
+def test_a_member_page_the_site_does_not_have_is_not_a_lost_page(tmp_path: Path) -> None:
+    # The sample's person 90006 has no member page (404): a gap in the site, flagged.
+    with FaultServer() as server:
+        result = crawl(
+            server,
+            tmp_path / "corpus",
+            "hansard",
+            {"interface": "en", "since": "2025-02-10", "until": "2025-02-11"},
+        )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert server.requests_for("https://www.theyworkforyou.com/mp/?p=90006")
+    assert result.stats["corpus/hansard/member_page/missing"] == 1
+    assert lost(result) == []
