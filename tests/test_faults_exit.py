@@ -465,3 +465,20 @@ def test_a_member_page_the_site_does_not_have_is_not_a_lost_page(tmp_path: Path)
     assert server.requests_for("https://www.theyworkforyou.com/mp/?p=90006")
     assert result.stats["corpus/hansard/member_page/missing"] == 1
     assert lost(result) == []
+
+
+def test_an_outlet_feed_on_another_host_is_fetched_not_filtered_offsite(tmp_path: Path) -> None:
+    feeds_host = "feeds.example.net"
+    feed = f"https://{feeds_host}/feed/"
+    outlets = json.loads((ROOT / "crawler" / "outlets.json").read_text(encoding="utf-8"))
+    (ukdj,) = [outlet for outlet in outlets["outlets"] if outlet["key"] == "ukdj"]
+    ukdj["start"] = {"feeds": [feed]}
+    config = tmp_path / "outlets.json"
+    config.write_text(json.dumps({"outlets": [ukdj]}), encoding="utf-8")
+    with FaultServer(mirrors={feeds_host: "ukdefencejournal.org.uk"}) as server:
+        result = crawl(server, tmp_path / "corpus", NEWS_OUTLETS_FILE=str(config))
+    assert server.requests_for(feed)
+    # The spider routes pages by the outlet that owns their host; a feed on a
+    # host no outlet owns is reported, not skipped in silence.
+    assert result.returncode == 1
+    assert lost(result) == [f"no_outlet: {feed}"]

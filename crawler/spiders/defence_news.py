@@ -33,6 +33,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.items import ArticleItem
+from crawler.lost import page_lost
 from crawler.outlets import Outlet, load_outlets, outlet_for_url
 from crawler.pages.article import parse_article
 from crawler.pages.discovery import (
@@ -124,7 +125,7 @@ class DefenceNewsSpider(CorpusSpider):
     def parse_page(self, response: Response) -> Any:
         outlet = outlet_for_url(response.url, self.outlets)
         if outlet is None:
-            logger.warning("No outlet is configured for %s; page skipped", response.url)
+            page_lost(self.crawler, response.url, "no_outlet", "no outlet owns its host")
             self._count("page/no_outlet")
             return
         kind = page_kind(response)
