@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -328,13 +329,21 @@ def test_a_hansard_mirror_named_in_hansard_hosts_is_crawled(tmp_path: Path) -> N
 
 
 # --------------------------------------------------------------------- the snapshot
-def built_corpus(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+@pytest.fixture(scope="module")
+def corpus_without_typhoons(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A corpus built without the Typhoons article, which the next crawl would add."""
-    corpus = tmp_path / "corpus"
+    corpus = tmp_path_factory.mktemp("prebuilt") / "corpus"
     with FaultServer(faults={TYPHOONS: status(404)}) as server:
         first = crawl(server, corpus, CRAWL_LOST_PAGES_TOLERATED="1")
     assert first.returncode == 0, first.stderr[-2000:]
     assert TYPHOONS_ID not in records(first)
+    return corpus
+
+
+def built_corpus(source: Path, tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+    """A copy of ``source`` for one test, and its snapshot files' bytes."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(source, corpus, ignore=shutil.ignore_patterns(".lock"))
     return corpus, {name: (corpus / f"{name}.jsonl").read_bytes() for name in SNAPSHOT}
 
 
@@ -345,9 +354,9 @@ def with_extension(path: str) -> str:
 
 
 def test_a_full_disk_leaves_the_previous_snapshot_whole_and_fails_the_crawl(
-    tmp_path: Path,
+    corpus_without_typhoons: Path, tmp_path: Path
 ) -> None:
-    corpus, before = built_corpus(tmp_path)
+    corpus, before = built_corpus(corpus_without_typhoons, tmp_path)
     with FaultServer() as server:
         result = crawl(
             server, corpus, EXTENSIONS=with_extension("tests.support.diskfull.DiskFullExtension")
@@ -363,9 +372,9 @@ def test_a_full_disk_leaves_the_previous_snapshot_whole_and_fails_the_crawl(
 
 
 def test_a_folder_in_the_way_of_articles_jsonl_fails_the_crawl_and_keeps_the_others(
-    tmp_path: Path,
+    corpus_without_typhoons: Path, tmp_path: Path
 ) -> None:
-    corpus, before = built_corpus(tmp_path)
+    corpus, before = built_corpus(corpus_without_typhoons, tmp_path)
     (corpus / "articles.jsonl").unlink()
     (corpus / "articles.jsonl").mkdir()
     with FaultServer() as server:
@@ -404,9 +413,9 @@ def wait_for(condition: Callable[[], bool], limit: float = 60) -> None:
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_second_signal_forces_a_shutdown_that_exits_1_and_keeps_the_snapshot(
-    tmp_path: Path, signum: signal.Signals
+    corpus_without_typhoons: Path, tmp_path: Path, signum: signal.Signals
 ) -> None:
-    corpus, before = built_corpus(tmp_path)
+    corpus, before = built_corpus(corpus_without_typhoons, tmp_path)
     with FaultServer(faults={TYPHOONS: slow(30)}) as server:
         process = start_slow_crawl(server, corpus, tmp_path / "crawl.log")
         wait_for(lambda: bool(server.requests_for(TYPHOONS)))
