@@ -65,6 +65,7 @@ from crawler.spiders.base import CorpusSpider, SpiderArgumentError, fetched_at
 logger = logging.getLogger(__name__)
 
 STATS = "corpus/news"
+NOT_ARTICLE = "not an article, feed, sitemap or listing"
 
 
 class DefenceNewsSpider(CorpusSpider):
@@ -147,8 +148,12 @@ class DefenceNewsSpider(CorpusSpider):
             self._count("page/generic_outlet")
         if outlet is None:
             self._count("page/no_outlet")
-            if requested:
-                self._lost(page.url, "no_outlet", f"read as a {kind}; no outlet is configured")
+            if requested and kind == "other":
+                self._lost(page.url, "not_article", NOT_ARTICLE)
+            elif requested:
+                self._lost(
+                    page.url, "no_outlet", f"a {kind} is followed only for a configured outlet"
+                )
             else:
                 logger.warning("No outlet is configured for %s; page skipped", page.url)
             return
@@ -163,7 +168,7 @@ class DefenceNewsSpider(CorpusSpider):
             if item is not None:
                 yield item
         elif requested:
-            self._lost(page.url, "not_article", "no article, feed, sitemap or listing marker")
+            self._lost(page.url, "not_article", NOT_ARTICLE)
         else:
             logger.info("Not an article, feed, sitemap or listing: %s", page.url)
 
