@@ -9,12 +9,15 @@ Each field is taken from the most trusted source that has it, in this order:
 4. ``markup`` — heuristics on the HTML (``time[datetime]``, ``rel=author``,
    known body containers, else the block with the most paragraph text).
 
-The title is the exception to that order: the headline a reader sees is the
-article's ``<h1>``, taken first when it plausibly matches one of the titles
-the page declares (JSON-LD ``headline``, ``og:title``, ``<title>``); those
-are the fallbacks when no ``<h1>`` does. Bylines are split into people's
-names and cleaned (:mod:`crawler.pages.bylines`); metadata printed in related
-posts, sidebars or comments is never read as the article's own.
+The title is the headline the publisher declares (JSON-LD ``headline``, else
+``og:title``), checked against the article's ``<h1>``: when the declared
+title is the ``<h1>`` with something added (an author, a site name the page
+does not otherwise give) or cut short with an ellipsis, the ``<h1>`` is
+taken. Without a declared title, the ``<h1>`` that plausibly matches the
+document's ``<title>`` comes before the ``<title>`` itself. Bylines are split
+into people's names and cleaned (:mod:`crawler.pages.bylines`); metadata
+printed in related posts, sidebars or comments is never read as the
+article's own.
 
 ``ArticleItem.extraction`` records which source gave each field. The body
 is the one exception to the order: it is read from the markup before
@@ -209,6 +212,22 @@ def outside_article(node: Any) -> bool:
     return False
 
 
+def is_decorated(declared: str, headline: str) -> bool:
+    """Whether ``declared`` is ``headline`` with words appended, or cut short with an ellipsis.
+
+    "Headline | Jane Doe" and "Headline -- Some Site" decorate "Headline";
+    "A long headline that goes…" is cut from "A long headline that goes on".
+    """
+    declared_words = _TITLE_WORD.findall(declared.casefold())
+    headline_words = _TITLE_WORD.findall(headline.casefold())
+    if not headline_words or declared_words == headline_words:
+        return False
+    if declared_words[: len(headline_words)] == headline_words:
+        return True
+    cut = declared.rstrip().endswith(("…", "...")) and len(declared_words) >= 3
+    return cut and headline_words[: len(declared_words) - 1] == declared_words[:-1]
+
+
 def headline_likeness(first: str, second: str) -> float:
     """How alike two titles are: the Dice coefficient of their sets of words (0 to 1)."""
     one = {word.casefold() for word in _TITLE_WORD.findall(first)}
@@ -272,9 +291,10 @@ class _ArticleReader:
     def title_candidates(self) -> list[Candidate]:
         return [
             ("selectors", lambda: self._configured_first("title")),
-            ("markup", self._headline),
+            ("markup", self._headline_behind_declared_title),
             ("json-ld", self._jsonld_headline),
             ("opengraph", self._meta_title),
+            ("markup", lambda: self._headline(self._document_title())),
             ("markup", self._markup_title),
         ]
 
@@ -286,25 +306,29 @@ class _ArticleReader:
 
     def _document_title(self) -> str | None:
         found = self.selector.css("title")
-        return text.element_text(found[0]) or None if found else None
+        return (text.element_text(found[0]) or None) if found else None
 
-    def _headline(self) -> str | None:
-        """The article's ``<h1>`` when it plausibly is the headline the page declares."""
-        declared = [
-            self.strip_site_name(value)
-            for value in (self._jsonld_headline(), self._meta_title(), self._document_title())
-            if value
-        ]
+    def _headline(self, declared: str | None) -> str | None:
+        """The article's ``<h1>`` that plausibly is the ``declared`` title, if any."""
+        if not declared:
+            return None
+        declared = self.strip_site_name(declared)
         for css in ("article h1", "main h1", "h1"):
             for found in self.selector.css(css):
                 if outside_article(found.root):
                     continue
                 value = text.element_text(found)
-                if value and any(
-                    headline_likeness(value, title) >= HEADLINE_MIN_LIKENESS for title in declared
-                ):
+                if value and headline_likeness(value, declared) >= HEADLINE_MIN_LIKENESS:
                     return value
         return None
+
+    def _headline_behind_declared_title(self) -> str | None:
+        """The ``<h1>`` when the declared title is it with words added or cut short."""
+        declared = self._jsonld_headline() or self._meta_title()
+        headline = self._headline(declared)
+        if not declared or not headline:
+            return None
+        return headline if is_decorated(self.strip_site_name(declared), headline) else None
 
     def _markup_title(self) -> str | None:
         for css in ("h1.entry-title", "h1.amp-wp-title", "article h1", "h1", "title"):

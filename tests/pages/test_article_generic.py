@@ -55,12 +55,11 @@ def test_syndicated_copy_shares_most_paragraphs_with_the_original():
     assert parsed(FN_SYNDICATED_URL).title != parsed(INDUSTRY_URL).title
 
 
-def test_page_with_only_opengraph_takes_its_dates_from_meta_and_its_title_from_the_h1():
-    # The <h1> a reader sees is the headline; og:title only confirms it.
+def test_page_with_only_opengraph_takes_title_and_dates_from_meta():
     article = parsed(FN_ARMY_URL)
     assert article.title == "Soldiers test new counter-drone kit on Salisbury Plain"
     assert article.published_raw == "2025-02-11T17:30:00+0000"
-    assert article.extraction["title"] == "markup"
+    assert article.extraction["title"] == "opengraph"
     assert article.extraction["published_raw"] == "opengraph"
 
 

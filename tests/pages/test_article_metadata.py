@@ -5,6 +5,8 @@ Small pages written for each rule, in the markup real publishers use.
 
 from __future__ import annotations
 
+import pytest
+
 from crawler.normalise.dates import parse_datetime
 from crawler.outlets import generic_outlet
 from crawler.pages.article import parse_article
@@ -21,7 +23,7 @@ def read(head: str = "", body: str = "", *, name: str = "Navy Lookout"):
 
 
 # --- title ---------------------------------------------------------------------------
-def test_title_is_the_h1_a_reader_sees_when_it_matches_a_declared_title():
+def test_declared_headline_is_the_title_when_the_h1_words_it_differently():
     article = read(
         "<title>HMS Cromarty home after three years away | Navy Lookout</title>"
         '<meta property="og:title" content="HMS Cromarty home after three years away">',
@@ -29,8 +31,35 @@ def test_title_is_the_h1_a_reader_sees_when_it_matches_a_declared_title():
         + BODY
         + "</article>",
     )
-    assert article.title == "HMS Cromarty is home after three years in the Gulf"
+    assert article.title == "HMS Cromarty home after three years away"
+    assert article.extraction["title"] == "opengraph"
+
+
+@pytest.mark.parametrize(
+    "declared",
+    [
+        "HMS Cromarty returns to Portsmouth | Jane Doe",  # the author appended
+        "HMS Cromarty returns to Portsmouth -- Lookout Online",  # a site name given nowhere else
+        "HMS Cromarty returns to…",  # cut short
+    ],
+)
+def test_h1_is_the_title_when_the_declared_one_decorates_or_cuts_it(declared):
+    article = read(
+        f'<meta property="og:title" content="{declared}">',
+        "<article><h1>HMS Cromarty returns to Portsmouth</h1>" + BODY + "</article>",
+    )
+    assert article.title == "HMS Cromarty returns to Portsmouth"
     assert article.extraction["title"] == "markup"
+
+
+def test_h1_matching_the_document_title_comes_before_it_when_nothing_else_is_declared():
+    article = read(
+        "<title>HMS Cromarty returns to Portsmouth - Lookout Online</title>",
+        "<h1>Lookout Online</h1><article><h1>HMS Cromarty returns to Portsmouth</h1>"
+        + BODY
+        + "</article>",
+    )
+    assert article.title == "HMS Cromarty returns to Portsmouth"
 
 
 def test_an_h1_that_is_not_the_headline_gives_way_to_og_title():
