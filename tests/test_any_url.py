@@ -23,6 +23,8 @@ SITEMAP_URL = f"{OUTLET}/sitemap-posts.xml.gz"
 LISTED_URL = f"{OUTLET}/news/type-31-frigate-venturer-floated-out-at-rosyth/"
 LISTED_PDF_URL = f"{OUTLET}/files/fleet-review-programme.pdf"
 REQUESTED_PDF_URL = f"{OUTLET}/files/annual-report.pdf"
+BROKEN_GZIP_URL = f"{OUTLET}/sitemap-pages.xml.gz"
+HUGE_GZIP_URL = f"{OUTLET}/sitemap-archive.xml.gz"
 
 PARAGRAPH = (
     "<p>The minehunter sailed into Portsmouth on Tuesday morning after three years in the "
@@ -86,6 +88,11 @@ def write_replay(folder: Path) -> Path:
     pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
     save(LISTED_PDF_URL, "listed.pdf", pdf, "application/pdf")
     save(REQUESTED_PDF_URL, "requested.pdf", pdf, "application/pdf")
+    # Unpacks to more than DOWNLOAD_MAXSIZE (16 MiB), from a few kilobytes.
+    huge = gzip.compress(b"<?xml version='1.0'?><urlset>" + b" " * (17 * 1024 * 1024))
+    save(HUGE_GZIP_URL, "huge.xml.gz", huge, "application/x-gzip")
+    # A gzip header and nothing a gzip reader can unpack.
+    save(BROKEN_GZIP_URL, "broken.xml.gz", b"\x1f\x8b\x08\x00" + b"\xff" * 40, "application/x-gzip")
     (folder / "manifest.jsonl").write_text(
         "".join(json.dumps(entry) + "\n" for entry in entries), encoding="utf-8"
     )
@@ -131,7 +138,14 @@ def good_crawl(replay, tmp_path_factory) -> CrawlResult:
 
 @pytest.fixture(scope="module")
 def failed_crawl(replay, tmp_path_factory) -> CrawlResult:
-    return crawl(replay, tmp_path_factory.mktemp("bad") / "corpus", CONTACT_URL, REQUESTED_PDF_URL)
+    return crawl(
+        replay,
+        tmp_path_factory.mktemp("bad") / "corpus",
+        CONTACT_URL,
+        REQUESTED_PDF_URL,
+        BROKEN_GZIP_URL,
+        HUGE_GZIP_URL,
+    )
 
 
 def test_article_on_an_unconfigured_host_gives_a_record_named_after_its_site(good_crawl):
@@ -174,4 +188,11 @@ def test_requested_url_that_is_not_html_is_a_lost_page(failed_crawl):
         in failed_crawl.stderr
     )
     assert failed_crawl.stats["corpus/lost/not_html"] == 1
+    assert "Traceback" not in failed_crawl.stderr
+
+
+def test_gzip_that_is_broken_or_too_big_is_a_lost_page_not_a_crash(failed_crawl):
+    assert f"unreadable_gzip: {BROKEN_GZIP_URL}" in failed_crawl.stats["corpus/lost_pages"]
+    assert f"unreadable_gzip: {HUGE_GZIP_URL}" in failed_crawl.stats["corpus/lost_pages"]
+    assert failed_crawl.stats["corpus/lost/unreadable_gzip"] == 2
     assert "Traceback" not in failed_crawl.stderr

@@ -37,6 +37,7 @@ holds one page's worth of requests however long the listing is.
 from __future__ import annotations
 
 import logging
+import zlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -181,7 +182,7 @@ class DefenceNewsSpider(CorpusSpider):
             max_size = self.settings.getint("DOWNLOAD_MAXSIZE")
             try:
                 body = gunzip(response.body, max_size=max_size)
-            except (OSError, EOFError, ValueError) as error:
+            except (OSError, EOFError, ValueError, zlib.error) as error:
                 self._count("page/unreadable_gzip")
                 self._lost(response.url, "unreadable_gzip", str(error) or type(error).__name__)
                 return None
