@@ -46,6 +46,9 @@ ORGANISATION_TYPES = frozenset(
     {"Organization", "NewsMediaOrganization", "Corporation", "WebSite", "Brand"}
 )
 
+# Page types that hold many items: their main entity is a list, not an article.
+COLLECTION_TYPES = frozenset({"CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage"})
+
 # Keys whose object value is the page's main thing (a WebPage's article).
 _MAIN_ENTITY_KEYS = ("mainEntity", "mainEntityOfPage")
 
@@ -199,9 +202,11 @@ def _walk(data: Any) -> Iterator[dict[str, Any]]:
                 yield data
             return
         yield data
+        if types_of(data) & COLLECTION_TYPES:
+            return  # a listing's main entity is its list of teasers, not one article
         for key in _MAIN_ENTITY_KEYS:
             entity = data.get(key)
-            if isinstance(entity, (dict, list)):
+            if isinstance(entity, dict):
                 yield from (node for node in _walk(entity) if types_of(node))
 
 

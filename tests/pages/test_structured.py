@@ -141,3 +141,12 @@ def test_comment_markers_inside_json_ld_strings_are_kept():
 def test_site_name_from_og_site_name_then_publisher_then_host(head, name):
     page = Selector(text=f"<html><head>{head}</head><body></body></html>")
     assert site_name(page, "https://www.navylookout.com/some-article/") == name
+
+
+def test_articles_listed_as_a_collection_page_s_main_entity_are_not_the_page_s_article():
+    article = _article(
+        '{"@type": "CollectionPage", "mainEntity": {"@type": "ItemList", "itemListElement": ['
+        '{"@type": "NewsArticle", "headline": "One"}]}}'
+    )
+    assert article is None
+    assert _article('{"@type": "CollectionPage", "mainEntity": {"@type": "NewsArticle"}}') is None
