@@ -70,6 +70,7 @@ DOWNLOAD_ERROR_REASONS: tuple[tuple[tuple[type[BaseException], ...], str], ...] 
 IGNORED_REASONS = {
     "Forbidden by robots.txt": "robots_txt",
     "larger than download max size": "too_large",
+    "exceeded DOWNLOAD_MAXSIZE": "too_large",  # while decompressing
 }
 MAX_REDIRECTIONS = "max redirections reached"
 

@@ -28,6 +28,7 @@ from tests.support.faults import (
     Fault,
     FaultServer,
     body,
+    gzip_bomb,
     redirect,
     reset,
     slow,
@@ -234,6 +235,17 @@ def test_a_page_over_download_maxsize_is_lost(tmp_path: Path, length: bool) -> N
     assert result.returncode == 1
     assert reason(result).endswith("1 page(s) lost (too_large: 1; listed in the log)")
     assert lost(result) == [f"too_large: {TYPHOONS}"]
+    assert records(result) == {}
+
+
+def test_a_gzip_bomb_is_lost_as_too_large(tmp_path: Path) -> None:
+    with FaultServer(faults={TYPHOONS: gzip_bomb(4)}) as server:
+        result = crawl(
+            server, tmp_path / "corpus", args={"urls": TYPHOONS}, DOWNLOAD_MAXSIZE=str(2**20)
+        )
+    assert result.returncode == 1
+    assert reason(result).endswith("1 page(s) lost (too_large: 1; listed in the log)")
+    assert "exceeded DOWNLOAD_MAXSIZE (1048576 B) during decompression" in result.stderr
     assert records(result) == {}
 
 
