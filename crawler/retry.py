@@ -5,8 +5,7 @@ what Scrapy's does (``RETRY_HTTP_CODES``, ``RETRY_EXCEPTIONS``, ``RETRY_TIMES``)
 and for a ``429 Too Many Requests`` or ``503 Service Unavailable``:
 
 - waits the ``Retry-After`` the server sent (seconds, or an HTTP date) before
-  the retry, and holds back every other request to that download slot (host)
-  until then;
+  the retry;
 - without a usable ``Retry-After``, backs off exponentially:
   ``FETCH_RETRY_BACKOFF`` seconds (default 1) doubled at each retry, at most
   ``FETCH_RETRY_AFTER_MAX``;
@@ -21,7 +20,6 @@ asked for), ``corpus/fetch/backoff`` (waits without one).
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
@@ -77,16 +75,6 @@ class RetryAfterMiddleware(RetryMiddleware):
         super().__init__(settings)
         self.max_wait = settings.getfloat("FETCH_RETRY_AFTER_MAX", 120.0)
         self.backoff = settings.getfloat("FETCH_RETRY_BACKOFF", 1.0)
-        # Download slot -> monotonic time before which none of its requests is sent.
-        self.not_before: dict[str, float] = {}
-
-    def slot(self, request: Request) -> str:
-        return self.crawler.engine.downloader.get_slot_key(request)
-
-    async def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        wait = self.not_before.get(self.slot(request), 0.0) - time.monotonic()
-        if wait > 0:
-            await sleep(wait)
 
     async def process_response(  # type: ignore[override]
         self, request: Request, response: Response, spider: Spider | None = None
@@ -97,27 +85,29 @@ class RetryAfterMiddleware(RetryMiddleware):
             or response.status not in THROTTLE_STATUSES
         ):
             return super().process_response(request, response)
-        wait = self.wait_for(request, response)
+        wait, asked = self.wait_for(request, response)
         retry = self._retry(request, response_status_message(response.status))
         if retry is None:
             return response
-        slot = self.slot(request)
-        self.not_before[slot] = max(self.not_before.get(slot, 0.0), time.monotonic() + wait)
+        self.crawler.stats.inc_value(
+            "corpus/fetch/retry_after" if asked else "corpus/fetch/backoff"
+        )
         await sleep(wait)
         return retry
 
-    def wait_for(self, request: Request, response: Response) -> float:
-        """Seconds to wait before retrying; raises :class:`PageLostError` above the cap."""
-        stats = self.crawler.stats
+    def wait_for(self, request: Request, response: Response) -> tuple[float, bool]:
+        """Seconds to wait before retrying, and whether the server asked for them.
+
+        Raises :class:`PageLostError` when the server asks for more than the cap.
+        """
         asked = retry_after_seconds(response.headers.get(b"Retry-After"), response_time(response))
         if asked is None:
-            stats.inc_value("corpus/fetch/backoff")
-            return min(self.backoff * 2 ** request.meta.get("retry_times", 0), self.max_wait)
+            backoff = self.backoff * 2 ** request.meta.get("retry_times", 0)
+            return min(backoff, self.max_wait), False
         if asked > self.max_wait:
             raise PageLostError(
                 "retry_after_too_long",
                 f"HTTP {response.status} with Retry-After {asked:.0f} s, "
                 f"more than FETCH_RETRY_AFTER_MAX ({self.max_wait:.0f} s)",
             )
-        stats.inc_value("corpus/fetch/retry_after")
-        return asked
+        return asked, True
