@@ -1,0 +1,266 @@
+"""The corpus never shrinks by accident: a lost or damaged store stops the crawl before
+it fetches anything, ``scrapy corpus rebuild`` restores the store from the snapshot, a
+snapshot that would lose records the store did not delete is refused, and records are
+checked against schemas/ before they are stored."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from crawler.corpus.health import check_store
+from crawler.corpus.snapshot import SNAPSHOT_FILES
+from crawler.corpus.store import STORE_FILENAME, StoreUnusableError
+from crawler.sample_corpus import SAMPLE_CRAWLS
+from tests.conftest import BuiltCorpus
+from tests.support.crawl import ROOT, CrawlResult, crawl_env, run_crawl, scrapy_command
+from tests.support.snapshot import copy_sample_pages
+from tests.test_revisions import reissue_day_as_revision_b
+
+HANSARD = SAMPLE_CRAWLS[2]
+PROBE = {"SPIDER_MODULES": "crawler.spiders,tests.support.spiders", "ROBOTSTXT_OBEY": "False"}
+ARTICLE_URL = (
+    "https://ukdefencejournal.org.uk/typhoons-scrambled-to-shadow-russian-aircraft-near-uk-airspace/"
+)
+
+
+def lose_store(path: Path) -> None:
+    path.unlink()
+
+
+def truncate_store(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+def overwrite_store_with_garbage(path: Path) -> None:
+    size = path.stat().st_size
+    path.write_bytes((bytes(range(256)) * (size // 256 + 1))[:size])
+
+
+# fault → (how it is done, what the reason line says of the store)
+STORE_FAULTS: dict[str, tuple[Callable[[Path], None], str]] = {
+    "deleted": (lose_store, "is missing"),
+    "truncated to 0 bytes": (truncate_store, "is empty (0 bytes)"),
+    "garbage bytes": (overwrite_store_with_garbage, "is damaged (file is not a database)"),
+}
+
+
+def copy_corpus(corpus: BuiltCorpus, target: Path) -> Path:
+    shutil.copytree(corpus.folder, target, ignore=shutil.ignore_patterns(".lock"))
+    return target
+
+
+def snapshot_bytes(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in SNAPSHOT_FILES.values()}
+
+
+def rebuild(corpus: Path, *options: str) -> subprocess.CompletedProcess:
+    command = scrapy_command("corpus", "rebuild", "-s", f"CORPUS_DIR={corpus}", *options)
+    return subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=300, env=crawl_env()
+    )
+
+
+def crawl_hansard(corpus: Path, **options) -> CrawlResult:
+    spider, arguments = HANSARD
+    return run_crawl(spider, corpus, args=arguments, **options)
+
+
+def last_line(text: str) -> str:
+    return text.strip().splitlines()[-1]
+
+
+# --- store loss ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fault", STORE_FAULTS)
+def test_a_lost_store_stops_the_crawl_and_a_rebuild_restores_the_corpus(
+    fault: str, sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
+    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    clean = snapshot_bytes(sample_corpus.folder)
+    damage, state = STORE_FAULTS[fault]
+    damage(corpus / STORE_FILENAME)
+
+    refused = crawl_hansard(corpus)
+    assert refused.returncode == 2
+    reason = last_line(refused.stderr)
+    assert reason.startswith(f"scrapy crawl: the corpus store {corpus / STORE_FILENAME} {state}")
+    assert "articles.jsonl (7 records)" in reason or fault == "garbage bytes"
+    assert reason.endswith(f"`scrapy corpus rebuild -s CORPUS_DIR={corpus}`")
+    assert "Traceback" not in refused.stderr
+    assert "Spider opened" not in refused.stderr  # stopped before anything was fetched
+    assert snapshot_bytes(corpus) == clean
+
+    rebuilt = rebuild(corpus)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert rebuilt.stdout.strip().endswith("2 debates, 7 articles, 7 links")
+    assert rebuilt.stderr == ""  # the records give exactly the links of links.jsonl
+    for spider, arguments in SAMPLE_CRAWLS:
+        rerun = run_crawl(spider, corpus, args=arguments)
+        assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert snapshot_bytes(corpus) == clean
+    # Everything was settled or unchanged: the rebuilt store knew every page.
+    assert rerun.stats["corpus/fetch/settled"] == 4
+    assert "corpus/debate/updated" not in rerun.stats
+
+
+def test_a_store_of_a_newer_schema_version_is_refused(
+    sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
+    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    with sqlite3.connect(corpus / STORE_FILENAME) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    result = crawl_hansard(corpus)
+    assert result.returncode == 2
+    assert "has schema version 99, newer than this crawler's 1" in last_line(result.stderr)
+
+
+def test_check_store_lets_a_fresh_folder_and_a_store_without_snapshot_start(
+    tmp_path: Path,
+) -> None:
+    check_store(tmp_path / "new")  # neither store nor snapshot
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / STORE_FILENAME).write_bytes(b"")
+    check_store(tmp_path / "empty")  # an empty store and no snapshot: SQLite starts it
+    (tmp_path / "junk").mkdir()
+    (tmp_path / "junk" / STORE_FILENAME).write_bytes(b"not a database" * 100)
+    with pytest.raises(StoreUnusableError, match="damaged.*move it away"):
+        check_store(tmp_path / "junk")
+
+
+# --- scrapy corpus rebuild -------------------------------------------------------------
+
+
+def test_rebuild_refuses_a_healthy_store_unless_forced(
+    sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
+    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    before = (corpus / STORE_FILENAME).read_bytes()
+    refused = rebuild(corpus)
+    assert refused.returncode == 2
+    assert last_line(refused.stderr) == (
+        f"scrapy corpus: the corpus store {corpus / STORE_FILENAME} passes its checks; "
+        "give --force to replace it"
+    )
+    assert (corpus / STORE_FILENAME).read_bytes() == before
+
+    forced = rebuild(corpus, "--force")
+    assert forced.returncode == 0, forced.stderr
+    result = crawl_hansard(corpus)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert snapshot_bytes(corpus) == snapshot_bytes(sample_corpus.folder)
+
+
+def test_rebuild_reads_a_snapshot_from_another_folder(
+    sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "corpus"
+    rebuilt = rebuild(corpus, "--from", str(sample_corpus.folder))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert sorted(path.name for path in corpus.iterdir()) == [".lock", STORE_FILENAME]
+    # The next crawl writes the snapshot from the rebuilt store: the same files.
+    result = crawl_hansard(corpus)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert snapshot_bytes(corpus) == snapshot_bytes(sample_corpus.folder)
+
+
+def test_rebuild_refuses_a_snapshot_that_breaks_its_schema(
+    sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
+    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    lose_store(corpus / STORE_FILENAME)
+    articles = corpus / "articles.jsonl"
+    lines = articles.read_text("utf-8").splitlines()
+    damaged = json.loads(lines[2])
+    damaged["published"] = "last Tuesday"
+    lines[2] = json.dumps(damaged, ensure_ascii=False)
+    articles.write_text("\n".join(lines) + "\n", "utf-8")
+
+    result = rebuild(corpus)
+    assert result.returncode == 2
+    reason = last_line(result.stderr)
+    assert reason.startswith(f"scrapy corpus: {articles}:3 does not follow its schema")
+    assert "data.published" in reason and reason.endswith("the corpus folder was not changed")
+    assert sorted(path.name for path in corpus.iterdir()) == [".lock", *SNAPSHOT_FILES.values()]
+
+
+def test_rebuild_without_a_snapshot_changes_nothing(tmp_path: Path) -> None:
+    result = rebuild(tmp_path / "corpus")
+    assert result.returncode == 2
+    assert "holds no snapshot" in last_line(result.stderr)
+    assert not (tmp_path / "corpus" / STORE_FILENAME).exists()
+
+
+# --- a snapshot never loses records the store did not delete ----------------------------
+
+
+def test_a_snapshot_that_would_lose_records_is_refused(
+    sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
+    # A store that holds records, but fewer than the snapshot beside it: here the
+    # store of a corpus that only ever crawled Hansard.
+    other = tmp_path / "hansard-only"
+    assert crawl_hansard(other).returncode == 0
+    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    shutil.copy(other / STORE_FILENAME, corpus / STORE_FILENAME)
+
+    result = crawl_hansard(corpus)
+    assert result.returncode == 1
+    reason = last_line(result.stderr)
+    assert reason.startswith("scrapy crawl: crawl failed: ")
+    assert (
+        "snapshot not written: articles.jsonl would lose 7 record(s) (first: "
+        "forcesnews.com/services/army/soldiers-test-new-counter-drone-kit-salisbury-plain); "
+        "links.jsonl would lose 7 record(s)"
+    ) in reason
+    assert "the previous files are kept" in reason
+    assert snapshot_bytes(corpus) == snapshot_bytes(sample_corpus.folder)
+
+
+def test_a_revision_that_replaces_a_debate_is_a_recorded_deletion(
+    sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
+    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    pages = copy_sample_pages(tmp_path / "pages")
+    reissue_day_as_revision_b(pages)
+    result = run_crawl(
+        "hansard",
+        corpus,
+        replay_dir=pages,
+        args={"interface": "both", "since": "2025-02-10", "until": "2025-02-10"},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    ids = [json.loads(line)["id"] for line in (corpus / "debates.jsonl").open()]
+    assert ids == ["2025-02-10b.1.1", "2025-02-11a.190.0"]
+    with sqlite3.connect(corpus / STORE_FILENAME) as conn:
+        deleted = conn.execute(
+            "SELECT id, replaced_by, reason FROM deletions WHERE tbl = 'debates'"
+        ).fetchall()
+    assert deleted == [("2025-02-10a.1.1", "2025-02-10b.1.1", "revision")]
+
+
+# --- records follow schemas/ before they are stored -----------------------------------
+
+
+def test_a_record_that_breaks_its_schema_is_not_stored_and_fails_the_crawl(
+    tmp_path: Path,
+) -> None:
+    result = run_crawl(
+        "probe_raw_language", tmp_path / "corpus", args={"urls": ARTICLE_URL}, settings=PROBE
+    )
+    assert result.returncode == 1
+    assert result.stats["corpus/article/invalid"] == 1
+    assert "1 item(s) dropped as unusable" in last_line(result.stderr)
+    assert (
+        "does not follow schemas/article.schema.json and was not stored: "
+        "data.language must match pattern"
+    ) in result.stderr
+    assert "'en-GB'" in result.stderr
+    assert result.read("articles") == []
