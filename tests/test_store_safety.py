@@ -25,9 +25,7 @@ from tests.test_revisions import reissue_day_as_revision_b
 
 HANSARD = SAMPLE_CRAWLS[2]
 PROBE = {"SPIDER_MODULES": "crawler.spiders,tests.support.spiders", "ROBOTSTXT_OBEY": "False"}
-ARTICLE_URL = (
-    "https://ukdefencejournal.org.uk/typhoons-scrambled-to-shadow-russian-aircraft-near-uk-airspace/"
-)
+ARTICLE_URL = "https://ukdefencejournal.org.uk/typhoons-scrambled-to-shadow-russian-aircraft-near-uk-airspace/"
 
 
 def lose_store(path: Path) -> None:
@@ -131,7 +129,7 @@ def test_check_store_lets_a_fresh_folder_and_a_store_without_snapshot_start(
     check_store(tmp_path / "empty")  # an empty store and no snapshot: SQLite starts it
     (tmp_path / "junk").mkdir()
     (tmp_path / "junk" / STORE_FILENAME).write_bytes(b"not a database" * 100)
-    with pytest.raises(StoreUnusableError, match="damaged.*move it away"):
+    with pytest.raises(StoreUnusableError, match=r"damaged.*move it away"):
         check_store(tmp_path / "junk")
 
 
