@@ -41,11 +41,20 @@ def overwrite_store_with_garbage(path: Path) -> None:
     path.write_bytes((bytes(range(256)) * (size // 256 + 1))[:size])
 
 
+def damage_store_pages(path: Path) -> None:
+    """Keep the header page (the file still opens as a database), garble the rest."""
+    content = path.read_bytes()
+    page = int.from_bytes(content[16:18], "big")
+    garbage = (bytes(range(256)) * (len(content) // 256 + 1))[: len(content) - page]
+    path.write_bytes(content[:page] + garbage)
+
+
 # fault → (how it is done, what the reason line says of the store)
 STORE_FAULTS: dict[str, tuple[Callable[[Path], None], str]] = {
     "deleted": (lose_store, "is missing"),
     "truncated to 0 bytes": (truncate_store, "is empty (0 bytes)"),
     "garbage bytes": (overwrite_store_with_garbage, "is damaged (file is not a database)"),
+    "damaged pages": (damage_store_pages, "is damaged ("),
 }
 
 
@@ -90,7 +99,7 @@ def test_a_lost_store_stops_the_crawl_and_a_rebuild_restores_the_corpus(
     assert refused.returncode == 2
     reason = last_line(refused.stderr)
     assert reason.startswith(f"scrapy crawl: the corpus store {corpus / STORE_FILENAME} {state}")
-    assert "articles.jsonl (7 records)" in reason or fault == "garbage bytes"
+    assert "articles.jsonl (7 records)" in reason or "damaged" in state
     assert reason.endswith(f"`scrapy corpus rebuild -s CORPUS_DIR={corpus}`")
     assert "Traceback" not in refused.stderr
     assert "Spider opened" not in refused.stderr  # stopped before anything was fetched
