@@ -13,11 +13,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.utils.test import get_crawler
 
+from crawler.corpus.extension import CorpusStoreExtension
 from crawler.corpus.health import check_store
 from crawler.corpus.snapshot import SNAPSHOT_FILES
 from crawler.corpus.store import STORE_FILENAME, StoreUnusableError
 from crawler.sample_corpus import SAMPLE_CRAWLS
+from crawler.verdict import crawl_failure
 from tests.conftest import BuiltCorpus
 from tests.support.crawl import ROOT, CrawlResult, crawl_env, run_crawl, scrapy_command
 from tests.support.snapshot import copy_sample_pages
@@ -208,27 +213,73 @@ def test_rebuild_without_a_snapshot_changes_nothing(tmp_path: Path) -> None:
 # --- a snapshot never loses records the store did not delete ----------------------------
 
 
-def test_a_snapshot_that_would_lose_records_is_refused(
+def test_a_store_that_lacks_records_of_the_snapshot_stops_the_crawl(
     sample_corpus: BuiltCorpus, tmp_path: Path
 ) -> None:
-    # A store that holds records, but fewer than the snapshot beside it: here the
-    # store of a corpus that only ever crawled Hansard.
+    # A store that holds records, but not all of the snapshot's: here the store of
+    # a corpus that only ever crawled Hansard, put in place of the right one.
     other = tmp_path / "hansard-only"
     assert crawl_hansard(other).returncode == 0
     corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
     shutil.copy(other / STORE_FILENAME, corpus / STORE_FILENAME)
 
     result = crawl_hansard(corpus)
-    assert result.returncode == 1
-    reason = last_line(result.stderr)
-    assert reason.startswith("scrapy crawl: crawl failed: ")
-    assert (
-        "snapshot not written: articles.jsonl would lose 7 record(s) (first: "
-        "forcesnews.com/services/army/soldiers-test-new-counter-drone-kit-salisbury-plain); "
-        "links.jsonl would lose 7 record(s)"
-    ) in reason
-    assert "the previous files are kept" in reason
+    assert result.returncode == 2
+    assert last_line(result.stderr) == (
+        f"scrapy crawl: the corpus store {corpus / STORE_FILENAME} lacks records of the "
+        "snapshot beside it with no deletion noted for them (7 of articles.jsonl (first: "
+        "forcesnews.com/services/army/soldiers-test-new-counter-drone-kit-salisbury-plain), "
+        "7 of links.jsonl (first: 15f47ce3c27d5c95d8c6)); rebuild it from the snapshot with "
+        f"`scrapy corpus rebuild -s CORPUS_DIR={corpus}`"
+    )
     assert snapshot_bytes(corpus) == snapshot_bytes(sample_corpus.folder)
+    # The rebuild needs no --force: the store does not pass its checks.
+    assert rebuild(corpus).returncode == 0
+    assert crawl_hansard(corpus).returncode == 0
+    assert snapshot_bytes(corpus) == snapshot_bytes(sample_corpus.folder)
+
+
+def closing_crawl(corpus: Path) -> tuple[Crawler, CorpusStoreExtension]:
+    crawler = get_crawler(Spider, {"CORPUS_DIR": str(corpus)})
+    return crawler, CorpusStoreExtension.from_crawler(crawler)
+
+
+def test_a_snapshot_that_would_lose_records_the_store_did_not_delete_is_not_written(
+    sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
+    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    crawler, extension = closing_crawl(corpus)
+    try:
+        # Records gone from the store during the crawl, with no deletion noted.
+        extension.store.conn.execute("DELETE FROM articles WHERE site = 'Forces News'")
+        extension.spider_closed(Spider("probe"), "finished")
+    finally:
+        extension.engine_stopped()
+    reason = crawler.stats.get_value("corpus/snapshot/refused")
+    assert reason.startswith(
+        "snapshot not written: articles.jsonl would lose 2 record(s) (first: "
+        "forcesnews.com/services/army/soldiers-test-new-counter-drone-kit-salisbury-plain)"
+    )
+    assert crawl_failure(crawler.stats.get_stats()) == f"crawl failed: {reason}"
+    assert snapshot_bytes(corpus) == snapshot_bytes(sample_corpus.folder)
+
+
+def test_a_snapshot_may_lose_records_whose_deletion_the_store_noted(
+    sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
+    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    crawler, extension = closing_crawl(corpus)
+    gone = "forcesnews.com/services/army/soldiers-test-new-counter-drone-kit-salisbury-plain"
+    try:
+        with extension.store.transaction():
+            extension.store.conn.execute("DELETE FROM articles WHERE id = ?", (gone,))
+            extension.store.note_deletions("articles", [gone], reason="merged")
+        extension.spider_closed(Spider("probe"), "finished")
+    finally:
+        extension.engine_stopped()
+    assert crawler.stats.get_value("corpus/snapshot/refused") is None
+    ids = [json.loads(line)["id"] for line in (corpus / "articles.jsonl").open()]
+    assert len(ids) == 6 and gone not in ids
 
 
 def test_a_revision_that_replaces_a_debate_is_a_recorded_deletion(

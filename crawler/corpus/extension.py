@@ -38,7 +38,7 @@ class CorpusStoreExtension:
         self.lock_path = lock.acquire(folder)
         try:
             # `scrapy crawl` ran the full check before the crawl was built.
-            check_store(folder, integrity=False)
+            check_store(folder, thorough=False)
             self.store = CorpusStore(folder)
         except BaseException:
             lock.release(self.lock_path)
@@ -83,7 +83,7 @@ class CorpusStoreExtension:
         )
         reason = (
             f"snapshot not written: {lost} that the store holds no deletion for; the "
-            f"previous files are kept (if the store was lost, `{REBUILD_COMMAND}` restores it)"
+            f"previous files are kept (`{REBUILD_COMMAND}` rebuilds the store from them)"
         )
         self.stats.set_value("corpus/snapshot/refused", reason)  # type: ignore[attr-defined]
         logger.error("Corpus %s", reason)
