@@ -150,17 +150,20 @@ class ArticleCorpusPipeline(_CorpusPipeline):
         if stored is not None and record["duplicate_of"] != stored.get("duplicate_of"):
             changed = True
         if not changed:
+            # A crawl killed before its copies were marked finishes the job here.
+            self.remark_copies(record, copies)
             self.remember_pages(record, item.url)
             self.update_item(item, record)
             return self.unchanged(item, record["id"])
         self.refuse_invalid(record)
         self.count("new" if stored is None else "updated")
-        self.store.put_article(
-            record,
-            keys=identity_keys(record["urls"]),
-            sketch=sketch,
-        )
-        self.remark_copies(record, copies)
+        with self.store.transaction():
+            self.store.put_article(
+                record,
+                keys=identity_keys(record["urls"]),
+                sketch=sketch,
+            )
+            self.remark_copies(record, copies)
         self.remember_pages(record, item.url)
         self.update_item(item, record)
         return item

@@ -11,10 +11,9 @@ The JSONL files in the corpus folder are snapshots of this store
 revision replacing an older one, links recomputed) are noted in ``deletions``,
 so a snapshot that lost records without such a note can be refused.
 
-:func:`check_store` tells whether a folder's store can be trusted before a
-crawl writes to it: present when a snapshot is, a database, intact
-(``PRAGMA quick_check``) and of a schema version this code knows
-(``PRAGMA user_version``).
+The store carries its schema version (``PRAGMA user_version``); a store of a
+newer version is refused. Whether a folder's store can be trusted before a
+crawl writes to it is :func:`crawler.corpus.health.check_store`'s to say.
 """
 
 from __future__ import annotations
