@@ -183,7 +183,7 @@ def test_rebuild_reads_a_snapshot_from_another_folder(
     assert snapshot_bytes(corpus) == snapshot_bytes(sample_corpus.folder)
 
 
-def test_rebuild_refuses_a_snapshot_that_breaks_its_schema(
+def test_rebuild_keeps_and_reports_snapshot_records_that_break_their_schema(
     sample_corpus: BuiltCorpus, tmp_path: Path
 ) -> None:
     corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
@@ -192,14 +192,37 @@ def test_rebuild_refuses_a_snapshot_that_breaks_its_schema(
     lines = articles.read_text("utf-8").splitlines()
     damaged = json.loads(lines[2])
     damaged["published"] = "last Tuesday"
-    lines[2] = json.dumps(damaged, ensure_ascii=False)
+    lines[2] = json.dumps(damaged, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     articles.write_text("\n".join(lines) + "\n", "utf-8")
+    before = snapshot_bytes(corpus)
+
+    result = rebuild(corpus)
+    assert result.returncode == 0, result.stderr
+    assert last_line(result.stderr) == (
+        "scrapy corpus: warning: 1 record(s) of the snapshot do not follow their schema in "
+        "schemas/ and were kept as they are (first: articles.jsonl:3: data.published cannot "
+        "be validated by any definition (got 'last Tuesday'))"
+    )
+    # What researchers were given is restored, the odd record included.
+    news, arguments = SAMPLE_CRAWLS[1]
+    assert run_crawl(news, corpus, args=arguments).returncode == 0
+    assert snapshot_bytes(corpus) == before
+
+
+def test_rebuild_stops_at_a_snapshot_line_that_is_not_json(
+    sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
+    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    lose_store(corpus / STORE_FILENAME)
+    articles = corpus / "articles.jsonl"
+    content = articles.read_bytes()
+    articles.write_bytes(content[: len(content) - 200])  # the last line cut short
 
     result = rebuild(corpus)
     assert result.returncode == 2
     reason = last_line(result.stderr)
-    assert reason.startswith(f"scrapy corpus: {articles}:3 does not follow its schema")
-    assert "data.published" in reason and reason.endswith("the corpus folder was not changed")
+    assert reason.startswith(f"scrapy corpus: {articles}:7 is not JSON (")
+    assert reason.endswith("; the corpus folder was not changed")
     assert sorted(path.name for path in corpus.iterdir()) == [".lock", *SNAPSHOT_FILES.values()]
 
 

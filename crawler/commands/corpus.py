@@ -95,6 +95,13 @@ class Command(ScrapyCommand):
             return
         counts = ", ".join(f"{count} {table}" for table, count in result.counts.items())
         print(f"Rebuilt {store} from {opts.source or corpus}: {counts}")
+        if result.invalid:
+            print(
+                f"scrapy corpus: warning: {len(result.invalid)} record(s) of the snapshot do not "
+                f"follow their schema in schemas/ and were kept as they are (first: "
+                f"{result.invalid[0]})",
+                file=sys.stderr,
+            )
         if result.links_not_in_snapshot or result.snapshot_links_not_recomputed:
             print(
                 "scrapy corpus: warning: the records give "

@@ -10,6 +10,9 @@ request.
 
 The new store is built in a temporary file beside the old one and renamed over
 it only when complete, so an interrupted rebuild leaves the folder as it was.
+A snapshot line that is not a JSON record stops the rebuild; a record that does
+not follow its schema is restored as it is (it is what researchers were given)
+and reported.
 """
 
 from __future__ import annotations
@@ -50,10 +53,16 @@ class RebuildResult:
     # Links the records give that the snapshot's links.jsonl lacks, and the reverse.
     links_not_in_snapshot: int = 0
     snapshot_links_not_recomputed: int = 0
+    # Snapshot records that do not follow their schema ("file:line: problem"): kept
+    # as they are, since they are what researchers were given.
+    invalid: list[str] = field(default_factory=list)
 
 
-def read_snapshot(path: Path, validator: RecordValidator, record_type: str) -> Iterator[dict]:
-    """Records of one snapshot file, each checked to be JSON and to follow its schema."""
+def read_snapshot(
+    path: Path, validator: RecordValidator, record_type: str, result: RebuildResult
+) -> Iterator[dict]:
+    """Records of one snapshot file; a line that is not a JSON record with an id stops
+    the rebuild, a record that does not follow its schema is kept and reported."""
     if not path.is_file():
         return
     with path.open(encoding="utf-8") as lines:
@@ -64,9 +73,11 @@ def read_snapshot(path: Path, validator: RecordValidator, record_type: str) -> I
                 record = json.loads(line)
             except json.JSONDecodeError as error:
                 raise RebuildError(f"{path}:{number} is not JSON ({error})") from None
+            if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+                raise RebuildError(f"{path}:{number} is not a record with an id")
             problem = validator.problem(record_type, record)
             if problem:
-                raise RebuildError(f"{path}:{number} does not follow its schema: {problem}")
+                result.invalid.append(f"{path.name}:{number}: {problem}")
             yield record
 
 
@@ -112,9 +123,11 @@ def _build(path: Path, source: Path) -> RebuildResult:
     try:
         index = LinkIndex(store.conn)
         with store.transaction():
-            result.counts["debates"] = _add_debates(store, index, source, validator)
-            recomputed, result.counts["articles"] = _add_articles(store, index, source, validator)
-            snapshot_links = _add_links(store, source, validator)
+            result.counts["debates"] = _add_debates(store, index, source, validator, result)
+            recomputed, result.counts["articles"] = _add_articles(
+                store, index, source, validator, result
+            )
+            snapshot_links = _add_links(store, source, validator, result)
             result.counts["links"] = len(snapshot_links)
         result.links_not_in_snapshot = len(recomputed - snapshot_links)
         result.snapshot_links_not_recomputed = len(snapshot_links - recomputed)
@@ -136,10 +149,14 @@ def _remember_pages(store: CorpusStore, record: dict[str, Any], kind: str, date_
 
 
 def _add_debates(
-    store: CorpusStore, index: LinkIndex, source: Path, validator: RecordValidator
+    store: CorpusStore,
+    index: LinkIndex,
+    source: Path,
+    validator: RecordValidator,
+    result: RebuildResult,
 ) -> int:
     count = 0
-    for record in read_snapshot(source / SNAPSHOT_FILES["debates"], validator, "debate"):
+    for record in read_snapshot(source / SNAPSHOT_FILES["debates"], validator, "debate", result):
         store.put_debate(record, family=revision_family(record))
         store.conn.executemany(
             "INSERT OR REPLACE INTO debate_aliases (old_id, debate_id) VALUES (?, ?)",
@@ -153,12 +170,17 @@ def _add_debates(
 
 
 def _add_articles(
-    store: CorpusStore, index: LinkIndex, source: Path, validator: RecordValidator
+    store: CorpusStore,
+    index: LinkIndex,
+    source: Path,
+    validator: RecordValidator,
+    result: RebuildResult,
 ) -> tuple[set[str], int]:
     """Store the articles and index their quotations; returns the link ids they give."""
     recomputed: set[str] = set()
     count = 0
-    for record in read_snapshot(source / SNAPSHOT_FILES["articles"], validator, "article"):
+    articles = read_snapshot(source / SNAPSHOT_FILES["articles"], validator, "article", result)
+    for record in articles:
         store.put_article(
             record,
             keys=identity_keys(record["urls"]),
@@ -172,10 +194,12 @@ def _add_articles(
     return recomputed, count
 
 
-def _add_links(store: CorpusStore, source: Path, validator: RecordValidator) -> set[str]:
+def _add_links(
+    store: CorpusStore, source: Path, validator: RecordValidator, result: RebuildResult
+) -> set[str]:
     """Store links.jsonl as it is: the links researchers were given."""
     ids: set[str] = set()
-    for link in read_snapshot(source / SNAPSHOT_FILES["links"], validator, "link"):
+    for link in read_snapshot(source / SNAPSHOT_FILES["links"], validator, "link", result):
         store.put_link(link)
         ids.add(link["id"])
     return ids
