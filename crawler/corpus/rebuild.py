@@ -85,7 +85,7 @@ def rebuild_store(corpus: str | Path, source: str | Path | None = None) -> Rebui
     """Build ``corpus``'s store anew from the snapshot in ``source`` (default: ``corpus``).
 
     The caller holds the corpus lock. Raises :class:`RebuildError` (leaving the
-    folder untouched) when the snapshot is missing, unreadable or invalid.
+    folder untouched) when there is no snapshot or a line of it is not a record.
     """
     corpus = Path(corpus)
     source = Path(source) if source is not None else corpus
@@ -99,6 +99,8 @@ def rebuild_store(corpus: str | Path, source: str | Path | None = None) -> Rebui
     temporary_path = Path(temporary)
     try:
         result = _build(temporary_path, source)
+        with temporary_path.open("rb+") as built:
+            os.fsync(built.fileno())
         os.chmod(temporary_path, 0o644)
         target = corpus / STORE_FILENAME
         for suffix in JOURNAL_SUFFIXES:
