@@ -53,7 +53,7 @@ def check_store(folder: str | Path, *, thorough: bool = True) -> None:
     """Raise :class:`StoreUnusableError` unless a crawl may write into ``folder``'s store.
 
     ``thorough`` runs ``PRAGMA quick_check`` and compares the snapshot's ids with
-    the store's, which read the whole store and snapshot (about 3 s and 2 s for
+    the store's, which read the whole store and snapshot (about 5 s in all for
     100,000 articles, see ``bench/bench_store_safety.py``); without it only the
     header, schema version and tables are read.
     """
