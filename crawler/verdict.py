@@ -65,6 +65,9 @@ def crawl_failure(stats: dict[str, Any], *, lost_tolerated: int = 0) -> str | No
     if lost > lost_tolerated:
         tolerated = f", {lost_tolerated} tolerated" if lost_tolerated else ""
         reasons.append(f"{lost} page(s) lost{tolerated} ({lost_reasons(stats)}; listed in the log)")
+    if stats.get("corpus/snapshot/refused"):
+        reasons.append(stats["corpus/snapshot/refused"])
+    reasons.extend(stats.get("corpus/monitor/failed") or [])
     finish_reason = stats.get("finish_reason")
     if finish_reason not in (None, "finished"):
         reasons.append(f"finish reason: {finish_reason}")

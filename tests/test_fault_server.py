@@ -8,10 +8,8 @@ from crawler.sample_corpus import SAMPLE_CRAWLS
 from tests.support.crawl import CrawlResult, run_crawl
 from tests.support.faults import FaultServer, status
 
-# Fields that record when a crawl ran, not what it read; and which of two
-# syndicated copies is marked the near-copy, which today follows the order the
-# pages were fetched in: replay answers in request order, a server does not.
-RUN_TIME_FIELDS = ("first_seen", "last_changed", "duplicate_of")
+# Fields that record when a crawl ran, not what it read.
+RUN_TIME_FIELDS = ("first_seen", "last_changed")
 
 
 def build_over_loopback(server: FaultServer, corpus: Path) -> list[CrawlResult]:

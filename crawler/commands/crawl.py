@@ -5,11 +5,13 @@ whenever it exits non-zero (also when the log goes to a file):
 
 - 1 when the crawl logged errors, dropped items as unusable, fetched pages
   without producing a record, lost pages (more than ``CRAWL_LOST_PAGES_TOLERATED``),
-  could not write its snapshot, was stopped by a signal, or was forced to stop
-  by a second one (see :mod:`crawler.verdict`);
+  could not write its snapshot, failed a monitor, was stopped by a signal, or
+  was forced to stop by a second one (see :mod:`crawler.verdict`);
 - 2 at once, before fetching anything, for a usage error: an unknown spider, a
   spider argument it cannot use or does not take, an unusable outlet file or
-  corpus folder, a corpus locked by another crawl, a broken replay manifest;
+  corpus folder, a corpus locked by another crawl, a corpus store missing or
+  damaged beside a snapshot (see :mod:`crawler.corpus.health`), a broken replay
+  manifest;
 - writes the final stats as JSON to ``CRAWL_STATS_FILE`` when that is set.
 """
 
@@ -26,6 +28,8 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from crawler.corpus import lock
+from crawler.corpus.health import check_store
+from crawler.corpus.store import StoreUnusableError
 from crawler.outlets import OutletConfigError
 from crawler.replay import ManifestError, load_manifest
 from crawler.spiders.base import SpiderArgumentError
@@ -54,7 +58,7 @@ class Command(ScrapyCrawlCommand):
         assert self.crawler_process and self.settings is not None
         try:
             held = self.check_preconditions()
-        except (lock.CorpusLockedError, ManifestError) as error:
+        except (lock.CorpusLockedError, ManifestError, StoreUnusableError) as error:
             self.fail(2, str(error))
             return
         except OSError as error:
@@ -101,13 +105,22 @@ class Command(ScrapyCrawlCommand):
             self.fail(1, failure)
 
     def check_preconditions(self):  # type: ignore[no-untyped-def]
-        """Fail fast on a locked corpus or a broken replay manifest; returns the held lock."""
+        """Fail fast on a locked or untrustworthy corpus, or a broken replay manifest;
+        returns the held lock."""
         assert self.settings is not None
         replay_dir = self.settings.get("REPLAY_DIR")
         if replay_dir:
             load_manifest(replay_dir)
         corpus_dir = self.settings.get("CORPUS_DIR")
-        return lock.acquire(corpus_dir) if corpus_dir else None
+        if not corpus_dir:
+            return None
+        held = lock.acquire(corpus_dir)
+        try:
+            check_store(corpus_dir)
+        except StoreUnusableError:
+            lock.release(held)
+            raise
+        return held
 
     def watch_forced_shutdown(self, forced: dict[str, str]) -> None:
         """Note the signal name when a second SIGINT/SIGTERM forces the crawl to stop.
