@@ -3,7 +3,8 @@
 Project settings carry one prefix per component: ``REPLAY_*`` (offline
 replay), ``CORPUS_*`` (the corpus store and its snapshot), ``NEWS_*`` (the
 news spider), ``HANSARD_*`` (the Hansard spider), ``NORMALISE_*``,
-``DEDUP_*``, ``LINKING_*`` and ``FETCH_*`` (conditional re-fetching).
+``DEDUP_*``, ``LINKING_*``, ``FETCH_*`` (conditional re-fetching) and
+``PAGECHECK_*`` (decoding and refusing bad pages).
 """
 
 from __future__ import annotations
@@ -59,7 +60,22 @@ DOWNLOADER_MIDDLEWARES = {
     # Closest to the downloader, after redirects are resolved (600) and where
     # Scrapy's own HTTP cache (900, disabled above) would sit.
     "crawler.conditional.ConditionalRequestMiddleware": 890,
+    # Scrapy's decompression, reporting a body that inflates past DOWNLOAD_MAXSIZE as lost.
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.pagecheck.middleware.ReportingHttpCompressionMiddleware": 590,
+    # Right after decompression, before anything reads the text: encoding by evidence.
+    "crawler.pagecheck.decoding.EvidenceDecodingMiddleware": 585,
+    # Below retries (550): refuses truncated bodies, consent walls, soft 404s, empty pages.
+    "crawler.pagecheck.middleware.PageCheckMiddleware": 540,
 }
+SPIDER_MIDDLEWARES = {
+    # Closest to the spider: a page whose parser raises is a lost page, not a crash.
+    "crawler.pagecheck.middleware.ParserErrorMiddleware": 960,
+}
+# Switches for the page checks (crawler/pagecheck/): decoding by evidence, and
+# refusing pages that are truncated or hold no content.
+PAGECHECK_DECODING_ENABLED = True
+PAGECHECK_ENABLED = True
 # A stored page whose record is older than this many days is not fetched again
 # (0: recheck everything, with conditional requests).
 FETCH_SETTLE_AFTER_DAYS = 30
