@@ -90,6 +90,8 @@ CORPUS_DIR = "corpus"
 
 # Normalise, then deduplicate and store, then link: gaps leave room for more.
 ITEM_PIPELINES = {
+    # Flags text with U+FFFD (undecodable bytes) on the record as parsed.
+    "pipelines.pagecheck.ReplacementCharacterPipeline": 150,
     "pipelines.dates.DateNormalisationPipeline": 200,
     "pipelines.parties.PartyNormalisationPipeline": 210,
     "pipelines.corpus.ArticleCorpusPipeline": 500,

@@ -29,6 +29,7 @@ from parsel import Selector
 from scrapy.http import Response, TextResponse
 
 from crawler.pages.discovery import xml_kind
+from crawler.pages.text import as_selector
 
 RULES: dict[str, Any] = json.loads(
     (Path(__file__).resolve().parent.parent / "data" / "page_problems.json").read_text("utf-8")
@@ -42,7 +43,7 @@ MIN_ARTICLE_PARAGRAPH_CHARS: int = RULES["min_article_paragraph_chars"]
 CLOSING_TAIL_BYTES = 8192
 _HTML_CLOSING = re.compile(rb"</(?:html|body)\s*>", re.IGNORECASE)
 _XML_ROOT_NAMES = {"feed": (b"rss", b"feed", b"rdf"), "sitemap": (b"urlset", b"sitemapindex")}
-_INVISIBLE = "script, style, noscript, template, svg"
+_INVISIBLE = frozenset({"script", "style", "noscript", "template", "svg"})
 
 
 @dataclass(frozen=True)
@@ -95,26 +96,18 @@ def content_problem(response: Response) -> Problem | None:
         return Problem("not_text", f"not a text page (Content-Type {content_type or 'none'!r})")
     if not response.body.strip():
         return Problem("empty_body", "the body is empty")
-    if xml_kind(response.text[:4096]) is not None:
+    head = response.text[:4096]
+    if xml_kind(head) is not None:
         return None  # a feed or sitemap asked for by name: read as such
-    selector = _selector(response)
-    if selector is None:
-        return Problem("empty_body", "the body holds no readable markup")
-    if soft := soft_404(selector):
+    selector = as_selector(response)
+    visible = visible_text(selector)
+    if soft := soft_404(selector, visible):
         return soft
-    if wall := consent_wall(selector, response.url):
+    if wall := consent_wall(selector, response.url, visible):
         return wall
-    visible = len(visible_text(selector))
-    if visible < MIN_VISIBLE_CHARS:
-        return Problem("empty_body", f"only {visible} characters of visible text")
+    if len(visible) < MIN_VISIBLE_CHARS:
+        return Problem("empty_body", f"only {len(visible)} characters of visible text")
     return None
-
-
-def _selector(response: TextResponse) -> Selector | None:
-    try:
-        return Selector(text=response.text)
-    except (ValueError, TypeError):
-        return None
 
 
 def _collapse(text: str) -> str:
@@ -123,10 +116,17 @@ def _collapse(text: str) -> str:
 
 def visible_text(selector: Selector) -> str:
     """The text a reader would see in the page's body (scripts and styles left out)."""
-    parts = selector.xpath(
-        "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
-        " or ancestor::template or ancestor::svg)]"
-    ).getall()
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node.tag, str) and node.tag not in _INVISIBLE:
+            parts.append(node.text or "")
+            for child in node:
+                walk(child)
+                parts.append(child.tail or "")
+
+    for body in selector.xpath("//body"):
+        walk(body.root)
     return _collapse(" ".join(parts))
 
 
@@ -140,7 +140,7 @@ def _has_phrase(text: str, phrases: list[str]) -> str | None:
     return next((phrase for phrase in phrases if phrase in text), None)
 
 
-def soft_404(selector: Selector) -> Problem | None:
+def soft_404(selector: Selector, visible: str | None = None) -> Problem | None:
     """A "Page not found" page served with status 200."""
     rules = RULES["soft_404"]
     body_classes = f" {selector.xpath('//body/@class').get() or ''} ".lower()
@@ -149,7 +149,8 @@ def soft_404(selector: Selector) -> Problem | None:
         return Problem("soft_404", f"the page's body is marked {marked!r}")
     if phrase := _has_phrase(_title(selector), rules["title_phrases"]):
         return Problem("soft_404", f"the page's title says {phrase!r}")
-    if phrase := _has_phrase(visible_text(selector).lower(), rules["text_phrases"]):
+    visible = visible_text(selector) if visible is None else visible
+    if phrase := _has_phrase(visible.lower(), rules["text_phrases"]):
         return Problem("soft_404", f"the page says {phrase!r}")
     return None
 
@@ -158,22 +159,43 @@ def soft_404(selector: Selector) -> Problem | None:
 _CONSENT_CONTAINER = re.compile(r"consent|cookie|gdpr|cmp|onetrust|didomi|sp_message", re.I)
 
 
-def _is_consent_container(node: Selector) -> bool:
-    if node.root.tag == "dialog" or node.attrib.get("role") == "dialog":
-        return True
-    words = f"{node.attrib.get('class', '')} {node.attrib.get('id', '')}"
-    return bool(_CONSENT_CONTAINER.search(words))
+_CONSENT_MARKUP = ", ".join(RULES["consent"]["selectors"])
+
+
+def _paragraph_chars(root: Any) -> int:
+    return sum(len(_collapse("".join(p.itertext()))) for p in root.iter("p"))
+
+
+def _consent_containers(body: Any) -> list[Any]:
+    """The outermost elements of ``body`` that hold a consent banner or a dialog."""
+    found: list[Any] = []
+
+    def walk(node: Any) -> None:
+        for child in node:
+            if not isinstance(child.tag, str):
+                continue
+            words = f"{child.get('class') or ''} {child.get('id') or ''}"
+            if (
+                child.tag == "dialog"
+                or child.get("role") == "dialog"
+                or _CONSENT_CONTAINER.search(words)
+            ):
+                found.append(child)
+            else:
+                walk(child)
+
+    walk(body)
+    return found
 
 
 def article_paragraph_chars(selector: Selector) -> int:
     """Paragraph text outside consent banners and dialogs: what an article is made of."""
-    total = 0
-    for paragraph in selector.xpath("//body//p"):
-        containers = paragraph.xpath("ancestor::*[@class or @id or @role='dialog' or self::dialog]")
-        if any(_is_consent_container(node) for node in containers):
-            continue
-        total += len(_collapse(" ".join(paragraph.xpath(".//text()").getall())))
-    return total
+    bodies = selector.xpath("//body")
+    if not bodies:
+        return 0
+    body = bodies[0].root
+    inside = sum(_paragraph_chars(container) for container in _consent_containers(body))
+    return _paragraph_chars(body) - inside
 
 
 def _has_article_markup(selector: Selector) -> bool:
@@ -184,7 +206,7 @@ def _has_article_markup(selector: Selector) -> bool:
     )
 
 
-def consent_wall(selector: Selector, url: str) -> Problem | None:
+def consent_wall(selector: Selector, url: str, visible: str | None = None) -> Problem | None:
     """A cookie or consent interstitial standing where the article should be.
 
     A consent host (``consent.example.com``) or a consent title is a wall unless
@@ -202,9 +224,10 @@ def consent_wall(selector: Selector, url: str) -> Problem | None:
     if strong and not _has_article_markup(selector):
         return Problem("consent_wall", strong)
     weak = None
-    if found := next((css for css in rules["selectors"] if selector.css(css)), None):
-        weak = f"consent markup {found!r}"
-    elif phrase := _has_phrase(visible_text(selector).lower(), rules["text_phrases"]):
+    visible = visible_text(selector) if visible is None else visible
+    if found := selector.css(_CONSENT_MARKUP):
+        weak = f"consent-platform markup (<{found[0].root.tag} {dict(found[0].attrib)!r}>)"
+    elif phrase := _has_phrase(visible.lower(), rules["text_phrases"]):
         weak = f"the page says {phrase!r}"
     if weak is None:
         return None
