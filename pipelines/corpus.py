@@ -88,19 +88,21 @@ class _CorpusPipeline:
     def worse_than_stored(
         self,
         stored: dict[str, Any] | None,
-        record: dict[str, Any],
+        copy: dict[str, Any],
         fetched_url: str,
         reasons_of: Callable[[dict[str, Any], dict[str, Any]], list[str]],
     ) -> bool:
         """Whether a re-fetched copy would make the stored record worse (it is then kept)."""
-        reasons = reasons_of(stored, record) if stored is not None else []
+        if stored is None:
+            return False
+        reasons = reasons_of(stored, copy)
         if not reasons:
             return False
         self.count("worse_kept")
         logger.warning(
             "Kept the stored %s %s: the copy fetched from %s is worse (%s)",
             self.prefix,
-            record["id"],
+            stored["id"],
             fetched_url,
             "; ".join(reasons),
         )
@@ -227,7 +229,7 @@ class DebateCorpusPipeline(_CorpusPipeline):
             )
             carry_speech_aliases(incoming, replaces)
         record, changed, disagreements = merge_debate(stored, incoming, now=utc_now())
-        if changed and self.worse_than_stored(stored, record, item.url, debate_worse):
+        if changed and self.worse_than_stored(stored, incoming, item.url, debate_worse):
             assert stored is not None
             self.remember_pages(stored, item.url)
             return self.unchanged(item, stored["id"])

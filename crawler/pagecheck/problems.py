@@ -5,8 +5,9 @@ stable ``reason`` slug for :func:`crawler.lost.page_lost` and a detail for the
 log) or ``None``:
 
 - :func:`truncation`: a body cut short — Scrapy marks a body whose end it could
-  not confirm (``dataloss``), and a body delimited only by the connection
-  closing (``partial``, no ``Content-Length``) must end with its closing markup;
+  not confirm (``dataloss``); a body delimited only by the connection closing
+  (``partial``, no ``Content-Length``) or stopping in the middle of a UTF-8
+  character must end with its closing markup;
 - :func:`content_problem`, for pages that should hold an article or a debate:
   a body that is not text, an empty or near-empty body, a soft 404 (status 200
   with the theme's "Page not found"), a consent wall (a cookie or consent
@@ -64,22 +65,39 @@ def has_closing_markup(body: bytes, is_xml: bool) -> bool:
     return any(re.search(rb"</(?:[\w.-]+:)?" + name + rb"\s*>", lowered) for name in names)
 
 
+def ends_mid_character(body: bytes) -> bool:
+    """Whether a UTF-8 body stops part-way through a multi-byte character."""
+    tail = body[-8:].lstrip(bytes(range(0x80, 0xC0)))  # start at a character's first byte
+    try:
+        tail.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.reason == "unexpected end of data"
+    return False
+
+
 def truncation(response: Response) -> Problem | None:
-    """A body Scrapy could not read to its end, or a close-delimited page without its end."""
+    """A body cut short: one Scrapy could not read to its declared end, or a page
+    without its closing tag whose end is in doubt — delimited only by the
+    connection closing (no ``Content-Length``), or stopping mid-character."""
     if "dataloss" in response.flags:
         return Problem("truncated", "the connection closed before the declared length")
-    if "partial" not in response.flags or not isinstance(response, TextResponse):
+    if not isinstance(response, TextResponse):
         return None
     is_xml = xml_kind(response.body[:4096].decode("utf-8", "replace")) is not None
     if not is_xml and not _looks_like_html(response):
+        return None
+    if "partial" in response.flags:
+        doubt = "no Content-Length"
+    elif response.encoding == "utf-8" and ends_mid_character(response.body):
+        doubt = "the body stops in the middle of a character"
+    else:
         return None
     if has_closing_markup(response.body, is_xml):
         return None
     kind = "XML" if is_xml else "HTML"
     return Problem(
         "truncated",
-        f"no Content-Length and the {kind} ends without its closing tag "
-        f"({len(response.body)} bytes)",
+        f"{doubt} and the {kind} ends without its closing tag ({len(response.body)} bytes)",
     )
 
 

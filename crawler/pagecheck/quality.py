@@ -20,7 +20,8 @@ REPLACEMENT_FLAG = "text:replacement-characters"
 """Flag on a record (and speech) whose text holds U+FFFD where the page had undecodable bytes."""
 
 SHRINK_RATIO = 0.5
-"""A re-fetched text shorter than this share of the stored one is a damaged copy."""
+"""A re-fetched text (or list of speeches) shorter than this share of the stored one
+is a damaged copy."""
 
 
 def replacements(value: str | None) -> int:
@@ -55,7 +56,11 @@ def article_worse(stored: dict[str, Any], incoming: dict[str, Any]) -> list[str]
 
 
 def debate_worse(stored: dict[str, Any], incoming: dict[str, Any]) -> list[str]:
-    """Why ``incoming`` is a worse copy of the stored debate (empty when it is not)."""
+    """Why the page ``incoming`` is worse than the stored debate (empty when it is not).
+
+    ``incoming`` is the page as parsed, not the merge: where the two interfaces'
+    pages merge, a damaged page must not add its flags or values to a good record.
+    """
     reasons: list[str] = []
     stored_speeches = {speech["id"]: speech for speech in stored.get("speeches", [])}
     new_speeches = incoming.get("speeches", [])
@@ -70,7 +75,8 @@ def debate_worse(stored: dict[str, Any], incoming: dict[str, Any]) -> list[str]:
             f"replacement characters the stored copy does not have in speech {damaged[0]}"
             + (f" and {len(damaged) - 1} more" if len(damaged) > 1 else "")
         )
-    if len(new_speeches) < len(stored_speeches):
+    # One interface may show a speech the other does not; losing most of them is damage.
+    if len(new_speeches) < SHRINK_RATIO * len(stored_speeches):
         reasons.append(f"speeches fell from {len(stored_speeches)} to {len(new_speeches)}")
     for field, label in (("title", "title"), ("date", "sitting date")):
         if stored.get(field) and not incoming.get(field):

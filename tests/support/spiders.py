@@ -28,3 +28,14 @@ class ProbeSpider(CorpusSpider):
             canonical_url=response.url,
             text=text,
         )
+
+
+class ParserFailureSpider(ProbeSpider):
+    """Like ``probe``, but its parser raises on feeds, as a parser bug would."""
+
+    name = "parser_failure"
+
+    def parse_page(self, response: Any) -> Any:
+        if b"<rss" in response.body[:2048]:
+            raise ValueError("cannot parse this page")
+        yield from super().parse_page(response)
