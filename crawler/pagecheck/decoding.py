@@ -11,7 +11,8 @@ decided in this order:
    (more well-formed multi-byte sequences than invalid bytes);
 3. the declared charsets: the ``Content-Type`` header, then ``<meta>``
    (or the XML declaration);
-4. charset-normalizer's detection, for undeclared legacy pages;
+4. charset-normalizer's detection, for undeclared legacy pages (windows-1252
+   when it is among the plausible picks);
 5. UTF-8, with invalid bytes replaced (and flagged later on the record).
 
 :class:`EvidenceDecodingMiddleware` applies the decision with
@@ -42,6 +43,10 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
 STATS_PREFIX = "corpus/decode"
+LEGACY_DEFAULT = "cp1252"
+"""Preferred among plausible detections: windows-1252, the web's legacy default."""
+DETECTION_SLACK = 0.1
+"""How much more "chaos" (charset-normalizer's measure) than the best a plausible pick may show."""
 REPLACEMENT = "\ufffd"
 
 
@@ -108,10 +113,24 @@ def decide_encoding(body: bytes, content_type: str | None = None) -> Decision:
         return Decision("utf-8", "utf8_damaged", first_declared)
     if declared:
         return Decision(declared[0], "declared", first_declared)
-    best = charset_normalizer.from_bytes(body).best()
-    if best is not None and resolve_encoding(best.encoding):
-        return Decision(resolve_encoding(best.encoding) or best.encoding, "detected")
-    return Decision("utf-8", "fallback")
+    return detect(body)
+
+
+def detect(body: bytes) -> Decision:
+    """charset-normalizer's pick for an undeclared legacy page, windows-1252 first.
+
+    Short texts fit several single-byte code pages almost equally well; among
+    the plausible ones, windows-1252 (the web's default legacy encoding for
+    English-language pages) is preferred.
+    """
+    results = charset_normalizer.from_bytes(body)
+    best = results.best()
+    if best is None or not resolve_encoding(best.encoding):
+        return Decision("utf-8", "fallback")
+    plausible = [match for match in results if match.chaos <= best.chaos + DETECTION_SLACK]
+    if any(LEGACY_DEFAULT in match.could_be_from_charset for match in plausible):
+        return Decision(LEGACY_DEFAULT, "detected")
+    return Decision(resolve_encoding(best.encoding) or best.encoding, "detected")
 
 
 class EvidenceDecodingMiddleware:
