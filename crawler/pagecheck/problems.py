@@ -9,7 +9,8 @@ log) or ``None``:
   (``partial``, no ``Content-Length``) or stopping in the middle of a UTF-8
   character must end with its closing markup;
 - :func:`content_problem`, for pages that should hold an article or a debate:
-  a body that is not text, an empty or near-empty body, a soft 404 (status 200
+  a body that is not text, an empty or near-empty body (little visible text
+  and not one paragraph), a soft 404 (status 200
   with the theme's "Page not found"), a consent wall (a cookie or consent
   interstitial with no article behind it).
 
@@ -36,7 +37,7 @@ RULES: dict[str, Any] = json.loads(
     (Path(__file__).resolve().parent.parent / "data" / "page_problems.json").read_text("utf-8")
 )
 MIN_VISIBLE_CHARS: int = RULES["min_visible_chars"]
-"""A page with less visible text than this is empty, whatever its markup."""
+"""A page with less visible text than this and no paragraph is near-empty."""
 MIN_ARTICLE_PARAGRAPH_CHARS: int = RULES["min_article_paragraph_chars"]
 """Paragraph text outside consent forms that shows an article is behind a consent banner."""
 
@@ -123,8 +124,10 @@ def content_problem(response: Response) -> Problem | None:
         return soft
     if wall := consent_wall(selector, response.url, visible):
         return wall
-    if len(visible) < MIN_VISIBLE_CHARS:
-        return Problem("empty_body", f"only {len(visible)} characters of visible text")
+    if len(visible) < MIN_VISIBLE_CHARS and not _paragraph_chars(selector.root):
+        return Problem(
+            "empty_body", f"only {len(visible)} characters of visible text and no paragraph"
+        )
     return None
 
 
