@@ -110,8 +110,8 @@ def _looks_like_html(response: TextResponse) -> bool:
 # ---------------------------------------------------------------- content pages
 def content_problem(response: Response) -> Problem | None:
     """Why a page that should hold an article or a debate holds none, else ``None``."""
-    if not isinstance(response, TextResponse):
-        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+    content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+    if not isinstance(response, TextResponse) or not is_text_type(content_type):
         return Problem("not_text", f"not a text page (Content-Type {content_type or 'none'!r})")
     if not response.body.strip():
         return Problem("empty_body", "the body is empty")
@@ -129,6 +129,12 @@ def content_problem(response: Response) -> Problem | None:
             "empty_body", f"only {len(visible)} characters of visible text and no paragraph"
         )
     return None
+
+
+def is_text_type(content_type: str) -> bool:
+    """Whether a ``Content-Type`` names a text page (HTML, XML, text); unset counts as text."""
+    mime = content_type.split(";", 1)[0].strip().lower()
+    return not mime or mime.startswith("text/") or mime.endswith(("xml", "html", "json"))
 
 
 def _collapse(text: str) -> str:
