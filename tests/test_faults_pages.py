@@ -8,6 +8,7 @@ which must equal the clean crawl's except for the page the fault took.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -98,19 +99,36 @@ def reason_line(result: CrawlResult) -> str:
 
 
 @pytest.fixture(scope="module")
-def clean_articles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+def clean_news(tmp_path_factory: pytest.TempPathFactory) -> CrawlResult:
+    """The news crawl against a server without faults (its corpus is copied, never crawled into)."""
     result = news_crawl(tmp_path_factory.mktemp("clean-news") / "corpus")
     assert result.returncode == 0, result.stderr[-3000:]
-    articles = by_id(result.read("articles"))
+    return result
+
+
+@pytest.fixture(scope="module")
+def clean_articles(clean_news: CrawlResult) -> dict[str, dict[str, Any]]:
+    articles = by_id(clean_news.read("articles"))
     assert ARTICLE_ID in articles
     return articles
 
 
 @pytest.fixture(scope="module")
-def clean_debates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+def clean_hansard(tmp_path_factory: pytest.TempPathFactory) -> CrawlResult:
     result = crawl(HANSARD_SPIDER, HANSARD_WINDOW, tmp_path_factory.mktemp("clean") / "corpus")
     assert result.returncode == 0, result.stderr[-3000:]
-    return by_id(result.read("debates"))
+    return result
+
+
+@pytest.fixture(scope="module")
+def clean_debates(clean_hansard: CrawlResult) -> dict[str, dict[str, Any]]:
+    return by_id(clean_hansard.read("debates"))
+
+
+def copy_corpus(clean: CrawlResult, target: Path) -> Path:
+    """A corpus as the clean crawl left it, for a later crawl to re-check."""
+    shutil.copytree(clean.corpus, target, ignore=shutil.ignore_patterns(".lock"))
+    return target
 
 
 def assert_article_lost(result: CrawlResult, clean: dict[str, dict], reason: str) -> None:
@@ -261,11 +279,11 @@ def test_a_body_that_is_not_text_is_lost(clean_articles, tmp_path: Path) -> None
 
 
 # --------------------------------------------------------------------- re-checks
-def test_a_recheck_with_invalid_bytes_keeps_the_stored_article(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    first = news_crawl(corpus)
-    assert first.returncode == 0, first.stderr[-3000:]
-    before = first.read("articles")  # read now: the next crawl rewrites the files
+def test_a_recheck_with_invalid_bytes_keeps_the_stored_article(
+    clean_news: CrawlResult, tmp_path: Path
+) -> None:
+    corpus = copy_corpus(clean_news, tmp_path / "corpus")
+    before = clean_news.read("articles")
     damaged = article_page().replace(b"on the Round Tower", b"on the Round \xff\xfeTower", 1)
     again = news_crawl(corpus, {ARTICLE_URL: body(damaged)}, FETCH_CONDITIONAL_ENABLED="False")
     assert again.returncode == 0, again.stderr[-3000:]
@@ -278,10 +296,11 @@ def test_a_recheck_with_invalid_bytes_keeps_the_stored_article(tmp_path: Path) -
     assert kept == next(record for record in before if record["id"] == ARTICLE_ID)
 
 
-def test_a_recheck_of_an_edited_article_still_updates_it(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    first = news_crawl(corpus)
-    before = next(record for record in first.read("articles") if record["id"] == ARTICLE_ID)
+def test_a_recheck_of_an_edited_article_still_updates_it(
+    clean_news: CrawlResult, tmp_path: Path
+) -> None:
+    corpus = copy_corpus(clean_news, tmp_path / "corpus")
+    before = next(record for record in clean_news.read("articles") if record["id"] == ARTICLE_ID)
     edited = article_page().replace(b"on the jetty.", b"on the jetty as she came alongside.", 1)
     again = news_crawl(corpus, {ARTICLE_URL: body(edited)}, FETCH_CONDITIONAL_ENABLED="False")
     assert again.returncode == 0, again.stderr[-3000:]
@@ -293,11 +312,9 @@ def test_a_recheck_of_an_edited_article_still_updates_it(tmp_path: Path) -> None
 
 
 def test_a_recheck_of_a_welsh_page_with_invalid_bytes_keeps_the_stored_debate(
-    clean_debates, tmp_path: Path
+    clean_hansard: CrawlResult, clean_debates, tmp_path: Path
 ) -> None:
-    corpus = tmp_path / "corpus"
-    first = crawl(HANSARD_SPIDER, HANSARD_WINDOW, corpus)
-    assert first.returncode == 0, first.stderr[-3000:]
+    corpus = copy_corpus(clean_hansard, tmp_path / "corpus")
     page = (SAMPLE_PAGES / "cy.theyworkforyou.com/debates/id-2025-02-10a.1.1.html").read_bytes()
     damaged = page.replace(b"commitment to NATO.", b"commitment to \xff\xfeNATO.", 1)
     again = crawl(
