@@ -273,11 +273,6 @@ def test_an_empty_200_is_lost(clean_articles, tmp_path: Path) -> None:
     assert_article_lost(result, clean_articles, "empty_body")
 
 
-def test_a_body_that_is_not_text_is_lost(clean_articles, tmp_path: Path) -> None:
-    result = news_crawl(tmp_path / "corpus", {ARTICLE_URL: body(b"\xff\xd8\xff\xe0", "image/jpeg")})
-    assert_article_lost(result, clean_articles, "not_text")
-
-
 # --------------------------------------------------------------------- re-checks
 def test_a_recheck_with_invalid_bytes_keeps_the_stored_article(
     clean_news: CrawlResult, tmp_path: Path

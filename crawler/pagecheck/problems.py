@@ -8,8 +8,8 @@ log) or ``None``:
   not confirm (``dataloss``); a body delimited only by the connection closing
   (``partial``, no ``Content-Length``) or stopping in the middle of a UTF-8
   character must end with its closing markup;
-- :func:`content_problem`, for pages that should hold an article or a debate:
-  a body that is not text, an empty or near-empty body (little visible text
+- :func:`content_problem`, for text pages that should hold an article or a
+  debate: an empty or near-empty body (little visible text
   and not one paragraph), a soft 404 (status 200
   with the theme's "Page not found"), a consent wall (a cookie or consent
   interstitial with no article behind it).
@@ -112,7 +112,7 @@ def content_problem(response: Response) -> Problem | None:
     """Why a page that should hold an article or a debate holds none, else ``None``."""
     content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
     if not isinstance(response, TextResponse) or not is_text_type(content_type):
-        return Problem("not_text", f"not a text page (Content-Type {content_type or 'none'!r})")
+        return None  # a download (PDF, image, gzip): the spider decides what it is
     if not response.body.strip():
         return Problem("empty_body", "the body is empty")
     head = response.text[:4096]

@@ -53,10 +53,12 @@ def test_an_article_behind_a_consent_banner_is_an_article() -> None:
     assert content_problem(html(bad_pages.CONSENT_BANNER_OVER_ARTICLE)) is None
 
 
-def test_a_page_that_is_not_text_is_no_article() -> None:
-    response = Response(URL, body=b"\x89PNG\r\n", headers={"Content-Type": "image/png"})
-    problem = content_problem(response)
-    assert problem is not None and problem.reason == "not_text"
+def test_a_download_is_left_to_the_spider() -> None:
+    # A PDF or a gzipped sitemap is not a bad page; the spider decides what it is.
+    response = Response(URL, body=b"%PDF-1.7\n", headers={"Content-Type": "application/pdf"})
+    assert content_problem(response) is None
+    binary = HtmlResponse(URL, body=b"\x1f\x8b\x08", headers={"Content-Type": "application/x-gzip"})
+    assert content_problem(binary) is None
 
 
 def test_no_saved_page_is_taken_for_a_bad_page() -> None:
