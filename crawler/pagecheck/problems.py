@@ -119,12 +119,15 @@ def content_problem(response: Response) -> Problem | None:
     if xml_kind(head) is not None:
         return None  # a feed or sitemap asked for by name: read as such
     selector = as_selector(response)
-    visible = visible_text(selector)
-    if soft := soft_404(selector, visible):
+    markup = response.text.lower()
+    if soft := soft_404(selector, markup):
         return soft
-    if wall := consent_wall(selector, response.url, visible):
+    if wall := consent_wall(selector, response.url, markup):
         return wall
-    if len(visible) < MIN_VISIBLE_CHARS and not _paragraph_chars(selector.root):
+    if _paragraph_chars(selector.root):
+        return None
+    visible = visible_text(selector)
+    if len(visible) < MIN_VISIBLE_CHARS:
         return Problem(
             "empty_body", f"only {len(visible)} characters of visible text and no paragraph"
         )
@@ -167,8 +170,15 @@ def _has_phrase(text: str, phrases: list[str]) -> str | None:
     return next((phrase for phrase in phrases if phrase in text), None)
 
 
-def soft_404(selector: Selector, visible: str | None = None) -> Problem | None:
-    """A "Page not found" page served with status 200."""
+def _visible_phrase(selector: Selector, phrases: list[str], markup: str | None) -> str | None:
+    """The first phrase the page's visible text holds (its markup is searched first, cheaply)."""
+    markup = markup if markup is not None else (selector.get() or "").lower()
+    candidates = [phrase for phrase in phrases if phrase in markup]
+    return _has_phrase(visible_text(selector).lower(), candidates) if candidates else None
+
+
+def soft_404(selector: Selector, markup: str | None = None) -> Problem | None:
+    """A "Page not found" page served with status 200 (``markup``: the page, lowercased)."""
     rules = RULES["soft_404"]
     body_classes = f" {selector.xpath('//body/@class').get() or ''} ".lower()
     marked = next((name for name in rules["body_classes"] if f" {name} " in body_classes), None)
@@ -176,16 +186,13 @@ def soft_404(selector: Selector, visible: str | None = None) -> Problem | None:
         return Problem("soft_404", f"the page's body is marked {marked!r}")
     if phrase := _has_phrase(_title(selector), rules["title_phrases"]):
         return Problem("soft_404", f"the page's title says {phrase!r}")
-    visible = visible_text(selector) if visible is None else visible
-    if phrase := _has_phrase(visible.lower(), rules["text_phrases"]):
+    if phrase := _visible_phrase(selector, rules["text_phrases"], markup):
         return Problem("soft_404", f"the page says {phrase!r}")
     return None
 
 
 # Containers of consent banners and dialogs, by the words their class or id carry.
 _CONSENT_CONTAINER = re.compile(r"consent|cookie|gdpr|cmp|onetrust|didomi|sp_message", re.I)
-
-
 _CONSENT_MARKUP = ", ".join(RULES["consent"]["selectors"])
 
 
@@ -221,8 +228,11 @@ def article_paragraph_chars(selector: Selector) -> int:
     if not bodies:
         return 0
     body = bodies[0].root
+    total = _paragraph_chars(body)
+    if total < MIN_ARTICLE_PARAGRAPH_CHARS:
+        return total  # too little for an article, wherever the paragraphs sit
     inside = sum(_paragraph_chars(container) for container in _consent_containers(body))
-    return _paragraph_chars(body) - inside
+    return total - inside
 
 
 def _has_article_markup(selector: Selector) -> bool:
@@ -233,7 +243,7 @@ def _has_article_markup(selector: Selector) -> bool:
     )
 
 
-def consent_wall(selector: Selector, url: str, visible: str | None = None) -> Problem | None:
+def consent_wall(selector: Selector, url: str, markup: str | None = None) -> Problem | None:
     """A cookie or consent interstitial standing where the article should be.
 
     A consent host (``consent.example.com``) or a consent title is a wall unless
@@ -250,15 +260,13 @@ def consent_wall(selector: Selector, url: str, visible: str | None = None) -> Pr
         strong = f"the page's title says {phrase!r}"
     if strong and not _has_article_markup(selector):
         return Problem("consent_wall", strong)
-    weak = None
-    visible = visible_text(selector) if visible is None else visible
+    chars = article_paragraph_chars(selector)
+    if chars >= MIN_ARTICLE_PARAGRAPH_CHARS:
+        return None  # an article, whatever banner sits over it
     if found := selector.css(_CONSENT_MARKUP):
         weak = f"consent-platform markup (<{found[0].root.tag} {dict(found[0].attrib)!r}>)"
-    elif phrase := _has_phrase(visible.lower(), rules["text_phrases"]):
+    elif phrase := _visible_phrase(selector, rules["text_phrases"], markup):
         weak = f"the page says {phrase!r}"
-    if weak is None:
+    else:
         return None
-    chars = article_paragraph_chars(selector)
-    if chars < MIN_ARTICLE_PARAGRAPH_CHARS:
-        return Problem("consent_wall", f"{weak} and only {chars} characters of paragraphs")
-    return None
+    return Problem("consent_wall", f"{weak} and only {chars} characters of paragraphs")
