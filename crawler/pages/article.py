@@ -32,7 +32,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import urljoin
 
 from parsel import Selector
 
@@ -41,6 +40,7 @@ from crawler.outlets import Outlet
 from crawler.pages import structured, text
 from crawler.pages.bylines import split_byline
 from crawler.pages.wpdiscuz import parse_wpdiscuz_comments
+from crawler.urls import join_url
 
 TITLE_SEPARATORS = (" - ", " -- ", " – ", " — ", " | ", " :: ", " » ", " : ", " · ")
 
@@ -517,11 +517,11 @@ class _ArticleReader:
             href = self.selector.xpath(
                 '//link[contains(concat(" ", normalize-space(@rel), " "), " canonical ")]/@href'
             ).get()
-            return urljoin(self.url, href.strip()) if href and href.strip() else None
+            return join_url(self.url, href) if href and href.strip() else None
 
         def og_url() -> str | None:
             value = structured.meta_value(self.selector, "og:url")
-            return urljoin(self.url, value) if value else None
+            return join_url(self.url, value) if value else None
 
         return [("markup", link), ("opengraph", og_url)]
 
