@@ -13,17 +13,22 @@ Readers (the candidates, recorded in ``ArticleItem.extraction["text"]``):
 - ``json-ld``: the schema.org ``articleBody``, which publishers fill from
   their own database but which often has lost its paragraph breaks.
 
-The rules (:func:`choose`) in order:
+The rules (:func:`choose`), in order. Words are compared as bags of
+word tokens; "holds" means holds at least ``CONTAINS`` of the other's words.
 
-1. configured selectors win when they give text;
-2. when ``articleBody`` is long enough to be a whole article, it is the
-   referee: the page reader that agrees with it best (word-bag F1) wins,
-   and ``articleBody`` itself only when no reader comes near it;
-3. otherwise, when markup and trafilatura agree (each holds most of the
-   other's words), markup wins, as its paragraphs are the page's blocks;
-4. otherwise the more complete reader wins: markup when it holds nearly all
-   of trafilatura's words plus more (trafilatura cut the article short),
-   else trafilatura (markup picked the wrong block or kept furniture).
+1. Configured selectors win when they give text.
+2. A reader that is alone wins; with no reader, ``articleBody``.
+3. When ``articleBody`` is long enough to be the whole article
+   (``REFEREE_MIN_WORDS``), it is the referee: if only one reader holds it,
+   that reader wins; if both readers hold less than ``MISSED`` of it, they
+   missed the article and ``articleBody`` wins.
+4. When one reader holds the other, the fuller one wins only if what it adds
+   is mostly sentences (``PROSE_SHARE`` of its extra words in paragraphs of
+   ``PROSE_WORDS`` or more): extra prose is article text the other reader
+   missed, extra short lines are furniture (link lists, labels, dates).
+   When neither adds a paragraph, markup wins: its paragraphs are the page's.
+5. When neither holds the other, trafilatura wins: markup read the wrong
+   block.
 
 Paragraphs that are page furniture by their words ("READ MORE: …",
 newsletter prompts, video-player messages, cookie notices) are dropped
@@ -36,11 +41,12 @@ import copy
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import trafilatura
+from lxml import etree
 from parsel import Selector
 
 from crawler.pages import text
@@ -129,7 +135,6 @@ class BodyCandidate:
 
     source: str
     paragraphs: tuple[str, ...]
-    notes: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def text(self) -> str:
@@ -342,21 +347,27 @@ def rejected_as_furniture(node: Any) -> bool:
     """Whether ``node`` is furniture, or sits inside furniture, as a body container.
 
     Furniture classes on ``<html>`` or ``<body>`` say nothing about one part of
-    the page (``print-…`` on ``<body>``), and an ancestor marked as furniture
-    (``…read-more``, ``…advertisement…``) only rejects a node holding less than
-    half of its text: an article wrapped in a "read more" expander is still the
-    article, an excerpt inside a related-posts box is not.
+    the page (``print-…`` on ``<body>``). An element marked as furniture
+    (``…read-more``, ``…advertisement…``) that holds most of the page's text
+    is a wrapper round the article (a "read more" expander), and the node it
+    wraps is rejected only if it is a small part of it (one comment in a
+    long thread). Any other furniture around the node rejects it.
     """
-    own = 0
     current = node
     while current is not None and current.tag not in ("html", "body"):
         structural = current is not node and current.tag in ("nav", "aside", "footer")
-        if structural or _furniture_words(current):
-            own = own or _text_length(node)
-            if own * 2 < _text_length(current) or current is node:
-                return True
+        if (structural or _furniture_words(current)) and not _wraps_article(current, node):
+            return True
         current = current.getparent()
     return False
+
+
+def _wraps_article(wrapper: Any, node: Any) -> bool:
+    """Whether ``wrapper`` holds most of the page's text and ``node`` most of its own."""
+    held = _text_length(wrapper)
+    return held * 2 >= _text_length(wrapper.getroottree().getroot()) and (
+        _text_length(node) * 2 >= held
+    )
 
 
 def _furniture_words(node: Any) -> bool:
@@ -364,8 +375,15 @@ def _furniture_words(node: Any) -> bool:
     return bool(text.FURNITURE.search(words) or BODY_FURNITURE.search(words))
 
 
+_SHOWN_TEXT = etree.XPath(
+    ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
+    " or ancestor::template)]"
+)
+
+
 def _text_length(node: Any) -> int:
-    return len(text.collapse("".join(node.itertext())))
+    """Characters of text ``node`` shows (scripts and styles left out), spaces collapsed."""
+    return len(text.collapse(" ".join(_SHOWN_TEXT(node))))
 
 
 def _nested_in(node: Any, others: Iterable[Any]) -> bool:
@@ -426,10 +444,9 @@ def extractor_body(selector: Selector, remove: Sequence[str] = ()) -> BodyCandid
     if not found:
         return None
     page = selector.xpath("//body") or selector
-    paragraphs, missed = anchor(found, block_paragraphs(page[0].root))
+    paragraphs, _ = anchor(found, block_paragraphs(page[0].root))
     paragraphs = _drop_furniture_paragraphs(paragraphs)
-    notes = (f"unanchored:{missed}",) if missed else ()
-    return BodyCandidate("trafilatura", tuple(paragraphs), notes) if paragraphs else None
+    return BodyCandidate("trafilatura", tuple(paragraphs)) if paragraphs else None
 
 
 def _visible(character: str) -> bool:
@@ -443,8 +460,9 @@ def anchor(extracted: Sequence[str], page: Sequence[str]) -> tuple[list[str], in
     corpus keeps the page's text. Each extracted paragraph is looked for in
     the page's paragraphs with spaces and invisible characters ignored, from
     where the previous one was found; the page's text of that stretch is kept,
-    split where the page has a paragraph break. A paragraph not found is kept
-    as extracted.
+    split where the page has a paragraph break. A paragraph not found is not
+    text the page shows (an extractor may read ``articleBody`` or metadata
+    too, or rewrite characters) and is left out.
     """
     letters: list[str] = []
     where: list[tuple[int, int]] = []
@@ -465,7 +483,6 @@ def anchor(extracted: Sequence[str], page: Sequence[str]) -> tuple[list[str], in
         if start < 0:
             start = haystack.find(needle)
         if start < 0:
-            kept.append(paragraph)
             missed += 1
             continue
         end = start + len(needle) - 1
