@@ -22,11 +22,12 @@ word tokens; "holds" means holds at least ``CONTAINS`` of the other's words.
    (``REFEREE_MIN_WORDS``), it is the referee: if only one reader holds it,
    that reader wins; if both readers hold less than ``MISSED`` of it, they
    missed the article and ``articleBody`` wins.
-4. When one reader holds the other, the fuller one wins only if what it adds
-   is mostly sentences (``PROSE_SHARE`` of its extra words in paragraphs of
-   ``PROSE_WORDS`` or more): extra prose is article text the other reader
-   missed, extra short lines are furniture (link lists, labels, dates).
-   When neither adds a paragraph, markup wins: its paragraphs are the page's.
+4. When one reader holds the other, the paragraphs each has that the other
+   lacks are weighed: words in sentence-long paragraphs (``PROSE_WORDS``)
+   count for it, as article text the other missed; words in short lines
+   count against it, as furniture (link lists, labels, dates). The reader
+   whose extra paragraphs weigh more wins; on a tie, markup, whose
+   paragraphs are the page's blocks.
 5. When neither holds the other, trafilatura wins: markup read the wrong
    block.
 
@@ -39,10 +40,12 @@ from __future__ import annotations
 
 import copy
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import accumulate
 from typing import Any
 
 import trafilatura
@@ -117,14 +120,14 @@ CONTAINS = 0.95  # one text holds this share of another's words: it contains it
 MISSED = 0.5  # readers holding less than this share of articleBody missed the article
 REFEREE_MIN_WORDS = 50  # a shorter articleBody is a teaser, not the body
 PROSE_WORDS = 20  # a paragraph of this many words is a sentence of text, not a label
-PROSE_SHARE = 0.5  # extra text this much in sentences is article text, not furniture
 # Blocks beside the body's block are part of it when their paragraph text
 # reaches this share of the body block's and this many characters.
 SIBLING_SHARE = 0.2
 SIBLING_MIN_CHARS = 100
 
-# Blocks that hold one paragraph each when they hold no other block.
+# Blocks that hold one paragraph each when they hold none of CONTAINER_MARKS.
 LEAF_BLOCKS = ("p", "div", "section", "blockquote")
+CONTAINER_MARKS = ("p", "div", "section", "article", "li", "table")
 
 _WORD = re.compile(r"\w+")
 
@@ -173,23 +176,26 @@ def choose(
             return holders[0]
         if max(held.values()) < MISSED:
             return article_body
-    if contained(markup, extractor) >= CONTAINS:
-        return extractor if prose_share(extractor, markup) >= PROSE_SHARE else markup
-    if contained(extractor, markup) >= CONTAINS:
-        return markup if prose_share(markup, extractor) >= PROSE_SHARE else extractor
+    if contained(markup, extractor) >= CONTAINS or contained(extractor, markup) >= CONTAINS:
+        gained = net_extra(extractor, markup) - net_extra(markup, extractor)
+        return extractor if gained > 0 else markup
     return extractor
 
 
-def prose_share(whole: BodyCandidate, part: BodyCandidate) -> float:
-    """The share of the words ``whole`` has beyond ``part`` that are in sentence-long paragraphs.
+def net_extra(whole: BodyCandidate, other: BodyCandidate) -> int:
+    """What the paragraphs of ``whole`` that ``other`` lacks are worth, in words.
 
-    Article text comes in paragraphs of sentences; furniture (link lists,
-    labels, bylines, dates) in short lines. 0.0 when ``whole`` adds no paragraph.
+    Article text comes in sentences; furniture (link lists, labels, bylines,
+    dates, "Advert") in short lines. Words in paragraphs of ``PROSE_WORDS`` or
+    more count for, words in shorter ones against.
     """
-    have = set(part.paragraphs)
-    extra = [len(_WORD.findall(found)) for found in whole.paragraphs if found not in have]
-    total = sum(extra)
-    return sum(count for count in extra if count >= PROSE_WORDS) / total if total else 0.0
+    have = set(other.paragraphs)
+    worth = 0
+    for paragraph in whole.paragraphs:
+        if paragraph not in have:
+            count = len(_WORD.findall(paragraph))
+            worth += count if count >= PROSE_WORDS else -count
+    return worth
 
 
 def _words(candidate: BodyCandidate) -> int:
@@ -272,17 +278,19 @@ def known_containers(selector: Selector) -> list[Any]:
 
 def densest_blocks(selector: Selector) -> list[Any]:
     """The block with the most paragraph text, and sibling blocks that continue it."""
+    found = selector.xpath("//body")
+    if not found:
+        return []
+    weigh = _Weigher(found[0].root)
     best: Any = None
     best_weight = 0
-    for node in selector.xpath("//body//*"):
-        weight = paragraph_weight(node.root)
-        if weight > best_weight and not rejected_as_furniture(node.root):
-            best, best_weight = node.root, weight
+    for node in found[0].root.iterdescendants():
+        weight = weigh.paragraphs_in(node)
+        if weight > best_weight and not rejected_as_furniture(node):
+            best, best_weight = node, weight
     if best is None:
         return []
     parent = best.getparent()
-    if parent is None:
-        return [best]
     threshold = max(best_weight * SIBLING_SHARE, SIBLING_MIN_CHARS)
     return [
         node
@@ -290,38 +298,56 @@ def densest_blocks(selector: Selector) -> list[Any]:
         if node is best
         or (
             isinstance(node.tag, str)
-            and max(paragraph_weight(node), _paragraph_like_weight(node)) >= threshold
+            and max(weigh.paragraphs_in(node), weigh.leaf(node)) >= threshold
             and not rejected_as_furniture(node)
         )
     ]
 
 
-def paragraph_weight(node: Any) -> int:
-    """Characters of paragraph text directly in ``node``, links left out.
+class _Weigher:
+    """Paragraph text weights of the elements of one page (to find the article body)."""
 
-    Counts its ``<p>`` children and its leaf blocks (a ``<div>`` per
-    paragraph), and text loose in ``node`` itself or in its inline children
-    (paragraphs between ``<br>``s).
-    """
-    if not isinstance(node.tag, str) or node.tag in HIDDEN or node.tag == "a":
-        return 0
-    total = len(text.collapse(node.text or ""))
-    for child in node:
-        total += len(text.collapse(child.tail or ""))
-        if not isinstance(child.tag, str) or child.tag in HIDDEN or child.tag == "a":
-            continue
-        if child.tag in LEAF_BLOCKS or child.tag not in HTML_BLOCKS:
-            total += _paragraph_like_weight(child)
-    return total
+    def __init__(self, root: Any) -> None:
+        # Elements holding a block element: these are containers, not paragraphs.
+        self.containers: set[Any] = set()
+        for block in root.iter(*CONTAINER_MARKS):
+            for ancestor in block.iterancestors():
+                if ancestor in self.containers:
+                    break
+                self.containers.add(ancestor)
+        # Elements the page hides (tracking pixels, templates): they weigh nothing.
+        self.hidden: set[Any] = set()
+        for node in _HIDDEN_BY_MARKUP(root):
+            self.hidden.update(node.iter())
 
+    def paragraphs_in(self, node: Any) -> int:
+        """Characters of paragraph text directly in ``node``, links left out.
 
-def _paragraph_like_weight(node: Any) -> int:
-    """Characters of non-link text in ``node`` when it is a paragraph-like leaf block."""
-    if node.tag != "p" and node.xpath(".//p|.//div|.//section|.//article|.//li|.//table"):
-        return 0
-    whole = len(text.collapse("".join(node.itertext())))
-    linked = sum(len(text.collapse("".join(link.itertext()))) for link in node.iter("a"))
-    return max(whole - linked, 0)
+        Counts its ``<p>`` children and its leaf blocks (a ``<div>`` per
+        paragraph), and text loose in ``node`` itself or in its inline
+        children (paragraphs between ``<br>``s).
+        """
+        if not isinstance(node.tag, str) or node.tag in HIDDEN or node.tag == "a":
+            return 0
+        if node in self.hidden:
+            return 0
+        total = len(text.collapse(node.text or ""))
+        for child in node:
+            total += len(text.collapse(child.tail or ""))
+            if not isinstance(child.tag, str) or child.tag in HIDDEN or child.tag == "a":
+                continue
+            if child.tag in LEAF_BLOCKS or child.tag not in HTML_BLOCKS:
+                total += self.leaf(child)
+        return total
+
+    def leaf(self, node: Any) -> int:
+        """Characters of non-link text in ``node`` when it is a leaf block (holds no block)."""
+        if not isinstance(node.tag, str) or node.tag in HIDDEN or node in self.hidden:
+            return 0
+        if node.tag != "p" and node in self.containers:
+            return 0
+        linked = sum(_text_length(link) for link in node.iter("a"))
+        return max(_text_length(node) - linked, 0)
 
 
 def read_container(container: Any, remove: Sequence[str] = ()) -> list[str]:
@@ -338,6 +364,7 @@ def read_container(container: Any, remove: Sequence[str] = ()) -> list[str]:
         for node in copy_root.iterdescendants()
         if isinstance(node.tag, str) and _furniture_words(node)
     ]
+    doomed.extend(node for node in _HIDDEN_BY_MARKUP(copy_root) if node is not copy_root)
     for node in doomed:
         _drop(node)
     return block_paragraphs(copy_root)
@@ -378,6 +405,11 @@ def _furniture_words(node: Any) -> bool:
 _SHOWN_TEXT = etree.XPath(
     ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
     " or ancestor::template)]"
+)
+
+
+_HIDDEN_BY_MARKUP = etree.XPath(
+    "//*[@hidden or contains(translate(@style, ' ', ''), 'display:none')]"
 )
 
 
@@ -453,6 +485,23 @@ def _visible(character: str) -> bool:
     return character.isprintable() and not character.isspace()
 
 
+def _letters(paragraph: str) -> str:
+    """``paragraph`` without spaces and invisible characters (what anchoring compares)."""
+    joined = "".join(paragraph.split())
+    return joined if joined.isprintable() else "".join(filter(_visible, joined))
+
+
+def _offset(paragraph: str, letter: int) -> int:
+    """The offset in ``paragraph`` of its ``letter``-th visible character."""
+    seen = -1
+    for offset, character in enumerate(paragraph):
+        if _visible(character):
+            seen += 1
+            if seen == letter:
+                return offset
+    raise ValueError(f"no visible character {letter} in {paragraph!r}")
+
+
 def anchor(extracted: Sequence[str], page: Sequence[str]) -> tuple[list[str], int]:
     """The page's own text for each extracted paragraph, and how many were not found.
 
@@ -464,19 +513,19 @@ def anchor(extracted: Sequence[str], page: Sequence[str]) -> tuple[list[str], in
     text the page shows (an extractor may read ``articleBody`` or metadata
     too, or rewrite characters) and is left out.
     """
-    letters: list[str] = []
-    where: list[tuple[int, int]] = []
-    for number, paragraph in enumerate(page):
-        for offset, character in enumerate(paragraph):
-            if _visible(character):
-                letters.append(character)
-                where.append((number, offset))
+    letters = [_letters(paragraph) for paragraph in page]
+    starts = list(accumulate((len(found) for found in letters), initial=0))
     haystack = "".join(letters)
+
+    def where(position: int) -> tuple[int, int]:
+        number = bisect_right(starts, position) - 1
+        return number, _offset(page[number], position - starts[number])
+
     kept: list[str] = []
     missed = 0
     cursor = 0
     for paragraph in extracted:
-        needle = "".join(character for character in paragraph if _visible(character))
+        needle = _letters(paragraph)
         if not needle:
             continue
         start = haystack.find(needle, cursor)
@@ -487,7 +536,7 @@ def anchor(extracted: Sequence[str], page: Sequence[str]) -> tuple[list[str], in
             continue
         end = start + len(needle) - 1
         cursor = end + 1
-        kept.extend(_stretch(page, where[start], where[end]))
+        kept.extend(_stretch(page, where(start), where(end)))
     return kept, missed
 
 

@@ -317,3 +317,16 @@ def test_json_ld_body_splits_paragraphs_on_blank_lines_else_on_line_breaks():
     assert body.json_ld_body("One.\n\nTwo\nstill two.").paragraphs == ("One.", "Two\nstill two.")
     assert body.json_ld_body("One.\nTwo.").paragraphs == ("One.", "Two.")
     assert body.json_ld_body("  ") is None
+
+
+# --- hidden markup ----------------------------------------------------------------------------
+def test_text_the_page_hides_neither_weighs_nor_reads():
+    found = body.markup_body(page("hidden_blocks.html"))
+    assert found is not None
+    assert found.paragraphs == (
+        "About 300 civilian jobs will move to the submarine base on the Clyde over the next two"
+        " years.",
+        "The move brings maintenance teams closer to the boats they support, the ministry said.",
+        "Unions said they had been consulted and welcomed the commitment to keep the jobs in"
+        " Scotland.",
+    )
