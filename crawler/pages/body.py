@@ -39,6 +39,7 @@ from every candidate but the configured one.
 from __future__ import annotations
 
 import copy
+import logging
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -54,6 +55,8 @@ from parsel import Selector
 
 from crawler.pages import text
 from crawler.pages.blocks import HIDDEN, HTML_BLOCKS, block_paragraphs
+
+logger = logging.getLogger(__name__)
 
 # Known article-body containers, most specific first.
 BODY_CONTAINERS = (
@@ -461,22 +464,29 @@ EXTRACTOR_LINE_BREAKS = frozenset({"lb"})
 def extractor_body(selector: Selector, remove: Sequence[str] = ()) -> BodyCandidate | None:
     """Trafilatura's main text, anchored back to the page's own text.
 
-    The outlet's ``remove`` selectors are dropped from the page first.
+    The outlet's ``remove`` selectors are dropped from the page first. A page
+    trafilatura cannot read gives no candidate (logged), not a failed parse.
     """
+    if not isinstance(selector.root, etree._Element):
+        return None
     tree = copy.deepcopy(selector.root)  # trafilatura prunes the tree it is given
     holder = Selector(root=tree, type="html")
     for css in remove:
         for found in holder.css(css):
             _drop(found.root)
-    document = trafilatura.bare_extraction(tree, include_comments=False, with_metadata=False)
-    body = getattr(document, "body", None)
-    if body is None:
+    try:
+        document = trafilatura.bare_extraction(tree, include_comments=False, with_metadata=False)
+    except Exception as error:  # a third-party reader on arbitrary pages: never fatal
+        logger.warning("trafilatura could not read the page: %s: %s", type(error).__name__, error)
         return None
-    found = block_paragraphs(body, blocks=EXTRACTOR_BLOCKS, line_breaks=EXTRACTOR_LINE_BREAKS)
+    extracted = getattr(document, "body", None)
+    if extracted is None:
+        return None
+    found = block_paragraphs(extracted, blocks=EXTRACTOR_BLOCKS, line_breaks=EXTRACTOR_LINE_BREAKS)
     if not found:
         return None
-    page = selector.xpath("//body") or selector
-    paragraphs, _ = anchor(found, block_paragraphs(page[0].root))
+    page = selector.root.find(".//body")
+    paragraphs, _ = anchor(found, block_paragraphs(page if page is not None else selector.root))
     paragraphs = _drop_furniture_paragraphs(paragraphs)
     return BodyCandidate("trafilatura", tuple(paragraphs)) if paragraphs else None
 

@@ -330,3 +330,13 @@ def test_text_the_page_hides_neither_weighs_nor_reads():
         "Unions said they had been consulted and welcomed the commitment to keep the jobs in"
         " Scotland.",
     )
+
+
+def test_a_page_trafilatura_cannot_read_keeps_the_markup_body_and_logs_why(monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise ValueError("tree too deep")
+
+    monkeypatch.setattr(body.trafilatura, "bare_extraction", broken)
+    chosen = body.read_body(page("split_containers.html"))
+    assert chosen is not None and chosen.source == "markup"
+    assert "trafilatura could not read the page: ValueError: tree too deep" in caplog.text
