@@ -17,11 +17,12 @@ The rules (:func:`choose`), in order. Words are compared as bags of
 word tokens; "holds" means holds at least ``CONTAINS`` of the other's words.
 
 1. Configured selectors win when they give text.
-2. A reader that is alone wins; with no reader, ``articleBody``.
+2. With no reader, ``articleBody`` (or nothing).
 3. When ``articleBody`` is long enough to be the whole article
-   (``REFEREE_MIN_WORDS``), it is the referee: if only one reader holds it,
-   that reader wins; if both readers hold less than ``MISSED`` of it, they
-   missed the article and ``articleBody`` wins.
+   (``REFEREE_MIN_WORDS``), it is the referee: if the readers hold less than
+   ``MISSED`` of it, they missed the article and ``articleBody`` wins; if
+   only one of the two readers holds it, that reader wins.
+   Otherwise a reader that is alone wins.
 4. When one reader holds the other, the paragraphs each has that the other
    lacks are weighed: words in sentence-long paragraphs (``PROSE_WORDS``)
    count for it, as article text the other missed; words in short lines
@@ -170,15 +171,18 @@ def choose(
     """The body to keep, by the rules in this module's docstring."""
     if selectors:
         return selectors
-    if not (markup and extractor):
-        return markup or extractor or article_body or None
+    readers = [reader for reader in (markup, extractor) if reader]
+    if not readers:
+        return article_body or None
     if article_body and _words(article_body) >= REFEREE_MIN_WORDS:
-        held = {reader: contained(article_body, reader) for reader in (markup, extractor)}
-        holders = [reader for reader, share in held.items() if share >= CONTAINS]
-        if len(holders) == 1:
-            return holders[0]
+        held = {reader: contained(article_body, reader) for reader in readers}
         if max(held.values()) < MISSED:
             return article_body
+        holders = [reader for reader, share in held.items() if share >= CONTAINS]
+        if len(holders) == 1 and len(readers) == 2:
+            return holders[0]
+    if not (markup and extractor):
+        return readers[0]
     if contained(markup, extractor) >= CONTAINS or contained(extractor, markup) >= CONTAINS:
         gained = net_extra(extractor, markup) - net_extra(markup, extractor)
         return extractor if gained > 0 else markup
@@ -470,6 +474,8 @@ def extractor_body(selector: Selector, remove: Sequence[str] = ()) -> BodyCandid
     if not isinstance(selector.root, etree._Element):
         return None
     tree = copy.deepcopy(selector.root)  # trafilatura prunes the tree it is given
+    # As when trafilatura parses a page itself: no comments (its fallbacks trip on them).
+    etree.strip_tags(tree, etree.Comment)
     holder = Selector(root=tree, type="html")
     for css in remove:
         for found in holder.css(css):

@@ -340,3 +340,9 @@ def test_a_page_trafilatura_cannot_read_keeps_the_markup_body_and_logs_why(monke
     chosen = body.read_body(page("split_containers.html"))
     assert chosen is not None and chosen.source == "markup"
     assert "trafilatura could not read the page: ValueError: tree too deep" in caplog.text
+
+
+def test_a_lone_reader_that_missed_the_article_gives_way_to_article_body():
+    referee = candidate("json-ld", " ".join(STORY + MORE_STORY))
+    cookie_wall = candidate("trafilatura", "We use cookies. Accept all to continue reading.")
+    assert choose(markup=None, extractor=cookie_wall, article_body=referee) is referee
