@@ -95,6 +95,7 @@ FURNITURE_LEAD_INS = (
     "recommended",
     "see also",
     "more on this story",
+    "advert",
     "advertisement",
     "sponsored",
     "watch",
@@ -192,14 +193,15 @@ def choose(
 def net_extra(whole: BodyCandidate, other: BodyCandidate) -> int:
     """What the paragraphs of ``whole`` that ``other`` lacks are worth, in words.
 
-    Article text comes in sentences; furniture (link lists, labels, bylines,
-    dates, "Advert") in short lines. Words in paragraphs of ``PROSE_WORDS`` or
-    more count for, words in shorter ones against.
+    A paragraph ``other`` has, even split or joined differently, is not
+    extra. Article text comes in sentences; furniture (link lists, labels,
+    bylines, dates, "Advert") in short lines. Words in paragraphs of
+    ``PROSE_WORDS`` or more count for, words in shorter ones against.
     """
-    have = set(other.paragraphs)
+    has = _letters(other.text)
     worth = 0
     for paragraph in whole.paragraphs:
-        if paragraph not in have:
+        if _letters(paragraph) not in has:
             count = len(_WORD.findall(paragraph))
             worth += count if count >= PROSE_WORDS else -count
     return worth

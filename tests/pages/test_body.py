@@ -126,6 +126,7 @@ def test_furniture_inside_the_body_is_dropped():
         "Read more » Pilot training review published",
         "Related: Destroyer completes refit",
         "Advertisement",
+        "Advert",
         "WATCH: Crews prepare aircraft for inspection",
         "Sign up to our daily newsletter for the latest defence news.",
         "This video can not be played",
@@ -269,6 +270,14 @@ def test_extra_short_lines_are_furniture_so_the_leaner_reader_wins():
     assert choose(markup=lean, extractor=cluttered).source == "markup"
     lean, cluttered = candidate("trafilatura", *STORY), candidate("markup", *LABELS, *STORY)
     assert choose(markup=cluttered, extractor=lean).source == "trafilatura"
+
+
+def test_a_paragraph_split_differently_is_not_extra():
+    joined = candidate("markup", " ".join(STORY), *MORE_STORY)
+    split = candidate("trafilatura", *STORY, *MORE_STORY)
+    assert body.net_extra(joined, split) == 0
+    assert body.net_extra(split, joined) == 0
+    assert choose(markup=joined, extractor=split).source == "markup"
 
 
 def test_readers_that_share_little_give_trafilatura():
