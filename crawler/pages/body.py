@@ -272,11 +272,12 @@ def known_containers(selector: Selector) -> list[Any]:
     Some pages split one story over several containers of the same kind (with
     an advert or a video between them): those that sit beside the fullest one
     (same parent or same grandparent) are read with it, in page order.
+    Containers the page hides (a microdata copy of the text) are skipped.
     """
     for css in BODY_CONTAINERS:
         nodes = [found.root for found in selector.css(css)]
         nodes = [node for node in nodes if not _nested_in(node, nodes)]
-        nodes = [node for node in nodes if not rejected_as_furniture(node)]
+        nodes = [node for node in nodes if not rejected_as_furniture(node) and not _hidden(node)]
         nodes = [node for node in nodes if _text_length(node)]
         if not nodes:
             continue
@@ -420,6 +421,15 @@ _SHOWN_TEXT = etree.XPath(
 _HIDDEN_BY_MARKUP = etree.XPath(
     "//*[@hidden or contains(translate(@style, ' ', ''), 'display:none')]"
 )
+
+
+def _hidden(node: Any) -> bool:
+    """Whether the page hides ``node`` or an element around it (``hidden``, ``display:none``)."""
+    for element in (node, *node.iterancestors()):
+        style = (element.get("style") or "").replace(" ", "").lower()
+        if element.get("hidden") is not None or "display:none" in style:
+            return True
+    return False
 
 
 def _text_length(node: Any) -> int:

@@ -355,3 +355,12 @@ def test_a_lone_reader_that_missed_the_article_gives_way_to_article_body():
     referee = candidate("json-ld", " ".join(STORY + MORE_STORY))
     cookie_wall = candidate("trafilatura", "We use cookies. Accept all to continue reading.")
     assert choose(markup=None, extractor=cookie_wall, article_body=referee) is referee
+
+
+def test_a_hidden_microdata_copy_of_the_text_is_not_the_body_container():
+    found = body.markup_body(page("hidden_microdata.html"))
+    assert found is not None
+    assert found.paragraphs == (
+        "A shipyard on the Tyne has won an order for two frigates, the ministry said on Wednesday.",
+        "The order is worth about £1bn and secures work at the yard for the next decade.",
+    )
