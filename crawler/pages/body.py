@@ -24,11 +24,12 @@ word tokens; "holds" means holds at least ``CONTAINS`` of the other's words.
    only one of the two readers holds it, that reader wins.
    Otherwise a reader that is alone wins.
 4. When one reader holds the other, the paragraphs each has that the other
-   lacks are weighed: words in sentence-long paragraphs (``PROSE_WORDS``)
-   count for it, as article text the other missed; words in short lines
-   count against it, as furniture (link lists, labels, dates). The reader
-   whose extra paragraphs weigh more wins; on a tie, markup, whose
-   paragraphs are the page's blocks.
+   lacks are weighed (:func:`net_extra`): sentence-long paragraphs
+   (``PROSE_WORDS``) count for it, as article text the other missed; short
+   lines around the shared text count against it, as furniture (link
+   lists, labels, dates); short lines between shared paragraphs are
+   subheadings and count for nothing. The reader whose extra paragraphs
+   weigh more wins; on a tie, markup, whose paragraphs are the page's blocks.
 5. When neither holds the other, trafilatura wins: markup read the wrong
    block.
 
@@ -193,17 +194,27 @@ def choose(
 def net_extra(whole: BodyCandidate, other: BodyCandidate) -> int:
     """What the paragraphs of ``whole`` that ``other`` lacks are worth, in words.
 
-    A paragraph ``other`` has, even split or joined differently, is not
-    extra. Article text comes in sentences; furniture (link lists, labels,
-    bylines, dates, "Advert") in short lines. Words in paragraphs of
-    ``PROSE_WORDS`` or more count for, words in shorter ones against.
+    A paragraph ``other`` has, even split or joined differently, is shared.
+    Article text comes in sentences: words in extra paragraphs of
+    ``PROSE_WORDS`` or more count for ``whole``. Short extra lines before the
+    first or after the last shared paragraph are furniture around the article
+    (link lists, labels, dates) and count against it; short lines between
+    shared paragraphs are the article's own subheadings and list items, and
+    count for nothing.
     """
     has = _letters(other.text)
+    shared = [_letters(paragraph) in has for paragraph in whole.paragraphs]
+    inside = [number for number, found in enumerate(shared) if found]
+    first, last = (inside[0], inside[-1]) if inside else (len(shared), -1)
     worth = 0
-    for paragraph in whole.paragraphs:
-        if _letters(paragraph) not in has:
-            count = len(_WORD.findall(paragraph))
-            worth += count if count >= PROSE_WORDS else -count
+    for number, paragraph in enumerate(whole.paragraphs):
+        if shared[number]:
+            continue
+        count = len(_WORD.findall(paragraph))
+        if count >= PROSE_WORDS:
+            worth += count
+        elif not first < number < last:
+            worth -= count
     return worth
 
 

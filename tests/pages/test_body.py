@@ -272,6 +272,14 @@ def test_extra_short_lines_are_furniture_so_the_leaner_reader_wins():
     assert choose(markup=cluttered, extractor=lean).source == "trafilatura"
 
 
+def test_short_lines_between_shared_paragraphs_are_subheadings_not_furniture():
+    shared = candidate("trafilatura", *STORY)
+    subheading = candidate("markup", STORY[0], "What happens next", STORY[1])
+    trailing = candidate("markup", *STORY, "What happens next")
+    assert body.net_extra(subheading, shared) == 0
+    assert body.net_extra(trailing, shared) == -3
+
+
 def test_a_paragraph_split_differently_is_not_extra():
     joined = candidate("markup", " ".join(STORY), *MORE_STORY)
     split = candidate("trafilatura", *STORY, *MORE_STORY)
