@@ -47,7 +47,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import accumulate
 from typing import Any
 
@@ -413,7 +413,7 @@ def rejected_as_furniture(node: Any) -> bool:
 def _wraps_article(wrapper: Any, node: Any) -> bool:
     """Whether ``wrapper`` holds most of the page's text and ``node`` most of its own."""
     held = _text_length(wrapper)
-    return held * 2 >= _text_length(wrapper.getroottree().getroot()) and (
+    return held * 2 >= _page_length(wrapper.getroottree().getroot()) and (
         _text_length(node) * 2 >= held
     )
 
@@ -421,12 +421,6 @@ def _wraps_article(wrapper: Any, node: Any) -> bool:
 def _furniture_words(node: Any) -> bool:
     words = f"{node.get('class') or ''} {node.get('id') or ''}"
     return bool(text.FURNITURE.search(words) or BODY_FURNITURE.search(words))
-
-
-_SHOWN_TEXT = etree.XPath(
-    ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
-    " or ancestor::template)]"
-)
 
 
 _HIDDEN_BY_MARKUP = etree.XPath(
@@ -443,9 +437,24 @@ def _hidden(node: Any) -> bool:
     return False
 
 
+_NOT_SHOWN = ("script", "style", "noscript", "template")
+
+
 def _text_length(node: Any) -> int:
-    """Characters of text ``node`` shows (scripts and styles left out), spaces collapsed."""
-    return len(text.collapse(" ".join(_SHOWN_TEXT(node))))
+    """Characters of text ``node`` shows, spaces and scripts left out (to compare sizes)."""
+    whole = _letter_count(node.itertext())
+    unseen = sum(_letter_count(found.itertext(with_tail=False)) for found in node.iter(*_NOT_SHOWN))
+    return whole - unseen
+
+
+def _letter_count(parts: Iterable[str]) -> int:
+    return sum(len(part) - sum(map(part.count, " \t\n\r\f")) for part in parts)
+
+
+@lru_cache(maxsize=4)
+def _page_length(root: Any) -> int:
+    """:func:`_text_length` of a whole page, asked for once per furniture wrapper."""
+    return _text_length(root)
 
 
 def _nested_in(node: Any, others: Iterable[Any]) -> bool:
