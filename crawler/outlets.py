@@ -33,7 +33,8 @@ are required):
     whichever source found it (donation boxes, inline adverts…).
     ``listing_item`` selects one teaser on a listing page.
 
-Outlets without ``selectors`` are read by the generic path alone.
+Outlets without ``selectors`` are read by the generic path alone, and so is an
+article asked for by URL on a host no outlet names (see :func:`generic_outlet`).
 """
 
 from __future__ import annotations
@@ -209,3 +210,13 @@ def load_outlets(path: str | Path | None = None) -> list[Outlet]:
 def outlet_for_url(url: str, outlets: list[Outlet]) -> Outlet | None:
     """The outlet a URL belongs to, if any."""
     return next((outlet for outlet in outlets if outlet.owns(url)), None)
+
+
+def generic_outlet(url: str, name: str) -> Outlet:
+    """An outlet for a page on a host no configured outlet names, read by the generic path.
+
+    Its key and only domain are the page's host; ``name`` is what the page
+    calls its site.
+    """
+    host = (urlsplit(url).hostname or "").lower()
+    return Outlet(key=host, name=name, allowed_domains=(host,))

@@ -3,7 +3,8 @@
 Project settings carry one prefix per component: ``REPLAY_*`` (offline
 replay), ``CORPUS_*`` (the corpus store and its snapshot), ``NEWS_*`` (the
 news spider), ``HANSARD_*`` (the Hansard spider), ``NORMALISE_*``,
-``DEDUP_*``, ``LINKING_*`` and ``FETCH_*`` (conditional re-fetching).
+``DEDUP_*``, ``LINKING_*``, ``FETCH_*`` (conditional re-fetching) and
+``MONITOR_*`` (field coverage).
 """
 
 from __future__ import annotations
@@ -67,6 +68,8 @@ FETCH_SETTLE_AFTER_DAYS = 30
 EXTENSIONS = {
     # Takes the corpus lock, holds the store open, writes the snapshot at the end.
     "crawler.corpus.extension.CorpusStoreExtension": 100,
+    # Fails a crawl whose records lack fields they should have (a layout change).
+    "crawler.monitors.CoverageMonitor": 110,
 }
 
 # --- The corpus ----------------------------------------------------------------
@@ -80,6 +83,22 @@ ITEM_PIPELINES = {
     "pipelines.corpus.DebateCorpusPipeline": 510,
     "pipelines.linking.LinkingPipeline": 600,
 }
+
+# --- Monitors (crawler/monitors.py) -------------------------------------------
+MONITOR_ENABLED = True
+# Lowest share of this crawl's records that must have each field; below it the
+# crawl fails. Set from the sample corpus with room for pages that lack a field
+# (the Speaker's lines, a member whose page is gone).
+MONITOR_MIN_COVERAGE = {
+    "article.title": 0.9,
+    "article.published": 0.8,
+    "article.text": 0.9,
+    "debate.speech.person_id": 0.8,
+    "debate.speech.party": 0.8,
+}
+# With fewer records of a kind than this, one page without a field is a large
+# share: coverage is not checked for that kind.
+MONITOR_MIN_RECORDS = 5
 
 # --- Output hygiene ------------------------------------------------------------
 FEED_EXPORT_ENCODING = "utf-8"

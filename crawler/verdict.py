@@ -43,6 +43,9 @@ def crawl_failure(stats: dict[str, Any]) -> str | None:
     lost = lost_count(stats)
     if lost:
         reasons.append(f"{lost} page(s) lost (listed in the log)")
+    if stats.get("corpus/snapshot/refused"):
+        reasons.append(stats["corpus/snapshot/refused"])
+    reasons.extend(stats.get("corpus/monitor/failed") or [])
     finish_reason = stats.get("finish_reason")
     if finish_reason not in (None, "finished"):
         reasons.append(f"finish reason: {finish_reason}")

@@ -3,13 +3,20 @@
 :class:`ArticleCorpusPipeline` finds the stored article an incoming copy
 belongs to — by canonical URL, then by content fingerprint (the same text at
 an unrelated URL) — merges it (see :mod:`crawler.dedup.merge`), marks
-near-copies of earlier articles with ``duplicate_of`` and saves the result.
+near-copies with ``duplicate_of`` and saves the result. Which of two near-copies
+is the original follows from the records, not from the order pages were
+fetched in (:func:`~crawler.dedup.merge.original_order`): when a copy arrives
+that was published before a stored one, the stored one is marked anew.
 :class:`DebateCorpusPipeline` merges the English and Welsh pages of one debate
 and lets a newer revision of a sitting day replace the older one.
 
 A record that did not change is not written again: it is dropped with
 :class:`~crawler.drops.UnchangedRecord` (logged at DEBUG, counted in the stats).
-Stats: ``corpus/article/{new,updated,unchanged,url_merged,content_merged,near_copy}``,
+A record that does not follow its schema in ``schemas/`` is not stored (the
+stored version, if any, stays): it is dropped as
+:class:`~crawler.drops.UnusableRecord`, which fails the crawl.
+Stats: ``corpus/article/{new,updated,unchanged,url_merged,content_merged,near_copy,
+near_copy_remarked,invalid}``, ``corpus/debate/invalid``,
 ``corpus/debate/{new,updated,unchanged,interface_merged,revision_replaced,stale_revision}``,
 ``corpus/debate/disagreement/<field>``.
 """
@@ -23,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from itemadapter import ItemAdapter
 
 from crawler.corpus.extension import corpus_store
+from crawler.corpus.validate import RecordValidator
 from crawler.dedup import fingerprint
 from crawler.dedup.merge import (
     article_id_for,
@@ -30,6 +38,7 @@ from crawler.dedup.merge import (
     identity_keys,
     merge_article,
     merge_debate,
+    original_order,
     revision_family,
     revision_parts,
 )
@@ -61,6 +70,7 @@ class _CorpusPipeline:
         # An unchanged record still goes on to the linking pipeline when its
         # links were never written (a crawl killed between the two steps).
         self.linking = crawler.settings.getbool("LINKING_ENABLED", True)
+        self.validator = RecordValidator()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> _CorpusPipeline:
@@ -77,6 +87,17 @@ class _CorpusPipeline:
             kind=self.prefix,
             record_id=record["id"],
             content_date=record.get(self.date_field),
+        )
+
+    def refuse_invalid(self, record: dict[str, Any]) -> None:
+        """Drop a record that breaks the snapshot's schema contract, before it is stored."""
+        problem = self.validator.problem(self.prefix, record)
+        if problem is None:
+            return
+        self.count("invalid")
+        raise UnusableRecord(
+            f"{self.prefix} {record.get('id')} does not follow schemas/{self.prefix}.schema.json"
+            f" and was not stored: {problem}"
         )
 
     def unchanged(self, item: Any, record_id: str) -> Any:
@@ -125,41 +146,74 @@ class ArticleCorpusPipeline(_CorpusPipeline):
             )
         sketch = fingerprint.sketch(item.text)
         record, changed = merge_article(stored, incoming, now=utc_now())
-        record["duplicate_of"] = self.near_copy_of(record, sketch)
+        record["duplicate_of"], copies = self.near_copies(record, sketch)
         if stored is not None and record["duplicate_of"] != stored.get("duplicate_of"):
             changed = True
         if not changed:
+            # A crawl killed before its copies were marked finishes the job here.
+            self.remark_copies(record, copies)
             self.remember_pages(record, item.url)
             self.update_item(item, record)
             return self.unchanged(item, record["id"])
+        self.refuse_invalid(record)
         self.count("new" if stored is None else "updated")
-        self.store.put_article(
-            record,
-            keys=identity_keys(record["urls"]),
-            sketch=sketch,
-        )
+        with self.store.transaction():
+            self.store.put_article(
+                record,
+                keys=identity_keys(record["urls"]),
+                sketch=sketch,
+            )
+            self.remark_copies(record, copies)
         self.remember_pages(record, item.url)
         self.update_item(item, record)
         return item
 
-    def near_copy_of(self, record: dict[str, Any], sketch: tuple[int, ...]) -> str | None:
-        """The earliest stored article this one is a near-copy of, if it is the later one."""
-        best: tuple[str, str] | None = None
+    def near_copies(
+        self, record: dict[str, Any], sketch: tuple[int, ...]
+    ) -> tuple[str | None, list[tuple[str, tuple[int, ...]]]]:
+        """The original this article is a near-copy of (``None`` if it is the earliest),
+        and the stored near-copies published after it, with their sketches."""
+        mine = original_order(record.get("published"), record["id"])
+        original: tuple[int, str, str] | None = None
+        later: list[tuple[str, tuple[int, ...]]] = []
         for other_id, other_sketch, other_published in self.store.near_copy_candidates(
             sketch, exclude=record["id"]
         ):
-            score = fingerprint.similarity(sketch, other_sketch)
-            if score < self.near_copy_threshold:
+            if fingerprint.similarity(sketch, other_sketch) < self.near_copy_threshold:
                 continue
-            # The earlier publication is the original; ties go to the smaller id.
-            key = (other_published or "", other_id)
-            mine = (record.get("published") or "", record["id"])
-            if key < mine and (best is None or key < best):
-                best = key
-        if best is not None:
+            key = original_order(other_published, other_id)
+            if key > mine:
+                later.append((other_id, other_sketch))
+            elif original is None or key < original:
+                original = key
+        if original is not None:
             self.count("near_copy")
-            logger.info("Article %s is a near-copy of %s", record["id"], best[1])
-        return best[1] if best else None
+            logger.info("Article %s is a near-copy of %s", record["id"], original[2])
+        return (original[2] if original else None), later
+
+    def remark_copies(
+        self, original: dict[str, Any], copies: list[tuple[str, tuple[int, ...]]]
+    ) -> None:
+        """Point stored near-copies published after ``original`` at it, unless each
+        already points at an article published earlier still."""
+        mine = original_order(original.get("published"), original["id"])
+        for copy_id, copy_sketch in copies:
+            copy = self.store.get("articles", copy_id)
+            if copy is None:
+                continue
+            current = copy.get("duplicate_of")
+            current_record = self.store.get("articles", current) if current else None
+            if current_record is not None and (
+                original_order(current_record.get("published"), current) <= mine
+            ):
+                continue
+            copy["duplicate_of"] = original["id"]
+            copy["last_changed"] = utc_now()
+            self.store.put_article(copy, keys=identity_keys(copy["urls"]), sketch=copy_sketch)
+            self.count("near_copy_remarked")
+            logger.info(
+                "Article %s is a near-copy of %s, published earlier", copy_id, original["id"]
+            )
 
     @staticmethod
     def update_item(item: ArticleItem, record: dict[str, Any]) -> None:
@@ -202,6 +256,7 @@ class DebateCorpusPipeline(_CorpusPipeline):
         if not changed:
             self.remember_pages(record, item.url)
             return self.unchanged(item, record["id"])
+        self.refuse_invalid(record)
         if replaces:
             self.count("revision_replaced")
             for old in replaces:

@@ -10,22 +10,28 @@ are written in one transaction with the mark that the record is linked.
 Settings: ``LINKING_ENABLED`` (default on), ``LINKING_WINDOW_DAYS`` (default
 30: how many days before an article a quoted debate may be).
 Stats: ``corpus/link/{articles,debates}`` (records linked),
-``corpus/link/written``, ``corpus/link/removed``, ``corpus/link/undated_article``.
+``corpus/link/written``, ``corpus/link/removed``, ``corpus/link/undated_article``,
+``corpus/link/invalid`` (links that do not follow ``schemas/link.schema.json``:
+logged as errors and not stored).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
 
 from crawler.corpus.extension import corpus_store
+from crawler.corpus.validate import RecordValidator
 from crawler.items import ArticleItem, DebateItem, as_dict
 from crawler.linking.index import LinkIndex
 from crawler.linking.linker import DEFAULT_WINDOW_DAYS, link_article, link_debate
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
 
 
 def linkable_article(record: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -47,6 +53,7 @@ class LinkingPipeline:
         self.index = LinkIndex(self.store.conn)
         self.stats = crawler.stats
         self.window_days = crawler.settings.getint("LINKING_WINDOW_DAYS", DEFAULT_WINDOW_DAYS)
+        self.validator = RecordValidator()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LinkingPipeline:
@@ -89,8 +96,14 @@ class LinkingPipeline:
         self.stats.inc_value("corpus/link/debates")
 
     def write(self, *, links: list[Any], **owner: str) -> None:
-        removed, written = self.store.replace_links(
-            links=[as_dict(link) for link in links], **owner
-        )
+        valid = []
+        for record in map(as_dict, links):
+            problem = self.validator.problem("link", record)
+            if problem is None:
+                valid.append(record)
+                continue
+            self.stats.inc_value("corpus/link/invalid")
+            logger.error("Link %s not stored: %s", record.get("id"), problem)
+        removed, written = self.store.replace_links(links=valid, **owner)
         self.stats.inc_value("corpus/link/removed", removed)
         self.stats.inc_value("corpus/link/written", written)

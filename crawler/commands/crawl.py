@@ -5,7 +5,8 @@ Behaves as Scrapy's own command, and then:
 - exits 1 with a one-line reason when the crawl logged errors, dropped items as
   unusable or fetched pages without producing a record (see :mod:`crawler.verdict`);
 - exits 2 at once, before fetching anything, when another crawl holds the
-  corpus lock or the replay folder's manifest is unusable;
+  corpus lock, the corpus store is missing or damaged beside a snapshot (see
+  :mod:`crawler.corpus.health`) or the replay folder's manifest is unusable;
 - writes the final stats as JSON to ``CRAWL_STATS_FILE`` when that is set.
 """
 
@@ -19,6 +20,8 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from crawler.corpus import lock
+from crawler.corpus.health import check_store
+from crawler.corpus.store import StoreUnusableError
 from crawler.replay import ManifestError, load_manifest
 from crawler.verdict import crawl_failure
 
@@ -36,7 +39,7 @@ class Command(ScrapyCrawlCommand):
         assert self.crawler_process and self.settings is not None
         try:
             held = self.check_preconditions()
-        except (lock.CorpusLockedError, ManifestError) as error:
+        except (lock.CorpusLockedError, ManifestError, StoreUnusableError) as error:
             print(f"scrapy crawl: {error}", file=sys.stderr)
             self.exitcode = 2
             return
@@ -62,10 +65,19 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = 1
 
     def check_preconditions(self):  # type: ignore[no-untyped-def]
-        """Fail fast on a locked corpus or a broken replay manifest; returns the held lock."""
+        """Fail fast on a locked or untrustworthy corpus, or a broken replay manifest;
+        returns the held lock."""
         assert self.settings is not None
         replay_dir = self.settings.get("REPLAY_DIR")
         if replay_dir:
             load_manifest(replay_dir)
         corpus_dir = self.settings.get("CORPUS_DIR")
-        return lock.acquire(corpus_dir) if corpus_dir else None
+        if not corpus_dir:
+            return None
+        held = lock.acquire(corpus_dir)
+        try:
+            check_store(corpus_dir)
+        except StoreUnusableError:
+            lock.release(held)
+            raise
+        return held

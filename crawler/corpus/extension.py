@@ -2,9 +2,11 @@
 
 :class:`CorpusStoreExtension` takes the corpus lock and opens the store when the
 crawler is built, so a second crawl into the same folder stops before it
-fetches anything; when the spider closes it writes the JSONL snapshot and lets
-the lock go. Pipelines and middlewares reach the store through
-:func:`corpus_store`.
+fetches anything, and checks the store (:func:`crawler.corpus.health.check_store`);
+when the spider closes it writes the JSONL snapshot — unless that would drop
+records the store did not note as deleted, when the previous files are kept and
+``corpus/snapshot/refused`` says why — and lets the lock go. Pipelines and
+middlewares reach the store through :func:`corpus_store`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.corpus import lock
-from crawler.corpus.snapshot import write_snapshot
+from crawler.corpus.health import REBUILD_COMMAND, check_store
+from crawler.corpus.snapshot import SNAPSHOT_FILES, snapshot_losses, write_snapshot
 from crawler.corpus.store import CorpusStore
 
 if TYPE_CHECKING:
@@ -33,7 +36,13 @@ class CorpusStoreExtension:
     def __init__(self, folder: Path, *, snapshot: bool, stats: object):
         self.folder = folder
         self.lock_path = lock.acquire(folder)
-        self.store = CorpusStore(folder)
+        try:
+            # `scrapy crawl` ran the full check before the crawl was built.
+            check_store(folder, thorough=False)
+            self.store = CorpusStore(folder)
+        except BaseException:
+            lock.release(self.lock_path)
+            raise
         self.snapshot = snapshot
         self.stats = stats
 
@@ -52,7 +61,7 @@ class CorpusStoreExtension:
         return extension
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        if not self.snapshot:
+        if not self.snapshot or self.refuse_shrinking_snapshot():
             return
         counts = write_snapshot(self.store)
         for table, count in counts.items():
@@ -62,6 +71,23 @@ class CorpusStoreExtension:
             self.folder,
             ", ".join(f"{count} {table}" for table, count in counts.items()),
         )
+
+    def refuse_shrinking_snapshot(self) -> bool:
+        """Keep the previous snapshot when the new one would lose records unnoted."""
+        losses = snapshot_losses(self.store)
+        if not losses:
+            return False
+        lost = "; ".join(
+            f"{SNAPSHOT_FILES[table]} would lose {len(ids)} record(s) (first: {ids[0]})"
+            for table, ids in losses.items()
+        )
+        reason = (
+            f"snapshot not written: {lost} that the store holds no deletion for; the "
+            f"previous files are kept (`{REBUILD_COMMAND}` rebuilds the store from them)"
+        )
+        self.stats.set_value("corpus/snapshot/refused", reason)  # type: ignore[attr-defined]
+        logger.error("Corpus %s", reason)
+        return True
 
     def engine_stopped(self) -> None:
         self.store.close()

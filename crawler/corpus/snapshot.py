@@ -4,10 +4,15 @@ Each file is written to a temporary file in the same folder, flushed to disk,
 then renamed over the old one (``os.replace`` is atomic on POSIX). A crash or
 SIGKILL at any moment leaves either the previous file whole or the new one
 whole, never a truncated line; stray temporary files are removed next time.
+
+:func:`snapshot_losses` names the records a new snapshot would drop from the
+files it replaces without the store having noted their deletion: the store
+then no longer holds what researchers were given, and the files must be kept.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -50,6 +55,29 @@ def write_jsonl_atomically(path: Path, lines: object) -> int:
     finally:
         os.close(directory)
     return count
+
+
+def snapshot_ids(path: Path) -> set[str]:
+    """The ids of the records in one JSONL snapshot file (empty when there is none)."""
+    if not path.is_file():
+        return set()
+    with path.open(encoding="utf-8") as lines:
+        return {json.loads(line)["id"] for line in lines if line.strip()}
+
+
+def snapshot_losses(store: CorpusStore, folder: str | Path | None = None) -> dict[str, list[str]]:
+    """Per table, the ids in the current snapshot files that the store neither holds
+    nor recorded as deleted (sorted); empty when a new snapshot loses nothing unnoted."""
+    target = Path(folder) if folder is not None else store.folder
+    losses: dict[str, list[str]] = {}
+    for table, filename in SNAPSHOT_FILES.items():
+        previous = snapshot_ids(target / filename)
+        if not previous:
+            continue
+        missing = previous - set(store.ids(table)) - store.deleted_ids(table)
+        if missing:
+            losses[table] = sorted(missing)
+    return losses
 
 
 def write_snapshot(store: CorpusStore, folder: str | Path | None = None) -> dict[str, int]:

@@ -7,7 +7,13 @@ links and the linking index — so memory does not grow with the corpus, and a
 killed crawl resumes from what was committed.
 
 The JSONL files in the corpus folder are snapshots of this store
-(see :mod:`crawler.corpus.snapshot`).
+(see :mod:`crawler.corpus.snapshot`). Records removed on purpose (a debate
+revision replacing an older one, links recomputed) are noted in ``deletions``,
+so a snapshot that lost records without such a note can be refused.
+
+The store carries its schema version (``PRAGMA user_version``); a store of a
+newer version is refused. Whether a folder's store can be trusted before a
+crawl writes to it is :func:`crawler.corpus.health.check_store`'s to say.
 """
 
 from __future__ import annotations
@@ -22,6 +28,9 @@ from typing import Any
 from crawler.dedup.fingerprint import decode_sketch, encode_sketch
 
 STORE_FILENAME = "corpus.sqlite3"
+# Bumped when the tables below change in a way older code cannot read;
+# stored as ``PRAGMA user_version``. Stores from before versioning read 0.
+SCHEMA_VERSION = 1
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -64,6 +73,14 @@ CREATE TABLE IF NOT EXISTS links (
 );
 CREATE INDEX IF NOT EXISTS links_by_article ON links (article_id);
 CREATE INDEX IF NOT EXISTS links_by_debate ON links (debate_id);
+CREATE TABLE IF NOT EXISTS deletions (
+    tbl TEXT NOT NULL,
+    id TEXT NOT NULL,
+    replaced_by TEXT,
+    reason TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (tbl, id)
+);
 CREATE TABLE IF NOT EXISTS pages (
     url TEXT PRIMARY KEY,
     kind TEXT,
@@ -89,6 +106,10 @@ class PageState:
     last_modified: str | None
 
 
+class StoreUnusableError(RuntimeError):
+    """The corpus folder's store cannot be trusted: a crawl must not write to it."""
+
+
 def dumps(record: dict[str, Any]) -> str:
     """The one JSON form used everywhere: UTF-8 text, stable key order."""
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -97,17 +118,36 @@ def dumps(record: dict[str, Any]) -> str:
 class CorpusStore:
     """Typed access to the corpus database. One instance per process and folder."""
 
-    def __init__(self, folder: str | Path):
+    def __init__(self, folder: str | Path, *, filename: str = STORE_FILENAME):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.path = self.folder / STORE_FILENAME
+        self.path = self.folder / filename
         self.conn = sqlite3.connect(self.path, isolation_level=None)
+        version = self._schema_version()
+        if version > SCHEMA_VERSION:
+            self.conn.close()
+            raise StoreUnusableError(
+                f"the corpus store {self.path} has schema version {version}, newer than this"
+                f" crawler's {SCHEMA_VERSION}; update the crawler"
+            )
         self.conn.execute("PRAGMA journal_mode=WAL")
         # WAL with NORMAL sync keeps every committed transaction across a
         # process kill; only a power cut can lose the last few.
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=OFF")
         self.conn.executescript(SCHEMA)
+        if version < SCHEMA_VERSION:
+            # Version 0 is the same layout without the deletions table, which
+            # the script above has just added.
+            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _schema_version(self) -> int:
+        try:
+            return self.conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            self.conn.close()
+            unreadable = f"the corpus store {self.path} is unreadable: {error}"
+            raise StoreUnusableError(unreadable) from None
 
     def close(self) -> None:
         self.conn.close()
@@ -139,6 +179,33 @@ class CorpusStore:
     def count(self, table: str) -> int:
         self._check_table(table)
         return self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    def ids(self, table: str) -> Iterator[str]:
+        """Every id of ``table``, sorted."""
+        self._check_table(table)
+        for (record_id,) in self.conn.execute(f"SELECT id FROM {table} ORDER BY id"):
+            yield record_id
+
+    def note_deletions(
+        self, table: str, ids: Iterable[str], *, reason: str, replaced_by: str | None = None
+    ) -> None:
+        """Record that ``ids`` left ``table`` on purpose (a snapshot may then lose them)."""
+        self._check_table(table)
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO deletions (tbl, id, replaced_by, reason, at)"
+            " VALUES (?, ?, ?, ?, datetime('now'))",
+            [(table, record_id, replaced_by, reason) for record_id in ids],
+        )
+
+    def deleted_ids(self, table: str) -> set[str]:
+        """Ids recorded as removed on purpose from ``table`` and not stored again since."""
+        self._check_table(table)
+        rows = self.conn.execute(
+            f"SELECT d.id FROM deletions d LEFT JOIN {table} r ON r.id = d.id"
+            " WHERE d.tbl = ? AND r.id IS NULL",
+            (table,),
+        )
+        return {record_id for (record_id,) in rows}
 
     @staticmethod
     def _check_table(table: str) -> None:
@@ -262,7 +329,9 @@ class CorpusStore:
         replaces: Iterable[str] = (),
     ) -> None:
         """Insert or replace a debate; ``replaces`` are older revisions it supersedes."""
+        replaces = list(replaces)
         with self.transaction():
+            self.note_deletions("debates", replaces, reason="revision", replaced_by=record["id"])
             for old_id in replaces:
                 self.conn.execute("DELETE FROM debates WHERE id = ?", (old_id,))
                 self.conn.execute(
@@ -304,6 +373,8 @@ class CorpusStore:
         column, key = ("article_id", article_id) if article_id else ("debate_id", debate_id)
         links = list(links)
         with self.transaction():
+            gone = self.link_ids(**{column: key}) - {link["id"] for link in links}
+            self.note_deletions("links", gone, reason="relinked")
             removed = self.conn.execute(f"DELETE FROM links WHERE {column} = ?", (key,)).rowcount
             self.conn.executemany(
                 "INSERT OR REPLACE INTO links (id, record, article_id, debate_id)"
@@ -314,6 +385,13 @@ class CorpusStore:
                 ],
             )
         return removed, len(links)
+
+    def put_link(self, link: dict[str, Any]) -> None:
+        """Insert or replace one link as it is (a rebuild from the snapshot)."""
+        self.conn.execute(
+            "INSERT OR REPLACE INTO links (id, record, article_id, debate_id) VALUES (?, ?, ?, ?)",
+            (link["id"], dumps(link), link["article_id"], link["debate_id"]),
+        )
 
     def link_ids(self, *, article_id: str | None = None, debate_id: str | None = None) -> set[str]:
         column, key = ("article_id", article_id) if article_id else ("debate_id", debate_id)

@@ -15,6 +15,7 @@ the disagreement is reported.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from crawler.urls import canonical_article_url, clean_url, url_key
@@ -96,6 +97,25 @@ def merge_article(
         record["fetched_at"] = stored["fetched_at"]
     changed = content_changed or urls != stored.get("urls")
     return record, changed
+
+
+def original_order(published: str | None, record_id: str) -> tuple[int, str, str]:
+    """Sort key deciding which of two near-copies is the original: the smaller one.
+
+    The earlier publication instant wins (offsets taken into account; a date
+    without a time counts as the start of that day in UTC), then the smaller id.
+    An undated copy cannot show it came first and sorts after every dated one.
+    """
+    if not published:
+        return (1, "", record_id)
+    try:
+        moment = datetime.fromisoformat(published)
+    except ValueError:
+        # Month or year precision ("2025-02", "2025"): pad to the first day.
+        moment = datetime.fromisoformat((published + "-01-01")[:10])
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (0, moment.astimezone(UTC).isoformat(), record_id)
 
 
 def revision_parts(gid: str) -> tuple[str, str, str] | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
@@ -102,28 +102,249 @@ def xml_kind(page: Any) -> str | None:
     return "feed" if match.group(1) in ("rss", "feed", "RDF") else "sitemap"
 
 
-def page_kind(page: Any) -> str:
+# What marks a page as one article. Structured markers are the publisher's own
+# word; the others are read from the markup and the URL.
+_SINGLE_POST_CLASSES = frozenset({"single-post", "single", "postid", "article-page"})
+_ARCHIVE_CLASSES = frozenset(
+    {"archive", "home", "blog", "category", "author", "tag", "search", "front"}
+)
+ARTICLE_TEXT_CHARS = 600
+"""Paragraph text (characters) that makes an ``<article>``/``articleBody`` element a main text."""
+PROSE_BLOCK_CHARS = 1200
+"""Running text (characters) in one block that makes a page read as prose, not teasers."""
+SHORT_ARTICLE_CHARS = 400
+"""Running text in one block that, with an article-shaped URL, makes a short article."""
+LISTING_MIN_TEASERS = 5
+"""Links to article-shaped URLs, each with a short text, that make a page of teasers."""
+TEASER_MAX_CHARS = 200
+"""Longest link text still read as a teaser headline."""
+
+_DATED_PATH = re.compile(r"/(?:19|20)\d{2}[/-]?(?:0[1-9]|1[0-2])(?:[/-]?\d{2})?(?:/|[-_]|\d)")
+_LONG_ID = re.compile(r"(?:^|[/_.-])\d{6,}(?:$|[/_.-])")
+_SLUG_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_SLUG_MIN_WORDS = 4
+_PAGE_SUFFIX = re.compile(r"\.(?:s?html?|php|aspx?|jsp|ssf)$", re.IGNORECASE)
+
+
+def article_url_shape(url: str) -> bool:
+    """Whether a URL looks like one article's: a dated path, a long id, or a long slug.
+
+    ``/2019/11/18/…``, ``/201911181077343476-…``, ``/news/…-1255663`` and
+    ``/healey-to-press-allies-on-ukraine-at-munich-conference/`` do;
+    ``/author/george-allison/``, ``/services/navy/`` and ``/`` do not.
+    """
+    path = urlsplit(url).path
+    if _DATED_PATH.search(path):
+        return True
+    segments = [_PAGE_SUFFIX.sub("", part) for part in path.split("/") if part]
+    for segment in segments:
+        if _LONG_ID.search(segment) and len(_SLUG_WORD.findall(segment)) >= 2:
+            return True
+    last = segments[-1] if segments else ""
+    if last.lower() in ("index", "default", "story", "article"):
+        last = segments[-2] if len(segments) > 1 else ""
+    return len(_SLUG_WORD.findall(last)) >= _SLUG_MIN_WORDS
+
+
+def _class_words(value: str | None) -> set[str]:
+    words = set((value or "").lower().split())
+    # WordPress writes "postid-123" and "single-format-standard" beside "single".
+    return words | {word.split("-")[0] for word in words if word.startswith("postid-")}
+
+
+def _paragraph_chars(node: Selector) -> int:
+    return sum(
+        len(text.collapse(paragraph))
+        for paragraph in node.xpath(".//p[not(ancestor::aside) and not(ancestor::nav)]")
+        .xpath("string()")
+        .getall()
+    )
+
+
+# Elements that flow inside a block of text; a <p> counts as part of the block
+# around it, so a body of paragraphs and a body of <br>-separated lines weigh alike.
+_INLINE = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "br",
+        "cite",
+        "em",
+        "font",
+        "i",
+        "mark",
+        "p",
+        "q",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+    }
+)
+_NOT_TEXT = frozenset({"a", "script", "style", "noscript", "template", "button", "select"})
+
+
+def _prose_chars(selector: Selector) -> int:
+    """Characters of running text (link text left out) in the block that holds the most.
+
+    Text inside ``<p>`` and inline elements is counted for the block around
+    them, so paragraphs and ``<br>``-separated lines are measured alike; a
+    list of teaser links weighs nothing.
+    """
+    bodies = selector.xpath("//body")
+    if not bodies or isinstance(bodies[0].root, str):
+        return 0
+    weights: dict[Any, int] = {}
+
+    def owner(node: Any) -> Any:
+        while node is not None and isinstance(node.tag, str) and node.tag in _INLINE:
+            node = node.getparent()
+        return node
+
+    def add(node: Any, value: str | None) -> None:
+        if not value or not value.strip():
+            return
+        if any(
+            isinstance(up.tag, str) and up.tag in _NOT_TEXT for up in (node, *node.iterancestors())
+        ):
+            return
+        block = owner(node)
+        if block is not None:
+            weights[block] = weights.get(block, 0) + len(text.collapse(value))
+
+    for element in bodies[0].root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        add(element, element.text)
+        parent = element.getparent()
+        if parent is not None:
+            add(parent, element.tail)
+    for block, weight in sorted(weights.items(), key=lambda pair: -pair[1]):
+        if not text.is_furniture(block):
+            return weight
+    return 0
+
+
+def _main_text(selector: Selector) -> bool:
+    """An ``articleBody`` element, or the one main ``<article>``, holding real prose."""
+    for body in selector.css('[itemprop~="articleBody"]'):
+        if _paragraph_chars(body) >= ARTICLE_TEXT_CHARS or (
+            len(text.element_text(body)) >= ARTICLE_TEXT_CHARS
+        ):
+            return True
+    articles = [
+        found
+        for found in selector.css("main article, article")
+        if not text.is_furniture(found.root)
+    ]
+    if not articles:
+        return False
+    longest = max(_paragraph_chars(found) for found in articles)
+    # One <article> with prose, not a grid of short ones.
+    substantial = [found for found in articles if _paragraph_chars(found) >= ARTICLE_TEXT_CHARS]
+    return longest >= ARTICLE_TEXT_CHARS and len(substantial) <= 2
+
+
+def teaser_links(selector: Selector, url: str) -> list[str]:
+    """Distinct links to article-shaped URLs on the page's own site, each with a short text.
+
+    Menus, footers and sidebars are left out; a page of teasers has many.
+    """
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    found: list[str] = []
+    for link in selector.xpath("//body//a[@href]"):
+        href = urljoin(url, link.attrib["href"].strip())
+        parts = urlsplit(href)
+        if parts.scheme not in ("http", "https") or href.split("#")[0] == url.split("#")[0]:
+            continue
+        if host and (parts.hostname or "").lower().removeprefix("www.") != host:
+            continue
+        label = text.element_text(link)
+        if not label or len(label) > TEASER_MAX_CHARS or not article_url_shape(href):
+            continue
+        if text.is_furniture(link.root) or href in found:
+            continue
+        found.append(href)
+    return found
+
+
+def article_markers(page: Any, url: str | None = None) -> list[str]:
+    """The signs that a page is one article, strongest first (empty for none).
+
+    ``json-ld`` (a schema.org Article node), ``og:type``, ``published-time``
+    (``article:published_time``), ``body-class`` (WordPress ``single-post``),
+    ``amp`` (an AMP article), ``main-text`` (``articleBody`` or one main
+    ``<article>`` with prose), ``url`` (a dated, numbered or long-slug path).
+    """
+    selector = _html_selector(page)
+    url = url if url is not None else getattr(page, "url", "") or ""
+    markers: list[str] = []
+    if structured.JsonLd.from_selector(selector).article() is not None:
+        markers.append("json-ld")
+    if (structured.meta_value(selector, "og:type") or "").lower() == "article":
+        markers.append("og:type")
+    if structured.meta_value(selector, "article:published_time"):
+        markers.append("published-time")
+    if _class_words(selector.xpath("//body/@class").get()) & _SINGLE_POST_CLASSES:
+        markers.append("body-class")
+    if selector.css("article.amp-wp-article"):
+        markers.append("amp")
+    if _main_text(selector):
+        markers.append("main-text")
+    if url and article_url_shape(url):
+        markers.append("url")
+    return markers
+
+
+_STRUCTURED_MARKERS = frozenset({"json-ld", "og:type", "published-time", "body-class", "amp"})
+
+
+def page_kind(page: Any, url: str | None = None) -> str:
     """What a fetched page is: ``feed``, ``sitemap``, ``article``, ``listing`` or ``other``.
 
     Judged from the page itself, so a URL given on the command line is routed
-    correctly whatever it points to.
+    correctly whatever it points to:
+
+    1. a feed or sitemap by its root element;
+    2. an article when the publisher says so (JSON-LD, OpenGraph,
+       ``article:published_time``, a single-post body class, AMP);
+    3. a listing when its body class says it is an archive, home or category
+       page;
+    4. an article when it has a main text (``articleBody``, one ``<article>``
+       with prose);
+    5. an article when its URL is shaped like one and it has a short block of
+       prose;
+    6. a listing when it is a page of teasers: many links to article-shaped
+       URLs and no long block of prose;
+    7. an article when it has a long block of prose;
+    8. otherwise ``other``.
     """
     kind = xml_kind(page)
     if kind:
         return kind
     selector = _html_selector(page)
-    og_type = (structured.meta_value(selector, "og:type") or "").lower()
-    jsonld = structured.JsonLd.from_selector(selector)
-    body_classes = f" {selector.xpath('//body/@class').get() or ''} "
-    if jsonld.article() is not None or og_type == "article" or " single-post " in body_classes:
+    url = url if url is not None else getattr(page, "url", "") or ""
+    markers = article_markers(selector, url)
+    if _STRUCTURED_MARKERS.intersection(markers):
         return "article"
-    if selector.css("article.amp-wp-article"):
-        return "article"
-    archive = any(
-        f" {word} " in body_classes for word in ("archive", "home", "blog", "category", "author")
-    )
-    if archive or og_type in ("website", "profile") or len(listing_items(selector)) >= 3:
+    if _class_words(selector.xpath("//body/@class").get()) & _ARCHIVE_CLASSES:
         return "listing"
+    if "main-text" in markers:
+        return "article"
+    prose = _prose_chars(selector)
+    if "url" in markers and prose >= SHORT_ARTICLE_CHARS:
+        return "article"
+    teasers = teaser_links(selector, url) if url else []
+    if prose < PROSE_BLOCK_CHARS and (
+        len(teasers) >= LISTING_MIN_TEASERS or len(listing_items(selector)) >= 3
+    ):
+        return "listing"
+    if prose >= PROSE_BLOCK_CHARS:
+        return "article"
     return "other"
 
 

@@ -3,14 +3,22 @@
 JSON-LD comes flat (one object), as a list, or as a Yoast-style ``@graph``
 whose nodes point at each other by ``@id``; :class:`JsonLd` indexes every node
 so references (an article's ``author: {"@id": …}``) can be resolved.
+
+Pages write JSON-LD by hand as often as by serialiser, so it is read
+leniently (see :func:`parse_jsonld`): raw newlines in strings, trailing
+commas, JavaScript comments, CDATA or HTML comment wrappers and several
+objects in one block are tolerated, and HTML entities in values are decoded.
 """
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from parsel import Selector
 
@@ -31,6 +39,23 @@ ARTICLE_TYPES = frozenset(
         "Report",
     }
 )
+
+
+# Node types that name an organisation, never a person writing under a byline.
+ORGANISATION_TYPES = frozenset(
+    {"Organization", "NewsMediaOrganization", "Corporation", "WebSite", "Brand"}
+)
+
+# Page types that hold many items: their main entity is a list, not an article.
+COLLECTION_TYPES = frozenset({"CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage"})
+
+# Keys whose object value is the page's main thing (a WebPage's article).
+_MAIN_ENTITY_KEYS = ("mainEntity", "mainEntityOfPage")
+
+# Markup wrapped around a script's JSON: CDATA sections (bare or inside
+# JavaScript comments) and HTML comments.
+_WRAPPER_START = re.compile(r"^\s*(?:(?://|/\*)\s*)?(?:<!\[CDATA\[|<!--)\s*(?:\*/)?")
+_WRAPPER_END = re.compile(r"(?:(?://|/\*)\s*)?(?:\]\]>|-->)\s*(?:\*/)?\s*$")
 
 
 def types_of(node: dict[str, Any]) -> set[str]:
@@ -55,9 +80,8 @@ class JsonLd:
             '//script[translate(@type, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", '
             '"abcdefghijklmnopqrstuvwxyz")="application/ld+json"]/text()'
         ).getall():
-            try:
-                data = json.loads(raw.strip().removeprefix("<!--").removesuffix("-->"))
-            except (json.JSONDecodeError, ValueError):
+            data = parse_jsonld(raw)
+            if data is None:
                 found.invalid_blocks += 1
                 continue
             for node in _walk(data):
@@ -80,8 +104,93 @@ class JsonLd:
         return next((node for node in self.nodes if types_of(node) & set(wanted)), None)
 
 
+def parse_jsonld(raw: str) -> Any:
+    """The JSON of one ``ld+json`` script, read leniently; ``None`` when it is not JSON.
+
+    Strict JSON is tried first; only when that fails are comments and
+    trailing commas removed. Several objects one after the other are read as
+    a list.
+    """
+    source = _WRAPPER_END.sub("", _WRAPPER_START.sub("", raw, count=1), count=1).strip()
+    if not source:
+        return None
+    values = _decode_all(source)
+    if values is None:
+        values = _decode_all(_without_comments_and_trailing_commas(source))
+    if values is None:
+        return None
+    return _unescape(values[0] if len(values) == 1 else values)
+
+
+def _decode_all(source: str) -> list[Any] | None:
+    decoder = json.JSONDecoder(strict=False)
+    values: list[Any] = []
+    position = 0
+    while position < len(source):
+        try:
+            value, position = decoder.raw_decode(source, position)
+        except ValueError:
+            return None
+        values.append(value)
+        while position < len(source) and source[position] in " \t\r\n;":
+            position += 1
+    return values or None
+
+
+def _without_comments_and_trailing_commas(source: str) -> str:
+    """``source`` without ``//`` and ``/* */`` comments or commas before ``}``/``]``.
+
+    Scans character by character so that text inside strings (``"https://…"``)
+    is never touched.
+    """
+    kept: list[str] = []
+    index, length = 0, len(source)
+    in_string = False
+    while index < length:
+        char = source[index]
+        if in_string:
+            kept.append(char)
+            if char == "\\" and index + 1 < length:
+                kept.append(source[index + 1])
+                index += 1
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+            kept.append(char)
+        elif source.startswith("//", index):
+            end = source.find("\n", index)
+            index = length if end < 0 else end
+            continue
+        elif source.startswith("/*", index):
+            end = source.find("*/", index + 2)
+            index = length if end < 0 else end + 2
+            continue
+        elif char in "}]":
+            while kept and kept[-1].isspace():
+                kept.pop()
+            if kept and kept[-1] == ",":
+                kept.pop()
+            kept.append(char)
+        else:
+            kept.append(char)
+        index += 1
+    return "".join(kept)
+
+
+def _unescape(value: Any) -> Any:
+    """Decode HTML entities (``&amp;``, ``&#8217;``) left in JSON-LD strings."""
+    if isinstance(value, str):
+        return html.unescape(value) if "&" in value else value
+    if isinstance(value, list):
+        return [_unescape(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _unescape(item) for key, item in value.items()}
+    return value
+
+
 def _walk(data: Any) -> Iterator[dict[str, Any]]:
-    """Top-level nodes: a single object, a list of them, or a ``@graph``."""
+    """Nodes: a single object, a list of them, a ``@graph``, and each node's main entity."""
     if isinstance(data, list):
         for item in data:
             yield from _walk(item)
@@ -91,8 +200,14 @@ def _walk(data: Any) -> Iterator[dict[str, Any]]:
             yield from _walk(graph)
             if types_of(data):
                 yield data
-        else:
-            yield data
+            return
+        yield data
+        if types_of(data) & COLLECTION_TYPES:
+            return  # a listing's main entity is its list of teasers, not one article
+        for key in _MAIN_ENTITY_KEYS:
+            entity = data.get(key)
+            if isinstance(entity, dict):
+                yield from (node for node in _walk(entity) if types_of(node))
 
 
 def as_list(value: Any) -> list[Any]:
@@ -125,8 +240,7 @@ def person_names(value: Any, jsonld: JsonLd) -> list[str]:
             if item.strip() and not item.startswith(("http://", "https://")):
                 names.append(item.strip())
         elif isinstance(item, dict):
-            kinds = types_of(item)
-            if kinds & {"Organization", "NewsMediaOrganization", "Corporation"}:
+            if types_of(item) & ORGANISATION_TYPES:
                 continue
             name = text_value(item.get("name"))
             if name:
@@ -163,3 +277,34 @@ def meta_value(selector: Selector, *names: str) -> str | None:
         if values:
             return values[0]
     return None
+
+
+def is_name(value: str | None) -> bool:
+    """Whether ``value`` reads as a name, not a URL, a path or a social @handle."""
+    value = (value or "").strip()
+    return bool(value) and not (value.startswith(("@", "www.")) or "://" in value or "/" in value)
+
+
+def publisher_name(jsonld: JsonLd) -> str | None:
+    """The name of the article's publisher, else of any node's publisher."""
+    article = jsonld.article() or {}
+    for node in (article, *jsonld.nodes):
+        publisher = jsonld.resolve(node.get("publisher"))
+        if isinstance(publisher, list):
+            publisher = jsonld.resolve(publisher[0]) if publisher else None
+        name = text_value(publisher.get("name")) if isinstance(publisher, dict) else None
+        if is_name(name):
+            return name
+    return None
+
+
+def site_name(selector: Selector, url: str, jsonld: JsonLd | None = None) -> str:
+    """What to call the site a page is on: ``og:site_name``, the JSON-LD publisher, the host."""
+    for value in meta_values(selector, "og:site_name"):
+        if is_name(value):
+            return value
+    name = publisher_name(jsonld if jsonld is not None else JsonLd.from_selector(selector))
+    if name:
+        return name
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.") or url

@@ -9,6 +9,17 @@ whose items are all older than ``since``. Pages are routed by what they are
 (see :func:`crawler.pages.discovery.page_kind`), so ``-a urls=…`` takes
 articles, feeds, sitemaps or listings alike.
 
+``-a urls=…`` reads an article on any host: a host no outlet names is read by
+the generic path, under the site name the page gives (``og:site_name``, else
+its JSON-LD publisher, else the host). Discovery (feeds, sitemaps, listings)
+stays per configured outlet. A page asked for by URL that gives no record is
+reported as lost (:func:`crawler.lost.page_lost`), which fails the crawl.
+
+Responses that are not HTML never stop a crawl: a gzipped sitemap or feed is
+unpacked (up to ``DOWNLOAD_MAXSIZE``, as Scrapy's ``SitemapSpider`` does) and
+read; anything else (a PDF linked from a feed, an image) is skipped and
+counted as ``corpus/news/page/not_html``.
+
 Settings:
 
 - ``NEWS_COMMENTS_ENABLED`` (default ``True``): read reader comments.
@@ -26,14 +37,18 @@ holds one page's worth of requests however long the listing is.
 from __future__ import annotations
 
 import logging
+import zlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse, XmlResponse
+from scrapy.utils.gz import gunzip, gzip_magic_number
 
+from crawler.conditional import REQUESTED_KEY
 from crawler.items import ArticleItem
-from crawler.outlets import Outlet, load_outlets, outlet_for_url
+from crawler.lost import page_lost
+from crawler.outlets import Outlet, generic_outlet, load_outlets, outlet_for_url
 from crawler.pages.article import parse_article
 from crawler.pages.discovery import (
     DiscoveredLink,
@@ -43,12 +58,15 @@ from crawler.pages.discovery import (
     parse_feed,
     parse_listing,
     parse_sitemap,
+    xml_kind,
 )
+from crawler.pages.structured import site_name
 from crawler.spiders.base import CorpusSpider, SpiderArgumentError, fetched_at
 
 logger = logging.getLogger(__name__)
 
 STATS = "corpus/news"
+NOT_ARTICLE = "not an article, feed, sitemap or listing"
 
 
 class DefenceNewsSpider(CorpusSpider):
@@ -119,27 +137,76 @@ class DefenceNewsSpider(CorpusSpider):
 
     # --- routing -------------------------------------------------------------------
     def parse_page(self, response: Response) -> Any:
-        outlet = outlet_for_url(response.url, self.outlets)
-        if outlet is None:
-            logger.warning("No outlet is configured for %s; page skipped", response.url)
-            self._count("page/no_outlet")
+        requested = bool(response.meta.get(REQUESTED_KEY))
+        page = self._readable(response, requested)
+        if page is None:
             return
-        kind = page_kind(response)
+        kind = page_kind(page)
         self._count(f"page/{kind}")
+        outlet = outlet_for_url(page.url, self.outlets)
+        if outlet is None and requested and kind == "article":
+            outlet = generic_outlet(page.url, site_name(page.selector, page.url))
+            self._count("page/generic_outlet")
+        if outlet is None:
+            self._count("page/no_outlet")
+            if requested and kind == "other":
+                self._lost(page.url, "not_article", NOT_ARTICLE)
+            elif requested:
+                self._lost(
+                    page.url, "no_outlet", f"a {kind} is followed only for a configured outlet"
+                )
+            else:
+                logger.warning("No outlet is configured for %s; page skipped", page.url)
+            return
         if kind == "feed":
-            yield from self._article_requests(
-                outlet, parse_feed(response, base_url=response.url).links
-            )
+            yield from self._article_requests(outlet, parse_feed(page, base_url=page.url).links)
         elif kind == "sitemap":
-            yield from self._parse_sitemap(response, outlet)
+            yield from self._parse_sitemap(page, outlet)
         elif kind == "listing":
-            yield from self._parse_listing(response, outlet)
+            yield from self._parse_listing(page, outlet)
         elif kind == "article":
-            item = self._parse_article(response, outlet)
+            item = self._parse_article(page, outlet)
             if item is not None:
                 yield item
+        elif requested:
+            self._lost(page.url, "not_article", NOT_ARTICLE)
         else:
-            logger.info("Not an article, feed, sitemap or listing: %s", response.url)
+            logger.info("Not an article, feed, sitemap or listing: %s", page.url)
+
+    def _lost(self, url: str, reason: str, detail: str) -> None:
+        page_lost(self.crawler, url, reason, detail)
+
+    def _readable(self, response: Response, requested: bool) -> TextResponse | None:
+        """The response as text to route, unpacking gzip; ``None`` (logged) when it is not."""
+        if gzip_magic_number(response):
+            max_size = self.settings.getint("DOWNLOAD_MAXSIZE")
+            try:
+                body = gunzip(response.body, max_size=max_size)
+            except (OSError, EOFError, ValueError, zlib.error) as error:
+                self._count("page/unreadable_gzip")
+                self._lost(response.url, "unreadable_gzip", str(error) or type(error).__name__)
+                return None
+            unpacked = XmlResponse(
+                url=response.url, body=body, headers=response.headers, request=response.request
+            )
+            if xml_kind(unpacked):
+                self._count("page/gunzipped")
+                return unpacked
+            return self._not_html(response, requested, "gzip holding no feed or sitemap")
+        if isinstance(response, TextResponse) and (
+            isinstance(response, XmlResponse) or _looks_like_markup(response)
+        ):
+            return response
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1") or "none"
+        return self._not_html(response, requested, f"Content-Type {content_type}")
+
+    def _not_html(self, response: Response, requested: bool, detail: str) -> None:
+        self._count("page/not_html")
+        if requested:
+            self._lost(response.url, "not_html", detail)
+        else:
+            logger.info("Not an HTML page (%s), skipped: %s", detail, response.url)
+        return None
 
     def _parse_sitemap(self, response: Response, outlet: Outlet) -> Iterator[scrapy.Request]:
         found = parse_sitemap(response, base_url=response.url)
@@ -194,3 +261,10 @@ class DefenceNewsSpider(CorpusSpider):
             self._count(f"article/{flag}")
         self._count("article/parsed")
         return item
+
+
+def _looks_like_markup(response: TextResponse) -> bool:
+    """Whether a text response is HTML or XML (not JSON, CSV or plain text)."""
+    if b"html" in response.headers.get(b"Content-Type", b"").lower():
+        return True
+    return response.text[:1024].lstrip("\ufeff \t\r\n").startswith("<")

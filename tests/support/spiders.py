@@ -28,3 +28,15 @@ class ProbeSpider(CorpusSpider):
             canonical_url=response.url,
             text=text,
         )
+
+
+class RawLanguageProbeSpider(ProbeSpider):
+    """Like ``probe``, but copies the page's ``<html lang>`` into ``language`` as printed
+    (``en-GB``), as a careless extractor would: its records break the article schema."""
+
+    name = "probe_raw_language"
+
+    def parse_page(self, response: Any) -> Any:
+        for item in super().parse_page(response):
+            item.language = response.xpath("/html/@lang").get()
+            yield item

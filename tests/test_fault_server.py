@@ -1,0 +1,51 @@
+"""The loopback fault server is faithful: without faults it serves what replay serves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crawler.sample_corpus import SAMPLE_CRAWLS
+from tests.support.crawl import CrawlResult, run_crawl
+from tests.support.faults import FaultServer, status
+
+# Fields that record when a crawl ran, not what it read.
+RUN_TIME_FIELDS = ("first_seen", "last_changed")
+
+
+def build_over_loopback(server: FaultServer, corpus: Path) -> list[CrawlResult]:
+    return [
+        run_crawl(spider, corpus, replay_dir=None, args=arguments, settings=server.settings())
+        for spider, arguments in SAMPLE_CRAWLS
+    ]
+
+
+def comparable(records: list[dict]) -> list[dict]:
+    return [
+        {key: value for key, value in record.items() if key not in RUN_TIME_FIELDS}
+        for record in records
+    ]
+
+
+def test_a_clean_server_gives_the_replayed_corpus(sample_corpus, tmp_path: Path) -> None:
+    with FaultServer() as server:
+        crawls = build_over_loopback(server, tmp_path / "corpus")
+    assert [crawl.returncode for crawl in crawls] == [0, 0, 0]
+    for name in ("articles", "debates", "links"):
+        assert comparable(crawls[-1].read(name)) == comparable(sample_corpus.read(name)), name
+    # Every request went to the server, under its real URL.
+    assert server.exchanges
+    assert all(exchange.url.startswith("https://") for exchange in server.exchanges)
+
+
+def test_a_fault_is_served_for_its_url_only(tmp_path: Path) -> None:
+    feed = "https://ukdefencejournal.org.uk/feed/"
+    with FaultServer(faults={feed: status(404)}) as server:
+        run_crawl(
+            "defence_news",
+            tmp_path / "corpus",
+            replay_dir=None,
+            args={"urls": feed},
+            settings=server.settings(),
+        )
+    assert len(server.requests_for(feed)) == 1
+    assert server.requests_for("https://ukdefencejournal.org.uk/robots.txt")

@@ -1,0 +1,347 @@
+"""The corpus never shrinks by accident: a lost or damaged store stops the crawl before
+it fetches anything, ``scrapy corpus rebuild`` restores the store from the snapshot, a
+snapshot that would lose records the store did not delete is refused, and records are
+checked against schemas/ before they are stored."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.utils.test import get_crawler
+
+from crawler.corpus.extension import CorpusStoreExtension
+from crawler.corpus.health import check_store
+from crawler.corpus.snapshot import SNAPSHOT_FILES
+from crawler.corpus.store import STORE_FILENAME, StoreUnusableError
+from crawler.sample_corpus import SAMPLE_CRAWLS
+from crawler.verdict import crawl_failure
+from tests.conftest import BuiltCorpus
+from tests.support.crawl import ROOT, CrawlResult, crawl_env, run_crawl, scrapy_command
+from tests.support.snapshot import copy_sample_pages
+from tests.test_revisions import reissue_day_as_revision_b
+
+HANSARD = SAMPLE_CRAWLS[2]
+PROBE = {"SPIDER_MODULES": "crawler.spiders,tests.support.spiders", "ROBOTSTXT_OBEY": "False"}
+ARTICLE_URL = "https://ukdefencejournal.org.uk/typhoons-scrambled-to-shadow-russian-aircraft-near-uk-airspace/"
+
+
+def lose_store(path: Path) -> None:
+    path.unlink()
+
+
+def truncate_store(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+def overwrite_store_with_garbage(path: Path) -> None:
+    size = path.stat().st_size
+    path.write_bytes((bytes(range(256)) * (size // 256 + 1))[:size])
+
+
+def damage_store_pages(path: Path) -> None:
+    """Keep the header page (the file still opens as a database), garble the rest."""
+    content = path.read_bytes()
+    page = int.from_bytes(content[16:18], "big")
+    garbage = (bytes(range(256)) * (len(content) // 256 + 1))[: len(content) - page]
+    path.write_bytes(content[:page] + garbage)
+
+
+# fault → (how it is done, what the reason line says of the store)
+STORE_FAULTS: dict[str, tuple[Callable[[Path], None], str]] = {
+    "deleted": (lose_store, "is missing"),
+    "truncated to 0 bytes": (truncate_store, "is empty (0 bytes)"),
+    "garbage bytes": (overwrite_store_with_garbage, "is damaged (file is not a database)"),
+    "damaged pages": (damage_store_pages, "is damaged ("),
+}
+
+
+def copy_corpus(corpus: BuiltCorpus, target: Path) -> Path:
+    shutil.copytree(corpus.folder, target, ignore=shutil.ignore_patterns(".lock"))
+    return target
+
+
+def snapshot_bytes(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in SNAPSHOT_FILES.values()}
+
+
+def rebuild(corpus: Path, *options: str) -> subprocess.CompletedProcess:
+    command = scrapy_command("corpus", "rebuild", "-s", f"CORPUS_DIR={corpus}", *options)
+    return subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=300, env=crawl_env()
+    )
+
+
+def crawl_hansard(corpus: Path, **options) -> CrawlResult:
+    spider, arguments = HANSARD
+    return run_crawl(spider, corpus, args=arguments, **options)
+
+
+def last_line(text: str) -> str:
+    return text.strip().splitlines()[-1]
+
+
+# --- store loss ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fault", STORE_FAULTS)
+def test_a_lost_store_stops_the_crawl_and_a_rebuild_restores_the_corpus(
+    fault: str, sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
+    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    clean = snapshot_bytes(sample_corpus.folder)
+    damage, state = STORE_FAULTS[fault]
+    damage(corpus / STORE_FILENAME)
+
+    refused = crawl_hansard(corpus)
+    assert refused.returncode == 2
+    reason = last_line(refused.stderr)
+    assert reason.startswith(f"scrapy crawl: the corpus store {corpus / STORE_FILENAME} {state}")
+    assert "articles.jsonl (7 records)" in reason or "damaged" in state
+    assert reason.endswith(f"`scrapy corpus rebuild -s CORPUS_DIR={corpus}`")
+    assert "Traceback" not in refused.stderr
+    assert "Spider opened" not in refused.stderr  # stopped before anything was fetched
+    assert snapshot_bytes(corpus) == clean
+
+    rebuilt = rebuild(corpus)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert rebuilt.stdout.strip().endswith("2 debates, 7 articles, 7 links")
+    assert rebuilt.stderr == ""  # the records give exactly the links of links.jsonl
+    for spider, arguments in SAMPLE_CRAWLS:
+        rerun = run_crawl(spider, corpus, args=arguments)
+        assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert snapshot_bytes(corpus) == clean
+    # Everything was settled or unchanged: the rebuilt store knew every page.
+    assert rerun.stats["corpus/fetch/settled"] == 4
+    assert "corpus/debate/updated" not in rerun.stats
+
+
+def test_a_store_of_a_newer_schema_version_is_refused(
+    sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
+    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    with sqlite3.connect(corpus / STORE_FILENAME) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    result = crawl_hansard(corpus)
+    assert result.returncode == 2
+    assert "has schema version 99, newer than this crawler's 1" in last_line(result.stderr)
+
+
+def test_check_store_lets_a_fresh_folder_and_a_store_without_snapshot_start(
+    tmp_path: Path,
+) -> None:
+    check_store(tmp_path / "new")  # neither store nor snapshot
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / STORE_FILENAME).write_bytes(b"")
+    check_store(tmp_path / "empty")  # an empty store and no snapshot: SQLite starts it
+    (tmp_path / "junk").mkdir()
+    (tmp_path / "junk" / STORE_FILENAME).write_bytes(b"not a database" * 100)
+    with pytest.raises(StoreUnusableError, match=r"damaged.*move it away"):
+        check_store(tmp_path / "junk")
+
+
+# --- scrapy corpus rebuild -------------------------------------------------------------
+
+
+def test_rebuild_refuses_a_healthy_store_unless_forced(
+    sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
+    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    before = (corpus / STORE_FILENAME).read_bytes()
+    refused = rebuild(corpus)
+    assert refused.returncode == 2
+    assert last_line(refused.stderr) == (
+        f"scrapy corpus: the corpus store {corpus / STORE_FILENAME} passes its checks; "
+        "give --force to replace it"
+    )
+    assert (corpus / STORE_FILENAME).read_bytes() == before
+
+    forced = rebuild(corpus, "--force")
+    assert forced.returncode == 0, forced.stderr
+    result = crawl_hansard(corpus)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert snapshot_bytes(corpus) == snapshot_bytes(sample_corpus.folder)
+
+
+def test_rebuild_reads_a_snapshot_from_another_folder(
+    sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "corpus"
+    rebuilt = rebuild(corpus, "--from", str(sample_corpus.folder))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert sorted(path.name for path in corpus.iterdir()) == [".lock", STORE_FILENAME]
+    # The next crawl writes the snapshot from the rebuilt store: the same files.
+    result = crawl_hansard(corpus)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert snapshot_bytes(corpus) == snapshot_bytes(sample_corpus.folder)
+
+
+def test_rebuild_keeps_and_reports_snapshot_records_that_break_their_schema(
+    sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
+    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    lose_store(corpus / STORE_FILENAME)
+    articles = corpus / "articles.jsonl"
+    lines = articles.read_text("utf-8").splitlines()
+    damaged = json.loads(lines[2])
+    damaged["published"] = "last Tuesday"
+    lines[2] = json.dumps(damaged, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    articles.write_text("\n".join(lines) + "\n", "utf-8")
+    before = snapshot_bytes(corpus)
+
+    result = rebuild(corpus)
+    assert result.returncode == 0, result.stderr
+    assert last_line(result.stderr) == (
+        "scrapy corpus: warning: 1 record(s) of the snapshot do not follow their schema in "
+        "schemas/ and were kept as they are (first: articles.jsonl:3: data.published cannot "
+        "be validated by any definition (got 'last Tuesday'))"
+    )
+    # What researchers were given is restored, the odd record included.
+    news, arguments = SAMPLE_CRAWLS[1]
+    assert run_crawl(news, corpus, args=arguments).returncode == 0
+    assert snapshot_bytes(corpus) == before
+
+
+def test_rebuild_stops_at_a_snapshot_line_that_is_not_json(
+    sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
+    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    lose_store(corpus / STORE_FILENAME)
+    articles = corpus / "articles.jsonl"
+    content = articles.read_bytes()
+    articles.write_bytes(content[: len(content) - 200])  # the last line cut short
+
+    result = rebuild(corpus)
+    assert result.returncode == 2
+    reason = last_line(result.stderr)
+    assert reason.startswith(f"scrapy corpus: {articles}:7 is not JSON (")
+    assert reason.endswith("; the corpus folder was not changed")
+    assert sorted(path.name for path in corpus.iterdir()) == [".lock", *SNAPSHOT_FILES.values()]
+
+
+def test_rebuild_without_a_snapshot_changes_nothing(tmp_path: Path) -> None:
+    result = rebuild(tmp_path / "corpus")
+    assert result.returncode == 2
+    assert "holds no snapshot" in last_line(result.stderr)
+    assert not (tmp_path / "corpus" / STORE_FILENAME).exists()
+
+
+# --- a snapshot never loses records the store did not delete ----------------------------
+
+
+def test_a_store_that_lacks_records_of_the_snapshot_stops_the_crawl(
+    sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
+    # A store that holds records, but not all of the snapshot's: here the store of
+    # a corpus that only ever crawled Hansard, put in place of the right one.
+    other = tmp_path / "hansard-only"
+    assert crawl_hansard(other).returncode == 0
+    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    shutil.copy(other / STORE_FILENAME, corpus / STORE_FILENAME)
+
+    result = crawl_hansard(corpus)
+    assert result.returncode == 2
+    assert last_line(result.stderr) == (
+        f"scrapy crawl: the corpus store {corpus / STORE_FILENAME} lacks records of the "
+        "snapshot beside it with no deletion noted for them (7 of articles.jsonl (first: "
+        "forcesnews.com/services/army/soldiers-test-new-counter-drone-kit-salisbury-plain), "
+        "7 of links.jsonl (first: 15f47ce3c27d5c95d8c6)); rebuild it from the snapshot with "
+        f"`scrapy corpus rebuild -s CORPUS_DIR={corpus}`"
+    )
+    assert snapshot_bytes(corpus) == snapshot_bytes(sample_corpus.folder)
+    # The rebuild needs no --force: the store does not pass its checks.
+    assert rebuild(corpus).returncode == 0
+    assert crawl_hansard(corpus).returncode == 0
+    assert snapshot_bytes(corpus) == snapshot_bytes(sample_corpus.folder)
+
+
+def closing_crawl(corpus: Path) -> tuple[Crawler, CorpusStoreExtension]:
+    crawler = get_crawler(Spider, {"CORPUS_DIR": str(corpus)})
+    return crawler, CorpusStoreExtension.from_crawler(crawler)
+
+
+def test_a_snapshot_that_would_lose_records_the_store_did_not_delete_is_not_written(
+    sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
+    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    crawler, extension = closing_crawl(corpus)
+    try:
+        # Records gone from the store during the crawl, with no deletion noted.
+        extension.store.conn.execute("DELETE FROM articles WHERE site = 'Forces News'")
+        extension.spider_closed(Spider("probe"), "finished")
+    finally:
+        extension.engine_stopped()
+    reason = crawler.stats.get_value("corpus/snapshot/refused")
+    assert reason.startswith(
+        "snapshot not written: articles.jsonl would lose 2 record(s) (first: "
+        "forcesnews.com/services/army/soldiers-test-new-counter-drone-kit-salisbury-plain)"
+    )
+    assert crawl_failure(crawler.stats.get_stats()) == f"crawl failed: {reason}"
+    assert snapshot_bytes(corpus) == snapshot_bytes(sample_corpus.folder)
+
+
+def test_a_snapshot_may_lose_records_whose_deletion_the_store_noted(
+    sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
+    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    crawler, extension = closing_crawl(corpus)
+    gone = "forcesnews.com/services/army/soldiers-test-new-counter-drone-kit-salisbury-plain"
+    try:
+        with extension.store.transaction():
+            extension.store.conn.execute("DELETE FROM articles WHERE id = ?", (gone,))
+            extension.store.note_deletions("articles", [gone], reason="merged")
+        extension.spider_closed(Spider("probe"), "finished")
+    finally:
+        extension.engine_stopped()
+    assert crawler.stats.get_value("corpus/snapshot/refused") is None
+    ids = [json.loads(line)["id"] for line in (corpus / "articles.jsonl").open()]
+    assert len(ids) == 6 and gone not in ids
+
+
+def test_a_revision_that_replaces_a_debate_is_a_recorded_deletion(
+    sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
+    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    pages = copy_sample_pages(tmp_path / "pages")
+    reissue_day_as_revision_b(pages)
+    result = run_crawl(
+        "hansard",
+        corpus,
+        replay_dir=pages,
+        args={"interface": "both", "since": "2025-02-10", "until": "2025-02-10"},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    ids = [json.loads(line)["id"] for line in (corpus / "debates.jsonl").open()]
+    assert ids == ["2025-02-10b.1.1", "2025-02-11a.190.0"]
+    with sqlite3.connect(corpus / STORE_FILENAME) as conn:
+        deleted = conn.execute(
+            "SELECT id, replaced_by, reason FROM deletions WHERE tbl = 'debates'"
+        ).fetchall()
+    assert deleted == [("2025-02-10a.1.1", "2025-02-10b.1.1", "revision")]
+
+
+# --- records follow schemas/ before they are stored -----------------------------------
+
+
+def test_a_record_that_breaks_its_schema_is_not_stored_and_fails_the_crawl(
+    tmp_path: Path,
+) -> None:
+    result = run_crawl(
+        "probe_raw_language", tmp_path / "corpus", args={"urls": ARTICLE_URL}, settings=PROBE
+    )
+    assert result.returncode == 1
+    assert result.stats["corpus/article/invalid"] == 1
+    assert "1 item(s) dropped as unusable" in last_line(result.stderr)
+    assert (
+        "does not follow schemas/article.schema.json and was not stored: "
+        "data.language must match pattern"
+    ) in result.stderr
+    assert "'en-GB'" in result.stderr
+    assert result.read("articles") == []
