@@ -87,7 +87,8 @@ class ArticleItem:
     last_changed: str | None = None
     """When the article's content last changed in the corpus (ISO 8601 UTC)."""
     extraction: dict[str, str] = field(default_factory=dict)
-    """Which source each field came from (``selectors``, ``json-ld``, ``opengraph``, ``markup``)."""
+    """Which source each field came from (``selectors``, ``json-ld``, ``opengraph``, ``markup``;
+    for ``text`` also ``trafilatura``, the library's main-text reading anchored to the page)."""
     flags: list[str] = field(default_factory=list)
     """Problems found with this record, e.g. ``published:unparsed``."""
 

@@ -201,15 +201,6 @@ def paragraphs(
     return [whole] if whole.strip() else []
 
 
-def paragraph_weight(node: etree._Element) -> int:
-    """Characters of paragraph text directly inside ``node`` (to find the article body)."""
-    total = 0
-    for child in node:
-        if isinstance(child.tag, str) and child.tag == "p":
-            total += len(collapse("".join(child.itertext())))
-    return total
-
-
 def is_furniture(node: etree._Element, *, structural: bool = True) -> bool:
     """Whether a node or one of its ancestors is page furniture (comments, related posts…).
 
