@@ -1,0 +1,35 @@
+"""What every export writer is: the tables of its format, and how one is written."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+from crawler.export.options import ExportOptions
+from crawler.export.tables import Table
+
+
+class Writer:
+    """One export format. Subclasses name the format and write one table to one file."""
+
+    format: ClassVar[str]
+    description: ClassVar[str]
+    """The data card's paragraph on how the files are encoded."""
+
+    def tables(self, options: ExportOptions, party_interfaces: list[str]) -> list[Table]:
+        raise NotImplementedError
+
+    def write(self, path: Path, table: Table, rows: Iterator[dict[str, Any]]) -> None:
+        """Write ``rows`` to ``path`` atomically: the old file or the whole new one, never half."""
+        raise NotImplementedError
+
+
+def compact_json(value: Any) -> str:
+    """The one JSON text form of exports: compact, UTF-8, no NaN."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def by_filename(tables: Iterable[Table]) -> list[Table]:
+    return sorted(tables, key=lambda table: table.filename)
