@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.export import FORMATS, HOUSES, ExportError, ExportOptions, export
+from crawler.export import FORMATS, HOUSES, ExportError, ExportOptions, Vocabulary, export
+from crawler.outlets import OutletConfigError
 
 if TYPE_CHECKING:
     import argparse
@@ -58,8 +59,8 @@ class Command(ScrapyCommand):
             "--site",
             action="append",
             default=[],
-            metavar="NAME",
-            help="only articles from this outlet (repeatable)",
+            metavar="OUTLET",
+            help="only articles from this outlet, by key or name: ukdj, 'Forces News' (repeatable)",
         )
         group.add_argument(
             "--house",
@@ -72,8 +73,9 @@ class Command(ScrapyCommand):
             "--party",
             action="append",
             default=[],
-            metavar="ID",
-            help="only speeches by members of this canonical party id (repeatable)",
+            metavar="PARTY",
+            help="only speeches by members of this party, by id or any English or Welsh label "
+            "of the party table: labour, Labour, Llafur (repeatable)",
         )
         group.add_argument(
             "--linked-only",
@@ -109,7 +111,18 @@ class Command(ScrapyCommand):
             self.exitcode = 2
             return
         try:
-            result = export(corpus_dir, args[0], options)
+            vocabulary = Vocabulary.load(
+                self.settings.get("NEWS_OUTLETS_FILE") or None,
+                self.settings.get("NORMALISE_PARTIES_TABLE") or None,
+            )
+        except (OSError, OutletConfigError, ValueError) as error:
+            print(
+                f"scrapy export: cannot read the outlets or party table: {error}", file=sys.stderr
+            )
+            self.exitcode = 2
+            return
+        try:
+            result = export(corpus_dir, args[0], options, vocabulary)
         except ExportError as error:
             print(f"scrapy export: {error}", file=sys.stderr)
             self.exitcode = 2

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from crawler.corpus.snapshot import remove_stale_temporaries
 from crawler.export.card import CARD_FILE, CHECKSUM_FILE, data_card
+from crawler.export.filters import Vocabulary
 from crawler.export.folder import (
     previous_export_files,
     sha256_of,
@@ -45,6 +46,7 @@ __all__ = [
     "ExportError",
     "ExportOptions",
     "ExportResult",
+    "Vocabulary",
     "export",
 ]
 
@@ -59,15 +61,26 @@ class ExportResult:
     warnings: tuple[str, ...]
 
 
-def export(corpus_dir: str | Path, folder: str | Path, options: ExportOptions) -> ExportResult:
-    """Write the export of the corpus in ``corpus_dir`` into ``folder``."""
+def export(
+    corpus_dir: str | Path,
+    folder: str | Path,
+    options: ExportOptions,
+    vocabulary: Vocabulary | None = None,
+) -> ExportResult:
+    """Write the export of the corpus in ``corpus_dir`` into ``folder``.
+
+    Filter values are resolved with ``vocabulary`` (the packaged outlets and
+    party table unless given) before anything is read.
+    """
     folder = Path(folder)
+    vocabulary = vocabulary or Vocabulary.load()
+    options = vocabulary.resolve(options)
     previous = previous_export_files(folder)
     corpus = ReadOnlyCorpus(corpus_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(folder)
-        tables, selection, tally = _write_export(corpus, folder, options)
+        tables, selection, tally = _write_export(corpus, folder, options, vocabulary)
     except sqlite3.Error as error:
         raise ExportError(f"cannot read the corpus store {corpus.path}: {error}") from error
     finally:
@@ -87,12 +100,12 @@ def export(corpus_dir: str | Path, folder: str | Path, options: ExportOptions) -
 
 
 def _write_export(
-    corpus: ReadOnlyCorpus, folder: Path, options: ExportOptions
+    corpus: ReadOnlyCorpus, folder: Path, options: ExportOptions, vocabulary: Vocabulary
 ) -> tuple[list[Table], Selection, Tally]:
     writer = writer_for(options.format)
     tally = Tally()
     with corpus.read_transaction():
-        selection = select(corpus, options)
+        selection = select(corpus, options, vocabulary)
         tables = writer.tables(options, selection.party_interfaces)
         for table in tables:
             rows = ROW_SOURCES[table.name](corpus, selection, table, tally)

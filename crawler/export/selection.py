@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.corpus.store import STORE_FILENAME, CorpusStore
+from crawler.export.filters import Vocabulary, valid_values
 from crawler.export.options import INTERFACES, ExportError, ExportOptions
 
 
@@ -85,8 +86,12 @@ def _in_range(day: str | None, options: ExportOptions) -> bool:
     return (options.since or day) <= day <= (options.until or day)
 
 
-def select(corpus: CorpusStore, options: ExportOptions) -> Selection:
-    """Apply the filters; call inside one read transaction with the writing pass."""
+def select(corpus: CorpusStore, options: ExportOptions, vocabulary: Vocabulary) -> Selection:
+    """Apply the filters; call inside one read transaction with the writing pass.
+
+    ``options`` hold resolved values (:meth:`Vocabulary.resolve`); a value that
+    matches nothing gets a warning listing the values the corpus has.
+    """
     moment = CorpusMoment()
     all_articles: set[str] = set()
     articles: set[str] = set()
@@ -140,11 +145,12 @@ def select(corpus: CorpusStore, options: ExportOptions) -> Selection:
     party_interfaces = [*INTERFACES, *sorted(interfaces_seen - set(INTERFACES))]
 
     warnings = [
-        f"--{option} {shlex.quote(value)} matches no {what} in the corpus"
-        for option, values, seen, what in (
-            ("site", options.sites, sites_seen, "article"),
-            ("house", options.houses, houses_seen, "debate"),
-            ("party", options.parties, parties_seen, "speech"),
+        f"--{option} {shlex.quote(value)} matches no {what} in the corpus; "
+        + valid_values(seen, label)
+        for option, values, seen, what, label in (
+            ("site", options.sites, sites_seen, "article", vocabulary.site_label),
+            ("house", options.houses, houses_seen, "debate", shlex.quote),
+            ("party", options.parties, parties_seen, "speech", vocabulary.party_label),
         )
         for value in values
         if value not in seen
