@@ -85,7 +85,12 @@ class Command(ScrapyCommand):
         group.add_argument(
             "--no-article-text",
             action="store_true",
-            help="leave out article and comment text (for sharing)",
+            help="leave out article and comment text (titles and names stay: not for sharing)",
+        )
+        group.add_argument(
+            "--shareable",
+            action="store_true",
+            help="leave out every field the data card calls copyright or personal data",
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -102,6 +107,7 @@ class Command(ScrapyCommand):
                 parties=tuple(opts.party),
                 linked_only=opts.linked_only,
                 article_text=not opts.no_article_text,
+                shareable=opts.shareable,
             )
         except ExportError as error:
             raise UsageError(str(error), print_help=False) from None

@@ -8,6 +8,7 @@ from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from string import Template
 
+from crawler.export import rights
 from crawler.export.fields import Column
 from crawler.export.options import ExportOptions
 from crawler.export.rows import Tally
@@ -27,15 +28,42 @@ OPL_ATTRIBUTION = (
 TWFY_TERMS_URL = "https://www.theyworkforyou.com/api/terms#licensing"
 TWFY_ATTRIBUTION = "Data service provided by TheyWorkForYou"
 
-TEXT_INCLUDED = "This export **includes article and comment text**."
-TEXT_LEFT_OUT = (
-    "This export was made with `--no-article-text`: it holds no article or comment "
-    "text (the `text` fields are absent), only their metadata and the links. The "
-    "links keep their `quote`: those are the words of Parliament the article quotes, "
+TEXT_INCLUDED = (
+    "This export **includes article and comment text**, and the personal data named above."
+)
+QUOTES_KEPT = (
+    "The links keep their `quote`: those are the words of Parliament the article quotes, "
     "under the Open Parliament Licence like the speech they come from, short, and the "
     "evidence each link rests on. A fuzzy link's quote is as the article printed it, "
     "so it can carry the outlet's small edits (ellipses, bracketed words)."
 )
+TEXT_LEFT_OUT = (
+    "This export was made with `--no-article-text`: it holds no article or comment "
+    "text (the `text` fields are absent), only their metadata and the links. It still holds "
+    "article titles (publisher copyright) and the personal data named above, so it is not "
+    "for sharing: `--shareable` leaves those out too. " + QUOTES_KEPT
+)
+SHAREABLE = (
+    "This export was made with `--shareable`: it holds none of the fields named above as "
+    "copyright or personal data. What remains of the news is facts about each publication, "
+    "not its text: of articles, {article_fields}; of comments, {comment_fields} (which page "
+    "a comment is on, when, and what it replies to). An article's URLs are its address; "
+    "the words of a URL's slug are not its text. The speeches and debates are whole, under "
+    "the Open Parliament Licence. " + QUOTES_KEPT
+)
+
+
+def _text_statement(options: ExportOptions, tables: list[Table]) -> str:
+    if options.shareable:
+        articles = next(table for table in tables if table.name == "articles")
+        comments = articles.nested or next(
+            table.columns[1:] for table in tables if table.name == "comments"
+        )
+        return SHAREABLE.format(
+            article_fields=rights.listed(column.name for column in articles.columns),
+            comment_fields=rights.listed(column.name for column in comments),
+        )
+    return TEXT_INCLUDED if options.article_text else TEXT_LEFT_OUT
 
 
 def crawler_identity() -> tuple[str, str]:
@@ -82,6 +110,7 @@ def _options_table(options: ExportOptions) -> list[str]:
         f"| `--party` | {', '.join(options.parties) or '(all)'} |",
         f"| `--linked-only` | {'yes' if options.linked_only else 'no'} |",
         f"| `--no-article-text` | {'yes' if not options.article_text else 'no'} |",
+        f"| `--shareable` | {'yes' if options.shareable else 'no'} |",
     ]
 
 
@@ -157,7 +186,9 @@ def data_card(
         opl_attribution=OPL_ATTRIBUTION,
         twfy_terms_url=TWFY_TERMS_URL,
         twfy_attribution=TWFY_ATTRIBUTION,
-        text_statement=TEXT_INCLUDED if options.article_text else TEXT_LEFT_OUT,
+        copyright_fields=rights.fields_that_are(rights.COPYRIGHT),
+        personal_fields=rights.fields_that_are(rights.PERSONAL_DATA),
+        text_statement=_text_statement(options, tables),
         checksum_file=CHECKSUM_FILE,
         corpus_date=corpus_date or "(undated)",
     )

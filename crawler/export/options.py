@@ -34,6 +34,8 @@ class ExportOptions:
     parties: tuple[str, ...] = ()
     linked_only: bool = False
     article_text: bool = True
+    shareable: bool = False
+    """Leave out every field the data card calls copyright or personal data."""
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -69,6 +71,8 @@ class ExportOptions:
             parts.append("--linked-only")
         if not self.article_text:
             parts.append("--no-article-text")
+        if self.shareable:
+            parts.append("--shareable")
         quoted = " ".join(shlex.quote(part) for part in parts)
         return f"scrapy export <folder> {quoted} -s CORPUS_DIR=<corpus folder>"
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from crawler import items
+from crawler.export import rights
 from crawler.export.fields import Column, item_columns
 from crawler.export.options import ExportOptions
 
@@ -22,18 +23,18 @@ class Table:
     """The columns of the objects nested in the ``comments`` column, where a format nests them."""
 
 
-def text_fields(options: ExportOptions) -> tuple[str, ...]:
-    """Fields of articles and comments the options leave out."""
-    return () if options.article_text else ("text",)
+def left_out(cls: type, options: ExportOptions) -> tuple[str, ...]:
+    """Fields of record type ``cls`` the options leave out (see crawler.export.rights)."""
+    return rights.left_out(cls, article_text=options.article_text, shareable=options.shareable)
 
 
 def comment_columns(options: ExportOptions) -> list[Column]:
-    return item_columns(items.Comment, skip=text_fields(options))
+    return item_columns(items.Comment, skip=left_out(items.Comment, options))
 
 
 def articles_table(options: ExportOptions, extension: str, *, nested_comments: bool) -> Table:
     """Articles; without nesting, ``comments`` becomes a count and the comments a table."""
-    columns = item_columns(items.ArticleItem, skip=text_fields(options))
+    columns = item_columns(items.ArticleItem, skip=left_out(items.ArticleItem, options))
     if not nested_comments:
         columns = [
             Column(
