@@ -1,8 +1,8 @@
 """``scrapy export <folder>``: write a researcher's snapshot of the corpus.
 
 Reads the store in ``CORPUS_DIR`` (read-only, without the crawl lock, so it may
-run while a crawl does) and writes articles, speeches and links as JSONL or
-CSV, with a data card (README.md) and SHA256SUMS; see :mod:`crawler.export`.
+run while a crawl does) and writes articles, speeches and links as JSONL,
+CSV or Parquet, with a data card (README.md) and SHA256SUMS; see :mod:`crawler.export`.
 Exits 2 with a one-line reason when the store is missing or the folder is not
 empty and not a previous export.
 """
@@ -31,7 +31,7 @@ class Command(ScrapyCommand):
         return "[options] <folder>"
 
     def short_desc(self) -> str:
-        return "Write a researcher's export of the corpus (JSONL or CSV, data card, checksums)"
+        return "Write a researcher's export of the corpus: tables, data card and checksums"
 
     def long_desc(self) -> str:
         return (

@@ -62,6 +62,8 @@ class Column:
     """Said before the source's description, or instead of it when items.py has none."""
     type: str | None = None
     """Type when there is no source, or when it differs from the source's."""
+    derived_from: str | None = None
+    """The column whose value this one is a typed reading of (``published_utc``)."""
 
     def describe(self) -> tuple[str, str]:
         """``(type, description)`` for the data card."""
@@ -92,3 +94,29 @@ def defaults(cls: type) -> dict[str, Any]:
         else:
             values[f.name] = None
     return values
+
+
+# Columns the crawler itself stamps with a full ISO 8601 UTC time: typed formats
+# store them as timestamps.
+STAMPS = frozenset({"fetched_at", "first_seen", "last_changed"})
+
+
+def logical_type(column: Column) -> str:
+    """What a column holds, in the words typed formats share: ``string``, ``integer``,
+    ``number``, ``boolean``, ``array``, ``object``, ``datetime`` or ``date``."""
+    type_ = column.describe()[0].replace(" | None", "")
+    if column.name in STAMPS:
+        return "datetime"
+    if column.name == "date":
+        return "date"
+    if type_.startswith("list["):
+        return "array"
+    if type_.startswith("dict["):
+        return "object"
+    return {
+        "int": "integer",
+        "float": "number",
+        "bool": "boolean",
+        "datetime": "datetime",
+        "date": "date",
+    }.get(type_, "string")

@@ -15,7 +15,7 @@ EXPORT_FILES = frozenset(
     {CARD_FILE, CHECKSUM_FILE}
     | {
         f"{table}.{extension}"
-        for table in ("articles", "comments", "speeches", "links")
+        for table in ("articles", "comments", "debates", "speeches", "links")
         for extension in FORMATS
     }
 )

@@ -41,7 +41,7 @@ def ordered(mapping: dict[str, Any] | None, first: Iterable[str] = ()) -> dict[s
 
 
 def _project(values: dict[str, Any], columns: Iterable[Column]) -> dict[str, Any]:
-    return {column.name: values[column.name] for column in columns}
+    return {column.name: values[column.derived_from or column.name] for column in columns}
 
 
 def article_rows(
@@ -118,6 +118,27 @@ def speech_rows(
                     tally.interfaces[interface] += 1
 
 
+def debate_rows(
+    corpus: CorpusStore, selection: Selection, table: Table, tally: Tally
+) -> Iterator[dict[str, Any]]:
+    """Debates with at least one exported speech; ``speech_count`` counts those."""
+    debate_defaults = defaults(items.DebateItem)
+    for debate in corpus.iter_records("debates"):
+        count = sum(
+            (debate["id"], speech["id"]) in selection.speeches
+            for speech in debate.get("speeches", [])
+        )
+        if not count:
+            continue
+        values = {**debate_defaults, **debate, "speech_count": count}
+        date_raw = values["date_raw"]
+        if isinstance(date_raw, str):
+            date_raw = {values.get("interface") or "": date_raw}
+        values["date_raw"] = ordered(date_raw, first=selection.party_interfaces)
+        tally.rows[table.filename] += 1
+        yield _project(values, table.columns)
+
+
 def link_rows(
     corpus: CorpusStore, selection: Selection, table: Table, tally: Tally
 ) -> Iterator[dict[str, Any]]:
@@ -135,6 +156,7 @@ RowSource = Callable[[CorpusStore, Selection, Table, Tally], Iterator[dict[str, 
 ROW_SOURCES: dict[str, RowSource] = {
     "articles": article_rows,
     "comments": comment_rows,
+    "debates": debate_rows,
     "speeches": speech_rows,
     "links": link_rows,
 }

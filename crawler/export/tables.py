@@ -117,3 +117,40 @@ def links_table(extension: str) -> Table:
     return Table(
         "links", f"links.{extension}", "link, sorted by `id`", tuple(item_columns(items.LinkItem))
     )
+
+
+def debates_table(extension: str) -> Table:
+    columns = []
+    for column in item_columns(items.DebateItem, skip=("speeches",)):
+        if column.name == "date_raw":
+            column = Column(column.name, column.source, type="dict[str, str]")
+        columns.append(column)
+    columns.append(
+        Column(
+            "speech_count",
+            note=f"Number of its speeches in speeches.{extension}.",
+            type="int",
+        )
+    )
+    return Table("debates", f"debates.{extension}", "debate, sorted by `id`", tuple(columns))
+
+
+def with_utc_columns(table: Table) -> Table:
+    """``published_utc`` (and ``modified_utc``) beside each ``published``/``precision`` pair."""
+    columns: list[Column] = []
+    for column in table.columns:
+        columns.append(column)
+        if column.name.endswith("_precision"):
+            stem = column.name.removesuffix("_precision")
+            columns.append(
+                Column(
+                    f"{stem}_utc",
+                    note=f"`{stem}` as a UTC timestamp, to sort and compare by; a date of "
+                    f"`day`, `month` or `year` precision (which has no time zone) is the first "
+                    f"instant of that period at UTC midnight, so read it with "
+                    f"`{stem}_precision`. Null when `{stem}` is.",
+                    type="datetime | None",
+                    derived_from=stem,
+                )
+            )
+    return Table(table.name, table.filename, table.rows_are, tuple(columns), table.nested)
