@@ -14,6 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+SCHEMA_VERSION = "1.0.0"
+"""Version of the record types here and their JSON Schemas in ``schemas/``: the minor
+number grows when a field is added, the major when one is removed or changes meaning.
+CHANGELOG.md says what each version changed."""
+
 
 @dataclass
 class Comment:

@@ -260,15 +260,17 @@ LINKS: list[dict[str, Any]] = [
     },
 ]
 
-JSONL_FILES = {"README.md", "SHA256SUMS", "articles.jsonl", "speeches.jsonl", "links.jsonl"}
-CSV_FILES = {
+# Every export carries its data card, checksums, data package and the records' JSON Schemas.
+COMMON_FILES = {
     "README.md",
     "SHA256SUMS",
-    "articles.csv",
-    "comments.csv",
-    "speeches.csv",
-    "links.csv",
+    "datapackage.json",
+    "article.schema.json",
+    "debate.schema.json",
+    "link.schema.json",
 }
+JSONL_FILES = COMMON_FILES | {"articles.jsonl", "speeches.jsonl", "links.jsonl"}
+CSV_FILES = COMMON_FILES | {"articles.csv", "comments.csv", "speeches.csv", "links.csv"}
 
 
 def build_corpus(folder: Path) -> Path:

@@ -12,7 +12,7 @@ import pytest
 
 from crawler.corpus.store import CorpusStore
 from crawler.export import ExportError, ExportOptions, export
-from tests.test_export import UKDJ, build_corpus, files_in, read_jsonl, run_export
+from tests.test_export import COMMON_FILES, UKDJ, build_corpus, files_in, read_jsonl, run_export
 
 MONTH_ARTICLE: dict[str, Any] = {
     "id": "b0c1d2e3f4a5b6c7",
@@ -28,9 +28,7 @@ MONTH_ARTICLE: dict[str, Any] = {
     "last_changed": "2025-03-10T12:00:00+00:00",
 }
 
-PARQUET_FILES = {
-    "README.md",
-    "SHA256SUMS",
+PARQUET_FILES = COMMON_FILES | {
     "articles.parquet",
     "comments.parquet",
     "debates.parquet",

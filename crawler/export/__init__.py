@@ -21,12 +21,13 @@ and :mod:`~crawler.export.fields` (columns and their documentation),
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from crawler.corpus.snapshot import remove_stale_temporaries
-from crawler.export.card import CARD_FILE, CHECKSUM_FILE, data_card
+from crawler.export.card import CARD_FILE, CHECKSUM_FILE, PACKAGE_FILE, RECORD_SCHEMAS, data_card
 from crawler.export.filters import Vocabulary
 from crawler.export.folder import (
     previous_export_files,
@@ -35,6 +36,7 @@ from crawler.export.folder import (
     write_text_atomically,
 )
 from crawler.export.options import FORMATS, HOUSES, ExportError, ExportOptions
+from crawler.export.package import data_package, schema_file
 from crawler.export.rows import ROW_SOURCES, Tally
 from crawler.export.selection import ReadOnlyCorpus, Selection, select
 from crawler.export.tables import Table
@@ -85,7 +87,9 @@ def export(
         raise ExportError(f"cannot read the corpus store {corpus.path}: {error}") from error
     finally:
         corpus.close()
-    names = sorted({table.filename for table in tables} | {CARD_FILE})
+    names = sorted(
+        {table.filename for table in tables} | {CARD_FILE, PACKAGE_FILE, *RECORD_SCHEMAS}
+    )
     # The files of the earlier export this one does not write go before the new
     # SHA256SUMS is written: a folder whose SHA256SUMS verifies is complete.
     for stale in sorted(previous - set(names) - {CHECKSUM_FILE}):
@@ -110,5 +114,11 @@ def _write_export(
         for table in tables:
             rows = ROW_SOURCES[table.name](corpus, selection, table, tally)
             writer.write(folder / table.filename, table, rows)
+    for name in RECORD_SCHEMAS:
+        write_text_atomically(folder / name, schema_file(name).read_text(encoding="utf-8"))
+    package = data_package(folder, options, tables)
+    write_text_atomically(
+        folder / PACKAGE_FILE, json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+    )
     write_text_atomically(folder / CARD_FILE, data_card(options, tables, selection, tally))
     return tables, selection, tally

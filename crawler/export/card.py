@@ -15,10 +15,13 @@ from crawler.export.rows import Tally
 from crawler.export.selection import Selection
 from crawler.export.tables import Table
 from crawler.export.writers import writer_for
+from crawler.items import SCHEMA_VERSION
 
 DISTRIBUTION = "defence-hansard-corpus"
 CARD_FILE = "README.md"
 CHECKSUM_FILE = "SHA256SUMS"
+PACKAGE_FILE = "datapackage.json"
+RECORD_SCHEMAS = ("article.schema.json", "debate.schema.json", "link.schema.json")
 
 OPL_NAME = "Open Parliament Licence v3.0"
 OPL_URL = "https://www.parliament.uk/site-information/copyright-parliament/open-parliament-licence/"
@@ -190,5 +193,8 @@ def data_card(
         personal_fields=rights.fields_that_are(rights.PERSONAL_DATA),
         text_statement=_text_statement(options, tables),
         checksum_file=CHECKSUM_FILE,
+        schema_version=SCHEMA_VERSION,
+        package_file=PACKAGE_FILE,
+        record_schemas=", ".join(RECORD_SCHEMAS),
         corpus_date=corpus_date or "(undated)",
     )

@@ -6,13 +6,13 @@ import hashlib
 from pathlib import Path
 
 from crawler.corpus.snapshot import TEMP_PREFIX, write_jsonl_atomically
-from crawler.export.card import CARD_FILE, CHECKSUM_FILE
+from crawler.export.card import CARD_FILE, CHECKSUM_FILE, PACKAGE_FILE, RECORD_SCHEMAS
 from crawler.export.options import FORMATS, ExportError
 
 # Every file name an export can write: only these are ever removed from a
 # previous export's folder.
 EXPORT_FILES = frozenset(
-    {CARD_FILE, CHECKSUM_FILE}
+    {CARD_FILE, CHECKSUM_FILE, PACKAGE_FILE, *RECORD_SCHEMAS}
     | {
         f"{table}.{extension}"
         for table in ("articles", "comments", "debates", "speeches", "links")

@@ -38,13 +38,19 @@ def left_out(cls: type, *, article_text: bool, shareable: bool) -> tuple[str, ..
     )
 
 
-def fields_that_are(kind: str) -> str:
-    """The card's list of the fields of one kind: ``articles: `title`, `text`; comments: …``."""
+def fields_by_rows(kind: str) -> dict[str, list[str]]:
+    """``rows -> fields`` of one kind: ``{"articles": ["title", "text"], "comments": …}``."""
     groups: dict[str, list[str]] = {}
     for (owner, name), what in RESTRICTED.items():
         if what == kind:
-            groups.setdefault(ROWS_OF[owner], []).append(f"`{name}`")
-    return "; ".join(f"{rows}: {', '.join(names)}" for rows, names in groups.items())
+            groups.setdefault(ROWS_OF[owner], []).append(name)
+    return groups
+
+
+def fields_that_are(kind: str) -> str:
+    """The card's list of the fields of one kind: ``articles: `title`, `text`; comments: …``."""
+    groups = fields_by_rows(kind)
+    return "; ".join(f"{rows}: {listed(names)}" for rows, names in groups.items())
 
 
 def listed(names: Iterable[str]) -> str:
