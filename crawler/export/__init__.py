@@ -31,6 +31,7 @@ from crawler.export.card import CARD_FILE, CHECKSUM_FILE, PACKAGE_FILE, RECORD_S
 from crawler.export.filters import Vocabulary
 from crawler.export.folder import (
     previous_export_files,
+    remove_empty_folders,
     sha256_of,
     write_checksums,
     write_text_atomically,
@@ -82,18 +83,19 @@ def export(
     try:
         folder.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(folder)
-        tables, selection, tally = _write_export(corpus, folder, options, vocabulary)
+        tables, extra, selection, tally = _write_export(corpus, folder, options, vocabulary)
     except sqlite3.Error as error:
         raise ExportError(f"cannot read the corpus store {corpus.path}: {error}") from error
     finally:
         corpus.close()
     names = sorted(
-        {table.filename for table in tables} | {CARD_FILE, PACKAGE_FILE, *RECORD_SCHEMAS}
+        {table.filename for table in tables} | {CARD_FILE, PACKAGE_FILE, *RECORD_SCHEMAS, *extra}
     )
     # The files of the earlier export this one does not write go before the new
     # SHA256SUMS is written: a folder whose SHA256SUMS verifies is complete.
     for stale in sorted(previous - set(names) - {CHECKSUM_FILE}):
         (folder / stale).unlink(missing_ok=True)
+    remove_empty_folders(folder)
     write_checksums(folder, names)
     return ExportResult(
         folder=folder,
@@ -105,7 +107,7 @@ def export(
 
 def _write_export(
     corpus: ReadOnlyCorpus, folder: Path, options: ExportOptions, vocabulary: Vocabulary
-) -> tuple[list[Table], Selection, Tally]:
+) -> tuple[list[Table], list[str], Selection, Tally]:
     writer = writer_for(options.format)
     tally = Tally()
     with corpus.read_transaction():
@@ -114,11 +116,12 @@ def _write_export(
         for table in tables:
             rows = ROW_SOURCES[table.name](corpus, selection, table, tally)
             writer.write(folder / table.filename, table, rows)
+    extra = writer.finish(folder, tables, options)
     for name in RECORD_SCHEMAS:
         write_text_atomically(folder / name, schema_file(name).read_text(encoding="utf-8"))
     package = data_package(folder, options, tables)
     write_text_atomically(
         folder / PACKAGE_FILE, json.dumps(package, ensure_ascii=False, indent=2) + "\n"
     )
-    write_text_atomically(folder / CARD_FILE, data_card(options, tables, selection, tally))
-    return tables, selection, tally
+    write_text_atomically(folder / CARD_FILE, data_card(options, tables, selection, tally, writer))
+    return tables, extra, selection, tally

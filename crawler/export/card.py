@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
 from string import Template
+from typing import TYPE_CHECKING
 
 from crawler.export import rights
 from crawler.export.fields import Column
@@ -14,7 +15,9 @@ from crawler.export.options import ExportOptions
 from crawler.export.rows import Tally
 from crawler.export.selection import Selection
 from crawler.export.tables import Table
-from crawler.export.writers import writer_for
+
+if TYPE_CHECKING:
+    from crawler.export.writers.base import Writer
 from crawler.items import SCHEMA_VERSION
 
 DISTRIBUTION = "defence-hansard-corpus"
@@ -136,6 +139,7 @@ def data_card(
     tables: list[Table],
     selection: Selection,
     tally: Tally,
+    writer: Writer,
 ) -> str:
     """The README.md of an export: what it is, how it was made, and on what terms."""
     name, crawler_version = crawler_identity()
@@ -147,13 +151,17 @@ def data_card(
             "at an article or speech the corpus no longer holds (a revised debate, a removed "
             "article)."
         )
-    contents = [
-        f"| {table.filename} | {tally.rows[table.filename]} | {table.rows_are} |"
-        for table in tables
-    ] + [
-        f"| {CARD_FILE} | | this data card |",
-        f"| {CHECKSUM_FILE} | | SHA-256 of every other file (`sha256sum -c {CHECKSUM_FILE}`) |",
-    ]
+    contents = (
+        [
+            f"| {table.filename} | {tally.rows[table.filename]} | {table.rows_are} |"
+            for table in tables
+        ]
+        + [f"| {_cell(name)} | | {_cell(what)} |" for name, what in writer.contents()]
+        + [
+            f"| {CARD_FILE} | | this data card |",
+            f"| {CHECKSUM_FILE} | | SHA-256 of every other file (`sha256sum -c {CHECKSUM_FILE}`) |",
+        ]
+    )
     undated = (
         f"; {plural(tally.undated_articles, 'article')} without a publication date"
         if tally.undated_articles
@@ -164,7 +172,7 @@ def data_card(
     return template.substitute(
         name=name,
         version=crawler_version,
-        format_description=writer_for(options.format).description,
+        format_description=writer.description,
         command_line=options.command_line(),
         options_table="\n".join(_options_table(options)),
         articles=moment.articles,

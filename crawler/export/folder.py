@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import re
 from pathlib import Path
 
-from crawler.corpus.snapshot import TEMP_PREFIX, write_jsonl_atomically
+from crawler.corpus.snapshot import TEMP_PREFIX
 from crawler.export.card import CARD_FILE, CHECKSUM_FILE, PACKAGE_FILE, RECORD_SCHEMAS
 from crawler.export.options import FORMATS, ExportError
+from crawler.export.writers.base import write_text_atomically
 
 # Every file name an export can write: only these are ever removed from a
 # previous export's folder.
 EXPORT_FILES = frozenset(
     {CARD_FILE, CHECKSUM_FILE, PACKAGE_FILE, *RECORD_SCHEMAS}
+    | {"index.html", "summary.html", "browser.css", "browser.js"}
     | {
         f"{table}.{extension}"
         for table in ("articles", "comments", "debates", "speeches", "links")
@@ -21,9 +25,9 @@ EXPORT_FILES = frozenset(
 )
 
 
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write ``text`` (ending in "\\n") to ``path`` with the snapshot writer's atomic rename."""
-    write_jsonl_atomically(path, text.removesuffix("\n").split("\n"))
+# The link browser's pages: articles/<16 hex digits>.html.
+_PAGE = re.compile(r"articles/[0-9a-f]{16}\.html")
+SUBFOLDERS = ("articles",)
 
 
 def sha256_of(path: Path) -> str:
@@ -56,9 +60,21 @@ def previous_export_files(folder: Path) -> set[str]:
     listed = set()
     for line in sums.read_text(encoding="utf-8").splitlines():
         _, _, name = line.partition("  ")
-        if name in EXPORT_FILES:
+        if is_export_file(name):
             listed.add(name)
     return listed | {CHECKSUM_FILE}
+
+
+def is_export_file(name: str) -> bool:
+    """Whether an export writes files of this name (relative to its folder)."""
+    return name in EXPORT_FILES or bool(_PAGE.fullmatch(name))
+
+
+def remove_empty_folders(folder: Path) -> None:
+    """Remove the subfolders an export writes into (``articles/``) once they are empty."""
+    for sub in SUBFOLDERS:
+        with contextlib.suppress(OSError):
+            (folder / sub).rmdir()
 
 
 def write_checksums(folder: Path, names: list[str]) -> None:

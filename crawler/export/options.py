@@ -9,7 +9,7 @@ from datetime import date
 
 # The formats, in the order ``--help`` lists them; each has a writer in
 # crawler/export/writers/ (see crawler.export.writers.WRITERS).
-FORMATS = ("jsonl", "csv", "parquet")
+FORMATS = ("jsonl", "csv", "parquet", "html")
 HOUSES = ("commons", "westminster-hall", "lords")
 # Interfaces of TheyWorkForYou a party label can be printed in; CSV gives each a
 # column, in this order (any other interface found gets one too, after these).

@@ -96,20 +96,21 @@ def _resource(folder: Path, table: Table, options: ExportOptions, written: set[s
     ]
     if foreign:
         schema["foreignKeys"] = foreign
+    file_format = Path(table.filename).suffix.removeprefix(".")
     resource: dict[str, Any] = {
         "name": table.name,
         "path": table.filename,
         "profile": "tabular-data-resource",
-        "format": options.format,
-        "mediatype": MEDIA_TYPES[options.format],
+        "format": file_format,
+        "mediatype": MEDIA_TYPES[file_format],
     }
-    if options.format != "parquet":
+    if file_format != "parquet":
         resource["encoding"] = "utf-8"
     resource["description"] = f"One row per {table.rows_are}."
     resource["bytes"] = (folder / table.filename).stat().st_size
     resource["hash"] = f"sha256:{sha256_of(folder / table.filename)}"
     resource["licenses"] = _licences(table, options)
-    if options.format == "csv":
+    if file_format == "csv":
         resource["dialect"] = {"delimiter": ",", "quoteChar": '"', "header": True}
     resource["schema"] = schema
     return resource

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
-from crawler.corpus.snapshot import TEMP_PREFIX
+from crawler.corpus.snapshot import TEMP_PREFIX, write_jsonl_atomically
 from crawler.export.options import ExportOptions
 from crawler.export.tables import Table
 
@@ -28,6 +28,14 @@ class Writer:
     def write(self, path: Path, table: Table, rows: Iterator[dict[str, Any]]) -> None:
         """Write ``rows`` to ``path`` atomically: the old file or the whole new one, never half."""
         raise NotImplementedError
+
+    def finish(self, folder: Path, tables: list[Table], options: ExportOptions) -> list[str]:
+        """Write files made from the written tables; returns their names (relative)."""
+        return []
+
+    def contents(self) -> list[tuple[str, str]]:
+        """``(file, what it is)`` for files :meth:`finish` writes, for the data card."""
+        return []
 
 
 def compact_json(value: Any) -> str:
@@ -63,3 +71,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write ``text`` (ending in "\\n") to ``path`` with the snapshot writer's atomic rename."""
+    write_jsonl_atomically(path, text.removesuffix("\n").split("\n"))
