@@ -106,7 +106,7 @@ def test_each_resource_names_its_licence(corpus, tmp_path):
 def test_the_export_carries_the_record_schemas_and_the_schema_version(corpus, tmp_path):
     folder = run_export(corpus, tmp_path / "out")
     for name in ("article", "debate", "link"):
-        shipped = (ROOT / "schemas" / f"{name}.schema.json").read_bytes()
+        shipped = (ROOT / "crawler" / "schemas" / f"{name}.schema.json").read_bytes()
         assert (folder / f"{name}.schema.json").read_bytes() == shipped
     package = descriptor(folder)
     assert package["schema_version"] == SCHEMA_VERSION

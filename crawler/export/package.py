@@ -10,6 +10,7 @@ records are copied beside it, and both carry the schema version
 
 from __future__ import annotations
 
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,7 @@ from crawler.export.folder import sha256_of
 from crawler.export.options import ExportOptions
 from crawler.export.tables import Table
 from crawler.items import SCHEMA_VERSION
-
-SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
+from crawler.packaged import packaged
 
 MEDIA_TYPES = {
     "jsonl": "application/jsonl",
@@ -66,8 +66,9 @@ NEWS_FACTS = {
 }
 
 
-def schema_file(name: str) -> Path:
-    return SCHEMAS_DIR / name
+def schema_file(name: str) -> Traversable:
+    """A record's JSON Schema, shipped in the package (crawler/schemas/)."""
+    return packaged("schemas", name)
 
 
 def _field(column: Column) -> dict[str, Any]:
