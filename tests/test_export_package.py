@@ -28,7 +28,7 @@ def errors(report: frictionless.Report) -> list[list[str]]:
     return report.flatten(["type", "message"])
 
 
-@pytest.mark.parametrize("format", ["csv", "jsonl"])
+@pytest.mark.parametrize("format", ["csv", "jsonl", "html"])
 @pytest.mark.parametrize("options", [{}, {"shareable": True}, {"linked_only": True}])
 def test_the_data_package_validates_with_frictionless_data_keys_and_hashes(
     corpus, tmp_path, format, options
