@@ -58,3 +58,10 @@ def test_two_html_exports_are_byte_identical(corpus, tmp_path):
     assert names == sorted(str(p.relative_to(second)) for p in second.rglob("*") if p.is_file())
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_an_html_export_removes_page_temporaries_a_killed_export_left(corpus, tmp_path):
+    folder = run_export(corpus, tmp_path / "out", format="html")
+    (folder / "articles" / ".snapshot-left-by-a-kill.tmp").write_text("<ht", encoding="utf-8")
+    run_export(corpus, folder, format="html")
+    assert not list((folder / "articles").glob(".snapshot-*"))

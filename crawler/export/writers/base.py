@@ -76,3 +76,25 @@ def atomic_path(path: Path) -> Iterator[Path]:
 def write_text_atomically(path: Path, text: str) -> None:
     """Write ``text`` (ending in "\\n") to ``path`` with the snapshot writer's atomic rename."""
     write_jsonl_atomically(path, text.removesuffix("\n").split("\n"))
+
+
+def write_files_atomically(folder: Path, files: dict[str, str]) -> None:
+    """Write many text files under ``folder``, each by atomic rename, then sync them all at once.
+
+    A kill leaves each file whole or absent (stray temporaries are removed by
+    the next export); one ``os.sync`` instead of an fsync per file puts them
+    all on disk before the caller writes ``SHA256SUMS``, for a fraction of the
+    time when there are thousands.
+    """
+    for name, text in files.items():
+        path = folder / name
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    os.sync()

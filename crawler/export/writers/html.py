@@ -11,6 +11,7 @@ import json
 from importlib import resources
 from pathlib import Path
 
+from crawler.corpus.snapshot import remove_stale_temporaries
 from crawler.export.browser.pages import (
     ASSETS,
     Corpus,
@@ -21,7 +22,7 @@ from crawler.export.browser.pages import (
 )
 from crawler.export.options import ExportOptions
 from crawler.export.tables import Table
-from crawler.export.writers.base import write_text_atomically
+from crawler.export.writers.base import write_files_atomically
 from crawler.export.writers.jsonl import JsonlWriter
 
 
@@ -52,6 +53,7 @@ class HtmlWriter(JsonlWriter):
         by_name = {table.name: _read_jsonl(folder / table.filename) for table in tables}
         corpus = Corpus.from_rows(by_name["articles"], by_name["speeches"], by_name["links"])
         (folder / "articles").mkdir(exist_ok=True)
+        remove_stale_temporaries(folder / "articles")
         pages = {"index.html": index_page(corpus), "summary.html": summary_page(corpus)}
         for article in corpus.articles:
             pages[article_page_name(article["id"])] = article_page(corpus, article)
@@ -59,6 +61,5 @@ class HtmlWriter(JsonlWriter):
             pages[asset] = (
                 resources.files("crawler.export.browser").joinpath(asset).read_text("utf-8")
             )
-        for name, text in pages.items():
-            write_text_atomically(folder / name, text)
+        write_files_atomically(folder, pages)
         return sorted(pages)
