@@ -12,7 +12,7 @@ and lets a newer revision of a sitting day replace the older one.
 
 A record that did not change is not written again: it is dropped with
 :class:`~crawler.drops.UnchangedRecord` (logged at DEBUG, counted in the stats).
-A record that does not follow its schema in ``schemas/`` is not stored (the
+A record that does not follow its schema in ``crawler/schemas/`` is not stored (the
 stored version, if any, stays): it is dropped as
 :class:`~crawler.drops.UnusableRecord`, which fails the crawl.
 A re-fetched copy worse than the stored record (garbled, much shorter, title
@@ -102,8 +102,8 @@ class _CorpusPipeline:
             return
         self.count("invalid")
         raise UnusableRecord(
-            f"{self.prefix} {record.get('id')} does not follow schemas/{self.prefix}.schema.json"
-            f" and was not stored: {problem}"
+            f"{self.prefix} {record.get('id')} does not follow "
+            f"crawler/schemas/{self.prefix}.schema.json and was not stored: {problem}"
         )
 
     def worse_than_stored(

@@ -18,19 +18,17 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from parsel import Selector
 
 from crawler.items import DebateItem, Speech
+from crawler.packaged import packaged
 from crawler.pages.text import as_selector
 from crawler.urls import join_url
 
-DATA: dict[str, Any] = json.loads(
-    (Path(__file__).resolve().parent.parent / "data" / "twfy.json").read_text(encoding="utf-8")
-)
+DATA: dict[str, Any] = json.loads(packaged("data", "twfy.json").read_text(encoding="utf-8"))
 
 HOSTS: dict[str, str] = DATA["hosts"]
 """Host of each interface: ``{"en": "www.theyworkforyou.com", "cy": "cy.theyworkforyou.com"}``."""
