@@ -35,8 +35,9 @@ import jsonschema  # noqa: E402
 from crawler.corpus.health import check_store  # noqa: E402
 from crawler.corpus.snapshot import SNAPSHOT_FILES, snapshot_losses, write_snapshot  # noqa: E402
 from crawler.corpus.store import CorpusStore, dumps  # noqa: E402
-from crawler.corpus.validate import SCHEMAS_DIR, RecordValidator  # noqa: E402
+from crawler.corpus.validate import RecordValidator  # noqa: E402
 from crawler.dedup.fingerprint import encode_sketch  # noqa: E402
+from crawler.packaged import packaged  # noqa: E402
 
 # fmt: off
 WORDS = [
@@ -172,7 +173,7 @@ def bench_validation(corpus: Path | None, rounds: int) -> None:
     started = time.perf_counter()
     slow = {
         kind: jsonschema.Draft202012Validator(
-            json.loads((SCHEMAS_DIR / f"{kind}.schema.json").read_text("utf-8"))
+            json.loads(packaged("schemas", f"{kind}.schema.json").read_text("utf-8"))
         )
         for kind in records
     }

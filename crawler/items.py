@@ -1,7 +1,7 @@
 """The corpus's record types.
 
 One dataclass per entity, used through itemadapter. Every field is documented
-once, here; README.md explains them for researchers and ``schemas/`` holds the
+once, here; README.md explains them for researchers and ``crawler/schemas/`` holds the
 JSON Schema each written record is validated against.
 
 Raw and normalised values sit side by side: a ``*_raw`` field keeps the string
@@ -13,6 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+SCHEMA_VERSION = "1.0.0"
+"""Version of the record types here and their JSON Schemas in ``crawler/schemas/``: the minor
+number grows when a field is added, the major when one is removed or changes meaning.
+CHANGELOG.md says what each version changed."""
 
 
 @dataclass
@@ -87,7 +92,8 @@ class ArticleItem:
     last_changed: str | None = None
     """When the article's content last changed in the corpus (ISO 8601 UTC)."""
     extraction: dict[str, str] = field(default_factory=dict)
-    """Which source each field came from (``selectors``, ``json-ld``, ``opengraph``, ``markup``)."""
+    """Which source each field came from (``selectors``, ``json-ld``, ``opengraph``, ``markup``;
+    for ``text`` also ``trafilatura``, the library's main-text reading anchored to the page)."""
     flags: list[str] = field(default_factory=list)
     """Problems found with this record, e.g. ``published:unparsed``."""
 

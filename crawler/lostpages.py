@@ -15,11 +15,13 @@ why the request ended without a response for the spider and reports it with
 - any :class:`PageLostError` a component raises, under its own reason
   (offsite hosts, a ``Retry-After`` above the cap…).
 
-Not lost: pages the corpus store already holds (:class:`crawler.conditional.AlreadyStored`:
-settled, or answered ``304``) and requests the duplicate filter drops, whose
-URL another request reads; a redirect dropped as a duplicate of a URL in its
-own chain is a loop, and is reported. The URL reported is the one the crawl set
-out to read, before any redirect.
+Not reported here: pages the corpus store already holds
+(:class:`crawler.conditional.AlreadyStored`: settled, or answered ``304``),
+pages the page checks refused and reported themselves
+(:class:`crawler.pagecheck.middleware.PageRefused`), and requests the duplicate
+filter drops, whose URL another request reads; a redirect dropped as a
+duplicate of a URL in its own chain is a loop, and is reported. The URL
+reported is the one the crawl set out to read, before any redirect.
 
 At the end of the crawl the lost pages are listed in the log, the first
 ``CRAWL_LOST_PAGES_LISTED`` (default 20) of them and a count of the rest; the
@@ -49,6 +51,7 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 
 from crawler.conditional import AlreadyStored
 from crawler.lost import PAGES_KEY, page_lost
+from crawler.pagecheck.middleware import PageRefused
 from crawler.urls import url_key
 
 if TYPE_CHECKING:
@@ -103,8 +106,8 @@ def loss_reason(exception: BaseException, request: Request) -> tuple[str, str] |
     """Why ``request`` was lost, as ``(reason slug, detail)``; ``None`` when it was not."""
     retries = request.meta.get("retry_times", 0)
     after = f" after {retries} retries" if retries else ""
-    if isinstance(exception, AlreadyStored):
-        return None
+    if isinstance(exception, (AlreadyStored, PageRefused)):
+        return None  # not lost, or reported by the page checks already
     if isinstance(exception, PageLostError):
         return exception.reason, exception.detail
     if isinstance(exception, HttpError):

@@ -46,7 +46,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-OUTLETS_FILE = Path(__file__).with_name("outlets.json")
+from crawler.packaged import packaged
+
+OUTLETS_FILE = packaged("outlets.json")
 
 _OUTLET_KEYS = {
     "key",

@@ -4,8 +4,9 @@ Project settings carry one prefix per component: ``REPLAY_*`` (offline
 replay), ``CORPUS_*`` (the corpus store and its snapshot), ``NEWS_*`` (the
 news spider), ``HANSARD_*`` (the Hansard spider), ``NORMALISE_*``,
 ``DEDUP_*``, ``LINKING_*``, ``FETCH_*`` (conditional re-fetching, retries),
-``MONITOR_*`` (field coverage) and ``CRAWL_*`` (what the operator sees:
-progress, lost pages, the stats file).
+``MONITOR_*`` (field coverage), ``PAGECHECK_*`` (decoding and refusing bad
+pages) and ``CRAWL_*`` (what the operator sees: progress, lost pages, the
+stats file).
 """
 
 from __future__ import annotations
@@ -79,7 +80,18 @@ DOWNLOADER_MIDDLEWARES = {
     # Closest to the downloader, after redirects are resolved (600) and where
     # Scrapy's own HTTP cache (900, disabled above) would sit.
     "crawler.conditional.ConditionalRequestMiddleware": 890,
+    # Scrapy's decompression, reporting a body that inflates past DOWNLOAD_MAXSIZE as lost.
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.pagecheck.middleware.ReportingHttpCompressionMiddleware": 590,
+    # Right after decompression, before anything reads the text: encoding by evidence.
+    "crawler.pagecheck.decoding.EvidenceDecodingMiddleware": 585,
+    # Below retries (550): refuses truncated bodies, consent walls, soft 404s, empty pages.
+    "crawler.pagecheck.middleware.PageCheckMiddleware": 540,
 }
+# Switches for the page checks (crawler/pagecheck/): decoding by evidence, and
+# refusing pages that are truncated or hold no content.
+PAGECHECK_DECODING_ENABLED = True
+PAGECHECK_ENABLED = True
 # A stored page whose record is older than this many days is not fetched again
 # (0: recheck everything, with conditional requests).
 FETCH_SETTLE_AFTER_DAYS = 30
@@ -87,6 +99,8 @@ FETCH_SETTLE_AFTER_DAYS = 30
 SPIDER_MIDDLEWARES = {
     # Every request a spider yields is read or reported lost (crawler.lostpages).
     "crawler.lostpages.LostPagesMiddleware": 60,
+    # Closest to the spider: a page whose parser raises is a lost page, not a crash.
+    "crawler.pagecheck.middleware.ParserErrorMiddleware": 960,
 }
 
 EXTENSIONS = {
@@ -111,6 +125,8 @@ CORPUS_DIR = "corpus"
 
 # Normalise, then deduplicate and store, then link: gaps leave room for more.
 ITEM_PIPELINES = {
+    # Flags text with U+FFFD (undecodable bytes) on the record as parsed.
+    "pipelines.pagecheck.ReplacementCharacterPipeline": 150,
     "pipelines.dates.DateNormalisationPipeline": 200,
     "pipelines.parties.PartyNormalisationPipeline": 210,
     "pipelines.corpus.ArticleCorpusPipeline": 500,

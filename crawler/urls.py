@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -94,3 +94,17 @@ def canonical_article_url(url: str) -> str:
         if not is_tracking_parameter(name)
     ]
     return urlunsplit(("https", host, path, urlencode(query), ""))
+
+
+def join_url(base: str, href: str) -> str | None:
+    """``href`` resolved against ``base``, or ``None`` when the result is no usable URL.
+
+    Pages carry broken links (``http://[::1``, ``http://host:port/``) that make
+    :func:`urllib.parse.urljoin` or a later ``urlsplit`` raise ``ValueError``.
+    """
+    try:
+        joined = urljoin(base, href.strip())
+        _ = urlsplit(joined).port  # raises ValueError for a malformed host or port
+    except ValueError:
+        return None
+    return joined

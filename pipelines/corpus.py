@@ -12,18 +12,23 @@ and lets a newer revision of a sitting day replace the older one.
 
 A record that did not change is not written again: it is dropped with
 :class:`~crawler.drops.UnchangedRecord` (logged at DEBUG, counted in the stats).
-A record that does not follow its schema in ``schemas/`` is not stored (the
+A record that does not follow its schema in ``crawler/schemas/`` is not stored (the
 stored version, if any, stays): it is dropped as
 :class:`~crawler.drops.UnusableRecord`, which fails the crawl.
+A re-fetched copy worse than the stored record (garbled, much shorter, title
+or date gone; see :mod:`crawler.pagecheck.quality`) never replaces it: the
+stored record is kept, with a WARNING, and counted as ``worse_kept``.
 Stats: ``corpus/article/{new,updated,unchanged,url_merged,content_merged,near_copy,
-near_copy_remarked,invalid}``, ``corpus/debate/invalid``,
-``corpus/debate/{new,updated,unchanged,interface_merged,revision_replaced,stale_revision}``,
+near_copy_remarked,invalid,worse_kept}``,
+``corpus/debate/{new,updated,unchanged,interface_merged,revision_replaced,stale_revision,
+invalid,worse_kept}``,
 ``corpus/debate/disagreement/<field>``.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +49,7 @@ from crawler.dedup.merge import (
 )
 from crawler.drops import StaleRevision, UnchangedRecord, UnusableRecord
 from crawler.items import ArticleItem, DebateItem, as_dict
+from crawler.pagecheck.quality import article_worse, debate_worse
 from crawler.urls import canonical_article_url, url_key
 
 if TYPE_CHECKING:
@@ -96,9 +102,32 @@ class _CorpusPipeline:
             return
         self.count("invalid")
         raise UnusableRecord(
-            f"{self.prefix} {record.get('id')} does not follow schemas/{self.prefix}.schema.json"
-            f" and was not stored: {problem}"
+            f"{self.prefix} {record.get('id')} does not follow "
+            f"crawler/schemas/{self.prefix}.schema.json and was not stored: {problem}"
         )
+
+    def worse_than_stored(
+        self,
+        stored: dict[str, Any] | None,
+        copy: dict[str, Any],
+        fetched_url: str,
+        reasons_of: Callable[[dict[str, Any], dict[str, Any]], list[str]],
+    ) -> bool:
+        """Whether a re-fetched copy would make the stored record worse (it is then kept)."""
+        if stored is None:
+            return False
+        reasons = reasons_of(stored, copy)
+        if not reasons:
+            return False
+        self.count("worse_kept")
+        logger.warning(
+            "Kept the stored %s %s: the copy fetched from %s is worse (%s)",
+            self.prefix,
+            stored["id"],
+            fetched_url,
+            "; ".join(reasons),
+        )
+        return True
 
     def unchanged(self, item: Any, record_id: str) -> Any:
         """Drop an unchanged record, unless it still waits for its links."""
@@ -146,6 +175,11 @@ class ArticleCorpusPipeline(_CorpusPipeline):
             )
         sketch = fingerprint.sketch(item.text)
         record, changed = merge_article(stored, incoming, now=utc_now())
+        if changed and self.worse_than_stored(stored, record, item.url, article_worse):
+            assert stored is not None
+            self.remember_pages(stored, item.url)
+            item.id = stored["id"]
+            return self.unchanged(item, stored["id"])
         record["duplicate_of"], copies = self.near_copies(record, sketch)
         if stored is not None and record["duplicate_of"] != stored.get("duplicate_of"):
             changed = True
@@ -249,6 +283,10 @@ class DebateCorpusPipeline(_CorpusPipeline):
             )
             carry_speech_aliases(incoming, replaces)
         record, changed, disagreements = merge_debate(stored, incoming, now=utc_now())
+        if changed and self.worse_than_stored(stored, incoming, item.url, debate_worse):
+            assert stored is not None
+            self.remember_pages(stored, item.url)
+            return self.unchanged(item, stored["id"])
         for field in disagreements:
             self.count(f"disagreement/{field}")
         if stored is not None and item.interface not in stored.get("interfaces", []):

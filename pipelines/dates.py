@@ -73,7 +73,7 @@ logger = logging.getLogger(__name__)
 _GID_DATE = re.compile(r"(?:.*/)?(\d{4}-\d{2}-\d{2})[a-z]?\.")
 _TIMED = ("second", "minute", "hour")
 RECORD_PRECISIONS = ("second", "minute", "day", "month", "year")
-"""The precisions records allow (items.py, schemas/): finer normaliser results
+"""The precisions records allow (items.py, crawler/schemas/): finer normaliser results
 ("3 hours ago": hour; "1 week ago": week) are written one step coarser."""
 
 

@@ -11,7 +11,7 @@ Settings: ``LINKING_ENABLED`` (default on), ``LINKING_WINDOW_DAYS`` (default
 30: how many days before an article a quoted debate may be).
 Stats: ``corpus/link/{articles,debates}`` (records linked),
 ``corpus/link/written``, ``corpus/link/removed``, ``corpus/link/undated_article``,
-``corpus/link/invalid`` (links that do not follow ``schemas/link.schema.json``:
+``corpus/link/invalid`` (links that do not follow ``crawler/schemas/link.schema.json``:
 logged as errors and not stored).
 """
 

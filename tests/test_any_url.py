@@ -33,6 +33,7 @@ PARAGRAPH = (
 
 
 def article_page(title: str, site: str | None, lang: str = "en-GB") -> str:
+    """An article page with a paragraph of its own: pages with the same text are one article."""
     site_meta = f'<meta property="og:site_name" content="{site}">' if site else ""
     return (
         f'<html lang="{lang}"><head><title>{title} | {site or "x"}</title>{site_meta}'
@@ -40,7 +41,7 @@ def article_page(title: str, site: str | None, lang: str = "en-GB") -> str:
         '<meta property="og:type" content="website">'
         '<meta property="article:published_time" content="2025-02-11T09:30:00+00:00">'
         f'</head><body><article><h1>{title}</h1><p class="byline">By Jane Doe, {site}</p>'
-        f"{PARAGRAPH * 5}</article></body></html>"
+        f"<p>{title}, {site} reports.</p>{PARAGRAPH * 5}</article></body></html>"
     )
 
 

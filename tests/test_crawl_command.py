@@ -12,7 +12,11 @@ from crawler.replay import ReplayAddon
 from tests.support.crawl import run_crawl
 from tests.test_replay import make_snapshot
 
-EMPTY_ARTICLE = "<html><head><title>Empty</title></head><body><nav>Menu</nav></body></html>"
+# An article page whose only paragraph is a menu link: no body text to extract.
+EMPTY_ARTICLE = (
+    "<html><head><title>Empty</title></head>"
+    '<body><nav><p><a href="/">Menu</a></p></nav></body></html>'
+)
 
 
 def test_a_crawl_that_drops_an_unusable_record_exits_1_with_the_reason(tmp_path: Path) -> None:

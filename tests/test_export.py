@@ -260,20 +260,21 @@ LINKS: list[dict[str, Any]] = [
     },
 ]
 
-JSONL_FILES = {"README.md", "SHA256SUMS", "articles.jsonl", "speeches.jsonl", "links.jsonl"}
-CSV_FILES = {
+# Every export carries its data card, checksums, data package and the records' JSON Schemas.
+COMMON_FILES = {
     "README.md",
     "SHA256SUMS",
-    "articles.csv",
-    "comments.csv",
-    "speeches.csv",
-    "links.csv",
+    "datapackage.json",
+    "article.schema.json",
+    "debate.schema.json",
+    "link.schema.json",
 }
+JSONL_FILES = COMMON_FILES | {"articles.jsonl", "speeches.jsonl", "links.jsonl"}
+CSV_FILES = COMMON_FILES | {"articles.csv", "comments.csv", "speeches.csv", "links.csv"}
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("corpus")
+def build_corpus(folder: Path) -> Path:
+    """The corpus of ARTICLES, DEBATES and LINKS, written through the store's API."""
     store = CorpusStore(folder)
     for article in ARTICLES:
         store.put_article(article, keys=(), sketch=())
@@ -286,6 +287,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )
     store.close()
     return folder
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_corpus(tmp_path_factory.mktemp("corpus"))
 
 
 def run_export(corpus: Path, folder: Path, **options: Any) -> Path:
@@ -524,9 +530,12 @@ def test_no_article_text_keeps_metadata_and_link_quotes(corpus, tmp_path):
     assert read_jsonl(folder / "speeches.jsonl")[1]["text"] == HEALEY_TEXT
 
 
-def test_unmatched_filter_values_are_reported(corpus, tmp_path):
+def test_unmatched_filter_values_are_reported_with_the_values_that_match(corpus, tmp_path):
     result = export(corpus, tmp_path / "out", ExportOptions(sites=("UK Defense Journal",)))
-    assert result.warnings == ("--site 'UK Defense Journal' matches no article in the corpus",)
+    assert result.warnings == (
+        "--site 'UK Defense Journal' matches no article in the corpus; "
+        "valid values: 'Navy Lookout', 'UK Defence Journal' (ukdj)",
+    )
 
 
 @pytest.mark.parametrize(

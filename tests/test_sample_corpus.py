@@ -16,7 +16,7 @@ SEED_ARTICLE_ID = (
 )
 SEED_DEBATE_ID = "2025-02-10a.1.1"
 SCHEMAS = {
-    name: json.loads((ROOT / "schemas" / f"{schema}.schema.json").read_text())
+    name: json.loads((ROOT / "crawler" / "schemas" / f"{schema}.schema.json").read_text())
     for name, schema in [("articles", "article"), ("debates", "debate"), ("links", "link")]
 }
 

@@ -1,7 +1,7 @@
 """The corpus never shrinks by accident: a lost or damaged store stops the crawl before
 it fetches anything, ``scrapy corpus rebuild`` restores the store from the snapshot, a
 snapshot that would lose records the store did not delete is refused, and records are
-checked against schemas/ before they are stored."""
+checked against crawler/schemas/ before they are stored."""
 
 from __future__ import annotations
 
@@ -200,8 +200,8 @@ def test_rebuild_keeps_and_reports_snapshot_records_that_break_their_schema(
     assert result.returncode == 0, result.stderr
     assert last_line(result.stderr) == (
         "scrapy corpus: warning: 1 record(s) of the snapshot do not follow their schema in "
-        "schemas/ and were kept as they are (first: articles.jsonl:3: data.published cannot "
-        "be validated by any definition (got 'last Tuesday'))"
+        "crawler/schemas/ and were kept as they are (first: articles.jsonl:3: data.published "
+        "cannot be validated by any definition (got 'last Tuesday'))"
     )
     # What researchers were given is restored, the odd record included.
     news, arguments = SAMPLE_CRAWLS[1]
@@ -327,7 +327,7 @@ def test_a_revision_that_replaces_a_debate_is_a_recorded_deletion(
     assert deleted == [("2025-02-10a.1.1", "2025-02-10b.1.1", "revision")]
 
 
-# --- records follow schemas/ before they are stored -----------------------------------
+# --- records follow crawler/schemas/ before they are stored -----------------------------------
 
 
 def test_a_record_that_breaks_its_schema_is_not_stored_and_fails_the_crawl(
@@ -340,7 +340,7 @@ def test_a_record_that_breaks_its_schema_is_not_stored_and_fails_the_crawl(
     assert result.stats["corpus/article/invalid"] == 1
     assert "1 item(s) dropped as unusable" in last_line(result.stderr)
     assert (
-        "does not follow schemas/article.schema.json and was not stored: "
+        "does not follow crawler/schemas/article.schema.json and was not stored: "
         "data.language must match pattern"
     ) in result.stderr
     assert "'en-GB'" in result.stderr

@@ -98,7 +98,7 @@ class Command(ScrapyCommand):
         if result.invalid:
             print(
                 f"scrapy corpus: warning: {len(result.invalid)} record(s) of the snapshot do not "
-                f"follow their schema in schemas/ and were kept as they are (first: "
+                f"follow their schema in crawler/schemas/ and were kept as they are (first: "
                 f"{result.invalid[0]})",
                 file=sys.stderr,
             )

@@ -1,8 +1,8 @@
 """``scrapy export <folder>``: write a researcher's snapshot of the corpus.
 
 Reads the store in ``CORPUS_DIR`` (read-only, without the crawl lock, so it may
-run while a crawl does) and writes articles, speeches and links as JSONL or
-CSV, with a data card (README.md) and SHA256SUMS; see :mod:`crawler.export`.
+run while a crawl does) and writes articles, speeches and links as JSONL,
+CSV or Parquet, with a data card (README.md) and SHA256SUMS; see :mod:`crawler.export`.
 Exits 2 with a one-line reason when the store is missing or the folder is not
 empty and not a previous export.
 """
@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.export import FORMATS, HOUSES, ExportError, ExportOptions, export
+from crawler.export import FORMATS, HOUSES, ExportError, ExportOptions, Vocabulary, export
+from crawler.outlets import OutletConfigError
 
 if TYPE_CHECKING:
     import argparse
@@ -30,7 +31,7 @@ class Command(ScrapyCommand):
         return "[options] <folder>"
 
     def short_desc(self) -> str:
-        return "Write a researcher's export of the corpus (JSONL or CSV, data card, checksums)"
+        return "Write a researcher's export of the corpus: tables, data card and checksums"
 
     def long_desc(self) -> str:
         return (
@@ -58,8 +59,8 @@ class Command(ScrapyCommand):
             "--site",
             action="append",
             default=[],
-            metavar="NAME",
-            help="only articles from this outlet (repeatable)",
+            metavar="OUTLET",
+            help="only articles from this outlet, by key or name: ukdj, 'Forces News' (repeatable)",
         )
         group.add_argument(
             "--house",
@@ -72,8 +73,9 @@ class Command(ScrapyCommand):
             "--party",
             action="append",
             default=[],
-            metavar="ID",
-            help="only speeches by members of this canonical party id (repeatable)",
+            metavar="PARTY",
+            help="only speeches by members of this party, by id or any English or Welsh label "
+            "of the party table: labour, Labour, Llafur (repeatable)",
         )
         group.add_argument(
             "--linked-only",
@@ -83,7 +85,12 @@ class Command(ScrapyCommand):
         group.add_argument(
             "--no-article-text",
             action="store_true",
-            help="leave out article and comment text (for sharing)",
+            help="leave out article and comment text (titles and names stay: not for sharing)",
+        )
+        group.add_argument(
+            "--shareable",
+            action="store_true",
+            help="leave out every field the data card calls copyright or personal data",
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -100,6 +107,7 @@ class Command(ScrapyCommand):
                 parties=tuple(opts.party),
                 linked_only=opts.linked_only,
                 article_text=not opts.no_article_text,
+                shareable=opts.shareable,
             )
         except ExportError as error:
             raise UsageError(str(error), print_help=False) from None
@@ -109,7 +117,18 @@ class Command(ScrapyCommand):
             self.exitcode = 2
             return
         try:
-            result = export(corpus_dir, args[0], options)
+            vocabulary = Vocabulary.load(
+                self.settings.get("NEWS_OUTLETS_FILE") or None,
+                self.settings.get("NORMALISE_PARTIES_TABLE") or None,
+            )
+        except (OSError, OutletConfigError, ValueError) as error:
+            print(
+                f"scrapy export: cannot read the outlets or party table: {error}", file=sys.stderr
+            )
+            self.exitcode = 2
+            return
+        try:
+            result = export(corpus_dir, args[0], options, vocabulary)
         except ExportError as error:
             print(f"scrapy export: {error}", file=sys.stderr)
             self.exitcode = 2

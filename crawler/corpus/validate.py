@@ -1,9 +1,9 @@
-"""Check records against the JSON Schemas in ``schemas/`` before they are stored.
+"""Check records against the JSON Schemas in ``crawler/schemas/`` before they are stored.
 
 The schemas are the snapshot's contract with researchers: every line of
 ``articles.jsonl``, ``debates.jsonl`` and ``links.jsonl`` follows them. The
 validators are compiled to Python once per process with fastjsonschema
-(``bench/bench_validate.py`` measures the cost per record).
+(``bench/bench_store_safety.py`` measures the cost per record).
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import fastjsonschema
 
-SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
+from crawler.packaged import packaged
+
 RECORD_TYPES = ("article", "debate", "link")
 
 
@@ -24,7 +24,7 @@ RECORD_TYPES = ("article", "debate", "link")
 def compiled(record_type: str) -> Callable[[Any], Any]:
     if record_type not in RECORD_TYPES:
         raise ValueError(f"no schema for record type {record_type!r}")
-    schema = json.loads((SCHEMAS_DIR / f"{record_type}.schema.json").read_text("utf-8"))
+    schema = json.loads(packaged("schemas", f"{record_type}.schema.json").read_text("utf-8"))
     return fastjsonschema.compile(schema)
 
 

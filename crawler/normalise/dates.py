@@ -89,10 +89,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from crawler.packaged import packaged
+
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from dateparser.date import DateDataParser
 
-DATE_WORDS_PATH = Path(__file__).resolve().parent.parent / "data" / "date_words.json"
+DATE_WORDS_PATH = packaged("data", "date_words.json")
 DEFAULT_TIMEZONE = "Europe/London"
 DEFAULT_CACHE_SIZE = 4096
 MAX_LENGTH = 200
@@ -280,9 +284,8 @@ class DateWords:
         self.time_meridiem = {**en_meridiem, **meridiem}
 
     @classmethod
-    def from_file(cls, path: Path = DATE_WORDS_PATH) -> DateWords:
-        with path.open(encoding="utf-8") as f:
-            return cls(json.load(f))
+    def from_file(cls, path: Traversable | Path = DATE_WORDS_PATH) -> DateWords:
+        return cls(json.loads(path.read_text(encoding="utf-8")))
 
     def strip_label(self, text: str) -> str:
         return self.label.sub("", text, count=1)
@@ -316,7 +319,7 @@ class DateWords:
 
 
 @cache
-def load_date_words(path: Path = DATE_WORDS_PATH) -> DateWords:
+def load_date_words(path: Traversable | Path = DATE_WORDS_PATH) -> DateWords:
     """The word tables, read and compiled once per process."""
     return DateWords.from_file(path)
 

@@ -23,9 +23,12 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
-PARTIES_PATH = Path(__file__).resolve().parent.parent / "data" / "parties.csv"
+from crawler.packaged import packaged
+
+PARTIES_PATH = packaged("data", "parties.csv")
 
 
 @dataclass(frozen=True)
@@ -69,10 +72,15 @@ class PartyTable:
                 self._by_key[key] = party
 
     @classmethod
-    def load(cls, path: Path | str = PARTIES_PATH) -> PartyTable:
+    def load(cls, path: Traversable | Path | str = PARTIES_PATH) -> PartyTable:
         """Read a table in the ``parties.csv`` format (lines starting ``#`` are comments)."""
-        with Path(path).open(encoding="utf-8", newline="") as f:
-            lines = [line for line in f if line.strip() and not line.lstrip().startswith("#")]
+        source = Path(path) if isinstance(path, str) else path
+        text = source.read_text(encoding="utf-8")
+        lines = [
+            line
+            for line in text.splitlines(keepends=True)
+            if line.strip() and not line.lstrip().startswith("#")
+        ]
         rows = []
         for record in csv.DictReader(lines):
             party = Party(

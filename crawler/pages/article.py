@@ -6,8 +6,7 @@ Each field is taken from the most trusted source that has it, in this order:
 2. ``json-ld`` — the schema.org article node (NewsArticle, BlogPosting…), with
    Yoast ``@graph`` references to Person nodes resolved;
 3. ``opengraph`` — OpenGraph and ``article:*`` meta tags (and ``<meta name=author>``);
-4. ``markup`` — heuristics on the HTML (``time[datetime]``, ``rel=author``,
-   known body containers, else the block with the most paragraph text).
+4. ``markup`` — heuristics on the HTML (``time[datetime]``, ``rel=author``).
 
 The title is the headline the publisher declares (JSON-LD ``headline``, else
 ``og:title``), checked against the article's ``<h1>``: when the declared
@@ -20,8 +19,8 @@ printed in related posts, sidebars or comments is never read as the
 article's own.
 
 ``ArticleItem.extraction`` records which source gave each field. The body
-is the one exception to the order: it is read from the markup before
-``articleBody``, because ``articleBody`` usually loses the paragraph breaks.
+is the one exception to the order: after configured selectors, it is chosen
+among several readers by the rules in :mod:`crawler.pages.body`.
 
 Dates are kept raw (``published_raw``/``modified_raw``); turning them into
 ISO datetimes is the date normaliser's job.
@@ -32,34 +31,21 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import urljoin
 
 from parsel import Selector
 
 from crawler.items import ArticleItem
 from crawler.outlets import Outlet
-from crawler.pages import structured, text
+from crawler.pages import body, structured, text
 from crawler.pages.bylines import split_byline
 from crawler.pages.wpdiscuz import parse_wpdiscuz_comments
+from crawler.urls import join_url
 
 TITLE_SEPARATORS = (" - ", " -- ", " – ", " — ", " | ", " :: ", " » ", " : ", " · ")
 
 # How alike an <h1> and a declared title must be (Dice coefficient of their
 # words) for the <h1> to be taken as the article's headline.
 HEADLINE_MIN_LIKENESS = 0.5
-
-# Known article-body containers, most specific first.
-BODY_CONTAINERS = (
-    '[itemprop="articleBody"]',
-    ".amp-wp-article-content",
-    ".td-post-content",
-    ".entry-content",
-    ".post-content",
-    ".article-body",
-    ".article-content",
-    ".story-body",
-    ".article__body",
-)
 
 # Bylines in markup, most specific first. Candidates outside the article
 # (related posts, sidebars, comments: see METADATA_FURNITURE) are ignored.
@@ -418,47 +404,14 @@ class _ArticleReader:
 
     # --- body -----------------------------------------------------------------
     def body_candidates(self) -> list[Candidate]:
-        return [
-            ("selectors", self._configured_body),
-            ("markup", self._markup_body),
-            ("json-ld", lambda: structured.text_value(self.article.get("articleBody"))),
-        ]
-
-    def _join(self, container: Selector) -> str:
-        return "\n\n".join(text.paragraphs(container, self.outlet.remove_selectors))
-
-    def _configured_body(self) -> str | None:
-        if not self.configured:
-            return None
-        for css in self.configured.body:
-            found = self.selector.css(css)
-            if found:
-                body = self._join(found[0])
-                if body:
-                    return body
-        return None
-
-    def _markup_body(self) -> str | None:
-        for css in BODY_CONTAINERS:
-            for found in self.selector.css(css):
-                if text.is_furniture(found.root):
-                    continue
-                body = self._join(found)
-                if body:
-                    return body
-        densest = self._densest_block()
-        return self._join(densest) if densest is not None else None
-
-    def _densest_block(self) -> Selector | None:
-        best: Selector | None = None
-        best_weight = 0
-        for candidate in self.selector.xpath("//body//*[p]"):
-            if text.is_furniture(candidate.root):
-                continue
-            weight = text.paragraph_weight(candidate.root)
-            if weight > best_weight:
-                best, best_weight = candidate, weight
-        return best
+        """The body chosen among the page's readers (see crawler.pages.body), by its source."""
+        chosen = body.read_body(
+            self.selector,
+            configured=self.configured.body if self.configured else (),
+            remove=self.outlet.remove_selectors,
+            article_body=structured.text_value(self.article.get("articleBody")),
+        )
+        return [(chosen.source, lambda: chosen.text)] if chosen else []
 
     # --- tags, language, canonical ----------------------------------------------
     def tag_candidates(self) -> list[Candidate]:
@@ -517,11 +470,11 @@ class _ArticleReader:
             href = self.selector.xpath(
                 '//link[contains(concat(" ", normalize-space(@rel), " "), " canonical ")]/@href'
             ).get()
-            return urljoin(self.url, href.strip()) if href and href.strip() else None
+            return join_url(self.url, href) if href and href.strip() else None
 
         def og_url() -> str | None:
             value = structured.meta_value(self.selector, "og:url")
-            return urljoin(self.url, value) if value else None
+            return join_url(self.url, value) if value else None
 
         return [("markup", link), ("opengraph", og_url)]
 

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from parsel import Selector
 
 from crawler.pages import structured, text
+from crawler.urls import join_url
 
 
 @dataclass(frozen=True)
@@ -257,7 +258,9 @@ def teaser_links(selector: Selector, url: str) -> list[str]:
     host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
     found: list[str] = []
     for link in selector.xpath("//body//a[@href]"):
-        href = urljoin(url, link.attrib["href"].strip())
+        href = join_url(url, link.attrib["href"])
+        if href is None:
+            continue
         parts = urlsplit(href)
         if parts.scheme not in ("http", "https") or href.split("#")[0] == url.split("#")[0]:
             continue
@@ -352,6 +355,9 @@ def page_kind(page: Any, url: str | None = None) -> str:
 def _xml_selector(page: Any) -> Selector:
     if isinstance(page, Selector) and page.type == "xml":
         return page
+    if isinstance(getattr(page, "text", None), str):
+        # The response's text, decoded by evidence (crawler.pagecheck.decoding).
+        return Selector(text=text.clean_markup(page.text), type="xml")
     body = getattr(page, "body", None)
     if isinstance(body, bytes):
         return Selector(body=body, type="xml")
@@ -387,20 +393,22 @@ def parse_feed(page: Any, *, base_url: str = "") -> Discovered:
         if not link:
             guid = item.xpath(f"./{_local('guid')}[not(@isPermaLink='false')]/text()").get()
             link = guid.strip() if guid else None
-        if link:
+        url = join_url(base_url, link) if link else None
+        if url:
             found.links.append(
                 DiscoveredLink(
-                    url=urljoin(base_url, link),
+                    url=url,
                     published_raw=_child_text(item, "pubDate", "date"),
                     title=_child_text(item, "title"),
                 )
             )
     for entry in selector.xpath(f"//{_local('entry')}"):
         href = entry.xpath(f"./{_local('link')}[not(@rel) or @rel='alternate']/@href").get()
-        if href:
+        url = join_url(base_url, href) if href else None
+        if url:
             found.links.append(
                 DiscoveredLink(
-                    url=urljoin(base_url, href.strip()),
+                    url=url,
                     published_raw=_child_text(entry, "published", "issued"),
                     modified_raw=_child_text(entry, "updated", "modified"),
                     title=_child_text(entry, "title"),
@@ -421,22 +429,22 @@ def parse_sitemap(page: Any, *, base_url: str = "") -> Discovered:
         found = Discovered(kind="sitemap-index")
         for node in selector.xpath(f"/{_local('sitemapindex')}/{_local('sitemap')}"):
             loc = _child_text(node, "loc")
-            if loc:
+            url = join_url(base_url, loc) if loc else None
+            if url:
                 found.sitemaps.append(
-                    DiscoveredLink(
-                        url=urljoin(base_url, loc), modified_raw=_child_text(node, "lastmod")
-                    )
+                    DiscoveredLink(url=url, modified_raw=_child_text(node, "lastmod"))
                 )
         return found
     found = Discovered(kind="sitemap")
     for node in selector.xpath(f"/{_local('urlset')}/{_local('url')}"):
         loc = _child_text(node, "loc")
-        if not loc:
+        url = join_url(base_url, loc) if loc else None
+        if not url:
             continue
         news = node.xpath(f"./{_local('news')}")
         found.links.append(
             DiscoveredLink(
-                url=urljoin(base_url, loc),
+                url=url,
                 published_raw=_child_text(news[0], "publication_date") if news else None,
                 modified_raw=_child_text(node, "lastmod"),
                 title=_child_text(news[0], "title") if news else None,
@@ -504,8 +512,8 @@ def parse_listing(page: Any, *, base_url: str, item_css: str | None = None) -> D
                 break
         if not href:
             continue
-        url = urljoin(base_url, href.strip())
-        if url in seen:
+        url = join_url(base_url, href)
+        if url is None or url in seen:
             continue
         seen.add(url)
         published = (
@@ -525,7 +533,7 @@ def parse_listing(page: Any, *, base_url: str, item_css: str | None = None) -> D
         )
     for css in _NEXT_PAGE:
         href = selector.css(css).get()
-        if href and href.strip():
-            found.next_page = urljoin(base_url, href.strip())
+        if href and href.strip() and (next_page := join_url(base_url, href)):
+            found.next_page = next_page
             break
     return found

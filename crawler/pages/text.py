@@ -15,6 +15,9 @@ from lxml import etree
 from parsel import Selector
 
 HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+# Control characters lxml cannot hold in a tree (names and values alike): a
+# damaged page's are read as U+FFFD, as a browser reads NUL.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 _LINE_BREAK = "\x00"
 
 # Elements that are never article text, wherever they sit.
@@ -58,17 +61,50 @@ _BLOCKS = (
 )
 
 
+# Numeric character references; those naming no character lxml can hold are replaced.
+CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def _holdable(code: int) -> bool:
+    return (
+        (code >= 0x20 or code in (0x9, 0xA, 0xD))
+        and not 0xD800 <= code <= 0xDFFF
+        and (code <= 0x10FFFF)
+    )
+
+
+def _reference(match: re.Match[str]) -> str:
+    code = int(match[1], 16) if match[1] else int(match[2])
+    return match[0] if _holdable(code) else "\ufffd"
+
+
+def clean_markup(markup: str) -> str:
+    """Markup with what lxml cannot hold (control characters, references to
+    surrogates or NUL) read as U+FFFD."""
+    markup = CONTROL_CHARACTERS.sub("\ufffd", markup)
+    return CHARACTER_REFERENCE.sub(_reference, markup) if "&#" in markup else markup
+
+
 def as_selector(page: Any) -> Selector:
-    """A parsel Selector for a Scrapy response, a Selector, or an HTML string."""
+    """A parsel Selector for a Scrapy response, a Selector, or an HTML string.
+
+    A response whose body is not text (an image, a download) reads as an empty page.
+    """
     if isinstance(page, Selector):
         return page
     selector = getattr(page, "selector", None)
     if isinstance(selector, Selector):
-        return selector
+        markup = page.text
+        if selector.type in ("html", "xml") and not CONTROL_CHARACTERS.search(markup):
+            return selector
+        kind = selector.type if selector.type in ("html", "xml") else "html"
+        return Selector(text=clean_markup(markup), type=kind, base_url=page.url)
     if isinstance(page, bytes):
         return Selector(body=page)
     if isinstance(page, str):
-        return Selector(text=page)
+        return Selector(text=clean_markup(page))
+    if isinstance(getattr(page, "body", None), bytes):
+        return Selector(text="")
     raise TypeError(f"cannot read a page from {type(page).__name__}")
 
 
@@ -163,15 +199,6 @@ def paragraphs(
         return texts
     whole = element_text(blocks)
     return [whole] if whole.strip() else []
-
-
-def paragraph_weight(node: etree._Element) -> int:
-    """Characters of paragraph text directly inside ``node`` (to find the article body)."""
-    total = 0
-    for child in node:
-        if isinstance(child.tag, str) and child.tag == "p":
-            total += len(collapse("".join(child.itertext())))
-    return total
 
 
 def is_furniture(node: etree._Element, *, structural: bool = True) -> bool:

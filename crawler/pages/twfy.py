@@ -18,17 +18,17 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from parsel import Selector
 
 from crawler.items import DebateItem, Speech
+from crawler.packaged import packaged
+from crawler.pages.text import as_selector
+from crawler.urls import join_url
 
-DATA: dict[str, Any] = json.loads(
-    (Path(__file__).resolve().parent.parent / "data" / "twfy.json").read_text(encoding="utf-8")
-)
+DATA: dict[str, Any] = json.loads(packaged("data", "twfy.json").read_text(encoding="utf-8"))
 
 HOSTS: dict[str, str] = DATA["hosts"]
 """Host of each interface: ``{"en": "www.theyworkforyou.com", "cy": "cy.theyworkforyou.com"}``."""
@@ -56,6 +56,8 @@ MONTHS: dict[str, int] = {
 """Month names of both interfaces -> month number, for checking the lead line's date."""
 
 GID_PREFIX = "uk.org.publicwhip/"
+NO_GID_FLAG = "speeches:no_gid"
+"""Debate flag: the page has speeches without a gid, which no record can hold."""
 GID_RE = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})(?P<rev>[a-z]?)\.(?P<rest>.+)$")
 SPEECH_ANCHOR_RE = re.compile(r"^g(?P<anchor>[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)+)$")
 CLOCK = r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?\s?m\.?)?"
@@ -87,13 +89,8 @@ _MEMBER_DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%Y")
 
 
 def _selector(page: Any) -> Selector:
-    """Accept a parsel Selector or anything with ``.selector`` (a Scrapy response)."""
-    if isinstance(page, Selector):
-        return page
-    selector = getattr(page, "selector", None)
-    if isinstance(selector, Selector):
-        return selector
-    raise TypeError(f"expected a parsel Selector or a Scrapy response, got {type(page)!r}")
+    """Accept a parsel Selector or a Scrapy response (see ``text.as_selector``)."""
+    return as_selector(page)
 
 
 def clean(text: str | None) -> str:
@@ -108,7 +105,10 @@ def _text(node: Selector | None) -> str:
 
 
 def _query_value(url: str, name: str) -> str | None:
-    values = parse_qs(urlsplit(url).query).get(name)
+    try:
+        values = parse_qs(urlsplit(url).query).get(name)
+    except ValueError:  # a malformed link ("http://[::1")
+        return None
     return values[0] if values else None
 
 
@@ -339,7 +339,7 @@ def _parse_speech(
         id=gid,
         text="",
         column=gid_column(gid),
-        url=urljoin(page_url, in_context) if in_context else None,
+        url=join_url(page_url, in_context) if in_context else None,
     )
     division = block.css("div.debate-speech__division")
     if division:
@@ -405,6 +405,12 @@ def parse_debate(page: Any, *, url: str, fetched_at: str) -> DebateItem:
         match = SPEECH_ANCHOR_RE.match(block.attrib.get("id", ""))
         if match:  # the "Votes in this debate" box is a debate-speech without an id
             blocks.append((block, match["anchor"]))
+    # Speeches are identified by gid; one printed without it cannot be kept or merged.
+    if any(
+        not SPEECH_ANCHOR_RE.match(block.attrib.get("id", ""))
+        for block in sel.css("div.debate-speech:has(div.debate-speech__content)")
+    ):
+        flags.append(NO_GID_FLAG)
 
     section_id = _section_gid_from_url(url)
     if not section_id:
@@ -484,8 +490,8 @@ def parse_day_index(page: Any, *, url: str) -> tuple[str | None, list[str]]:
         hrefs = sel.css("ul.business-list a[href*='id=']::attr(href)").getall()
     links: list[str] = []
     for href in hrefs:
-        absolute = urljoin(url, href.strip())
-        if absolute not in links:
+        absolute = join_url(url, href)
+        if absolute and absolute not in links:
             links.append(absolute)
     return date_raw or None, links
 

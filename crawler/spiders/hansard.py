@@ -125,7 +125,14 @@ class HansardSpider(CorpusSpider):
             for request in self.section_requests(response):
                 yield request
         elif kind == "debate":
-            yield await self.debate_item(response)
+            item = await self.debate_item(response)
+            if twfy.NO_GID_FLAG in item.flags:
+                self._inc("debate/speeches_without_gid")
+            if twfy.NO_GID_FLAG in item.flags and not item.speeches:
+                # Nothing on the page can be stored as a speech: lost, not an empty record.
+                page_lost(self.crawler, response.url, "no_gids", "no speech carries a gid")
+                return
+            yield item
         else:
             # Member pages are looked up, not crawled; anything else is not ours.
             self._inc(f"page/{kind or 'unknown'}")

@@ -40,3 +40,14 @@ class RawLanguageProbeSpider(ProbeSpider):
         for item in super().parse_page(response):
             item.language = response.xpath("/html/@lang").get()
             yield item
+
+
+class ParserFailureSpider(ProbeSpider):
+    """Like ``probe``, but its parser raises on feeds, as a parser bug would."""
+
+    name = "parser_failure"
+
+    def parse_page(self, response: Any) -> Any:
+        if b"<rss" in response.body[:2048]:
+            raise ValueError("cannot parse this page")
+        yield from super().parse_page(response)

@@ -1,0 +1,162 @@
+"""The rows of each table, read from the store in the order they are written."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from crawler import items
+from crawler.corpus.store import CorpusStore
+from crawler.export.fields import Column, defaults
+from crawler.export.selection import Selection, article_date
+from crawler.export.tables import Table
+
+
+@dataclass
+class Tally:
+    """What was written, for the data card."""
+
+    rows: Counter[str] = field(default_factory=Counter)
+    article_dates: list[str] = field(default_factory=list)
+    undated_articles: int = 0
+    sites: Counter[str] = field(default_factory=Counter)
+    speech_dates: list[str] = field(default_factory=list)
+    houses: Counter[str] = field(default_factory=Counter)
+    debates: set[str] = field(default_factory=set)
+    interfaces: Counter[str] = field(default_factory=Counter)
+    link_kinds: Counter[str] = field(default_factory=Counter)
+
+    def span(self, dates: list[str]) -> str | None:
+        return f"{min(dates)} to {max(dates)}" if dates else None
+
+
+def ordered(mapping: dict[str, Any] | None, first: Iterable[str] = ()) -> dict[str, Any]:
+    """A copy of ``mapping`` with ``first`` keys leading and the rest sorted."""
+    mapping = mapping or {}
+    keys = [key for key in first if key in mapping]
+    keys += sorted(key for key in mapping if key not in keys)
+    return {key: mapping[key] for key in keys}
+
+
+def _project(values: dict[str, Any], columns: Iterable[Column]) -> dict[str, Any]:
+    return {column.name: values[column.derived_from or column.name] for column in columns}
+
+
+def article_rows(
+    corpus: CorpusStore, selection: Selection, table: Table, tally: Tally
+) -> Iterator[dict[str, Any]]:
+    article_defaults = defaults(items.ArticleItem)
+    comment_defaults = defaults(items.Comment)
+    for record in corpus.iter_records("articles"):
+        if record["id"] not in selection.articles:
+            continue
+        values = {**article_defaults, **record}
+        values["extraction"] = ordered(values["extraction"])
+        comments = [{**comment_defaults, **comment} for comment in values["comments"] or []]
+        values["comments"] = [_project(comment, table.nested) for comment in comments]
+        values["comment_count"] = len(comments)
+        tally.rows[table.filename] += 1
+        day = article_date(record)
+        if day:
+            tally.article_dates.append(day)
+        else:
+            tally.undated_articles += 1
+        tally.sites[record.get("site") or "(no site)"] += 1
+        yield _project(values, table.columns)
+
+
+def comment_rows(
+    corpus: CorpusStore, selection: Selection, table: Table, tally: Tally
+) -> Iterator[dict[str, Any]]:
+    comment_defaults = defaults(items.Comment)
+    for record in corpus.iter_records("articles"):
+        if record["id"] not in selection.articles:
+            continue
+        for comment in record.get("comments") or []:
+            tally.rows[table.filename] += 1
+            yield _project(
+                {**comment_defaults, **comment, "article_id": record["id"]}, table.columns
+            )
+
+
+def speech_rows(
+    corpus: CorpusStore, selection: Selection, table: Table, tally: Tally
+) -> Iterator[dict[str, Any]]:
+    speech_defaults = defaults(items.Speech)
+    for debate in corpus.iter_records("debates"):
+        wrote_any = False
+        for sequence, speech in enumerate(debate.get("speeches", []), start=1):
+            if (debate["id"], speech["id"]) not in selection.speeches:
+                continue
+            values = {**speech_defaults, **speech}
+            party_raw = ordered(values["party_raw"], first=selection.party_interfaces)
+            values.update(
+                {
+                    "debate_id": debate["id"],
+                    "sequence": sequence,
+                    "house": debate.get("house"),
+                    "date": debate.get("date"),
+                    "debate_title": debate.get("title"),
+                    "parent_title": debate.get("parent_title"),
+                    "party_raw": party_raw,
+                }
+            )
+            for interface in selection.party_interfaces:
+                values[f"party_raw_{interface}"] = party_raw.get(interface)
+            tally.rows[table.filename] += 1
+            tally.houses[debate.get("house") or "(no house)"] += 1
+            if debate.get("date"):
+                tally.speech_dates.append(debate["date"])
+            wrote_any = True
+            yield _project(values, table.columns)
+        if wrote_any:
+            tally.debates.add(debate["id"])
+            for interface in debate.get("interfaces") or [debate.get("interface")]:
+                if interface:
+                    tally.interfaces[interface] += 1
+
+
+def debate_rows(
+    corpus: CorpusStore, selection: Selection, table: Table, tally: Tally
+) -> Iterator[dict[str, Any]]:
+    """Debates with at least one exported speech; ``speech_count`` counts those."""
+    debate_defaults = defaults(items.DebateItem)
+    for debate in corpus.iter_records("debates"):
+        count = sum(
+            (debate["id"], speech["id"]) in selection.speeches
+            for speech in debate.get("speeches", [])
+        )
+        if not count:
+            continue
+        values = {**debate_defaults, **debate, "speech_count": count}
+        date_raw = values["date_raw"]
+        if isinstance(date_raw, str):
+            date_raw = {values.get("interface") or "": date_raw}
+        values["date_raw"] = ordered(date_raw, first=selection.party_interfaces)
+        tally.rows[table.filename] += 1
+        yield _project(values, table.columns)
+
+
+def link_rows(
+    corpus: CorpusStore, selection: Selection, table: Table, tally: Tally
+) -> Iterator[dict[str, Any]]:
+    link_defaults = defaults(items.LinkItem)
+    for record in corpus.iter_records("links"):
+        if record["id"] not in selection.links:
+            continue
+        tally.rows[table.filename] += 1
+        tally.link_kinds[record.get("kind") or "(no kind)"] += 1
+        yield _project({**link_defaults, **record}, table.columns)
+
+
+RowSource = Callable[[CorpusStore, Selection, Table, Tally], Iterator[dict[str, Any]]]
+
+ROW_SOURCES: dict[str, RowSource] = {
+    "articles": article_rows,
+    "comments": comment_rows,
+    "debates": debate_rows,
+    "speeches": speech_rows,
+    "links": link_rows,
+}

@@ -1,0 +1,158 @@
+"""Which records an export holds: the filters, applied in one pass over the store."""
+
+from __future__ import annotations
+
+import shlex
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from crawler.corpus.store import STORE_FILENAME, CorpusStore
+from crawler.export.filters import Vocabulary, valid_values
+from crawler.export.options import INTERFACES, ExportError, ExportOptions
+
+
+class ReadOnlyCorpus(CorpusStore):
+    """The corpus store opened read-only: no lock, no schema changes, no writes."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self.path = self.folder / STORE_FILENAME
+        if not self.path.is_file():
+            raise ExportError(
+                f"no corpus store at {self.path}; set CORPUS_DIR to the crawl's corpus folder"
+            )
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        self.conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+
+    @contextmanager
+    def read_transaction(self) -> Iterator[None]:
+        """Every query in the block sees the same committed state of the store."""
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.conn.execute("COMMIT")
+
+
+@dataclass
+class CorpusMoment:
+    """The state of the store the export read, told by the corpus's own timestamps."""
+
+    articles: int = 0
+    debates: int = 0
+    speeches: int = 0
+    links: int = 0
+    latest_fetched_at: str | None = None
+    latest_last_changed: str | None = None
+
+    def saw(self, record: dict[str, Any]) -> None:
+        for name in ("fetched_at", "last_changed"):
+            value = record.get(name)
+            latest = getattr(self, f"latest_{name}")
+            if value and (latest is None or value > latest):
+                setattr(self, f"latest_{name}", value)
+
+
+SpeechKey = tuple[str, str]  # (debate id, speech id)
+
+
+@dataclass
+class Selection:
+    """Which records an export holds; found in a first pass over the store."""
+
+    articles: set[str]
+    speeches: set[SpeechKey]
+    links: set[str]
+    party_interfaces: list[str]
+    moment: CorpusMoment
+    dangling_links: int
+    warnings: list[str]
+
+
+def article_date(record: dict[str, Any]) -> str | None:
+    published = record.get("published")
+    return published[:10] if published else None
+
+
+def _in_range(day: str | None, options: ExportOptions) -> bool:
+    if options.since is None and options.until is None:
+        return True
+    if not day:
+        return False
+    return (options.since or day) <= day <= (options.until or day)
+
+
+def select(corpus: CorpusStore, options: ExportOptions, vocabulary: Vocabulary) -> Selection:
+    """Apply the filters; call inside one read transaction with the writing pass.
+
+    ``options`` hold resolved values (:meth:`Vocabulary.resolve`); a value that
+    matches nothing gets a warning listing the values the corpus has.
+    """
+    moment = CorpusMoment()
+    all_articles: set[str] = set()
+    articles: set[str] = set()
+    sites_seen: set[str] = set()
+    for record in corpus.iter_records("articles"):
+        moment.articles += 1
+        moment.saw(record)
+        all_articles.add(record["id"])
+        sites_seen.add(record.get("site") or "")
+        if options.sites and record.get("site") not in options.sites:
+            continue
+        if not _in_range(article_date(record), options):
+            continue
+        articles.add(record["id"])
+
+    all_speeches: set[SpeechKey] = set()
+    speeches: set[SpeechKey] = set()
+    houses_seen: set[str] = set()
+    parties_seen: set[str] = set()
+    interfaces_seen: set[str] = set()
+    for debate in corpus.iter_records("debates"):
+        moment.debates += 1
+        moment.saw(debate)
+        houses_seen.add(debate.get("house") or "")
+        debate_wanted = _in_range(debate.get("date"), options) and (
+            not options.houses or debate.get("house") in options.houses
+        )
+        for speech in debate.get("speeches", []):
+            moment.speeches += 1
+            key = (debate["id"], speech["id"])
+            all_speeches.add(key)
+            parties_seen.add(speech.get("party") or "")
+            if debate_wanted and (not options.parties or speech.get("party") in options.parties):
+                speeches.add(key)
+                interfaces_seen.update(speech.get("party_raw") or {})
+
+    links: dict[str, tuple[str, SpeechKey]] = {}
+    dangling = 0
+    for link in corpus.iter_records("links"):
+        moment.links += 1
+        key = (link["debate_id"], link["speech_id"])
+        if link["article_id"] not in all_articles or key not in all_speeches:
+            dangling += 1
+        elif link["article_id"] in articles and key in speeches:
+            links[link["id"]] = (link["article_id"], key)
+    if options.linked_only:
+        articles = {article_id for article_id, _ in links.values()}
+        speeches = {key for _, key in links.values()}
+
+    # An interface beyond en and cy gets a CSV column of its own, after those.
+    party_interfaces = [*INTERFACES, *sorted(interfaces_seen - set(INTERFACES))]
+
+    warnings = [
+        f"--{option} {shlex.quote(value)} matches no {what} in the corpus; "
+        + valid_values(seen, label)
+        for option, values, seen, what, label in (
+            ("site", options.sites, sites_seen, "article", vocabulary.site_label),
+            ("house", options.houses, houses_seen, "debate", shlex.quote),
+            ("party", options.parties, parties_seen, "speech", vocabulary.party_label),
+        )
+        for value in values
+        if value not in seen
+    ]
+    return Selection(articles, speeches, set(links), party_interfaces, moment, dangling, warnings)

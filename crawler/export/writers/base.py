@@ -1,0 +1,100 @@
+"""What every export writer is: the tables of its format, and how one is written."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, ClassVar
+
+from crawler.corpus.snapshot import TEMP_PREFIX, write_jsonl_atomically
+from crawler.export.options import ExportOptions
+from crawler.export.tables import Table
+
+
+class Writer:
+    """One export format. Subclasses name the format and write one table to one file."""
+
+    format: ClassVar[str]
+    description: ClassVar[str]
+    """The data card's paragraph on how the files are encoded."""
+
+    def tables(self, options: ExportOptions, party_interfaces: list[str]) -> list[Table]:
+        raise NotImplementedError
+
+    def write(self, path: Path, table: Table, rows: Iterator[dict[str, Any]]) -> None:
+        """Write ``rows`` to ``path`` atomically: the old file or the whole new one, never half."""
+        raise NotImplementedError
+
+    def finish(self, folder: Path, tables: list[Table], options: ExportOptions) -> list[str]:
+        """Write files made from the written tables; returns their names (relative)."""
+        return []
+
+    def contents(self) -> list[tuple[str, str]]:
+        """``(file, what it is)`` for files :meth:`finish` writes, for the data card."""
+        return []
+
+
+def compact_json(value: Any) -> str:
+    """The one JSON text form of exports: compact, UTF-8, no NaN."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def by_filename(tables: Iterable[Table]) -> list[Table]:
+    return sorted(tables, key=lambda table: table.filename)
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` to write to; renamed over ``path`` when the block ends.
+
+    On an error the temporary file is removed and ``path`` is left as it was; a
+    crash leaves only a temporary file, which the next export removes.
+    """
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=".tmp")
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        with temporary.open("rb+") as written:
+            os.fsync(written.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write ``text`` (ending in "\\n") to ``path`` with the snapshot writer's atomic rename."""
+    write_jsonl_atomically(path, text.removesuffix("\n").split("\n"))
+
+
+def write_files_atomically(folder: Path, files: dict[str, str]) -> None:
+    """Write many text files under ``folder``, each by atomic rename, then sync them all at once.
+
+    A kill leaves each file whole or absent (stray temporaries are removed by
+    the next export); one ``os.sync`` instead of an fsync per file puts them
+    all on disk before the caller writes ``SHA256SUMS``, for a fraction of the
+    time when there are thousands.
+    """
+    for name, text in files.items():
+        path = folder / name
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+                out.write(text)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    os.sync()

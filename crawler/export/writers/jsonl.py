@@ -1,0 +1,37 @@
+"""JSON Lines: one object per row, comments nested in their article."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from crawler.corpus.snapshot import write_jsonl_atomically
+from crawler.export.options import ExportOptions
+from crawler.export.tables import Table, articles_table, links_table, speeches_table
+from crawler.export.writers.base import Writer, by_filename, compact_json
+
+
+def jsonl_lines(rows: Iterable[dict[str, Any]], table: Table) -> Iterator[str]:
+    for row in rows:
+        yield compact_json(row)
+
+
+class JsonlWriter(Writer):
+    format = "jsonl"
+    description = (
+        "Format: JSON Lines (one JSON object per line, UTF-8 without BOM, `\\n` line "
+        "ends). Missing values are `null`."
+    )
+
+    def tables(self, options: ExportOptions, party_interfaces: list[str]) -> list[Table]:
+        return by_filename(
+            [
+                articles_table(options, "jsonl", nested_comments=True),
+                speeches_table("jsonl"),
+                links_table("jsonl"),
+            ]
+        )
+
+    def write(self, path: Path, table: Table, rows: Iterator[dict[str, Any]]) -> None:
+        write_jsonl_atomically(path, jsonl_lines(rows, table))
