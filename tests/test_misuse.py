@@ -160,3 +160,11 @@ def test_an_unwritable_corpus_dir_is_refused(tmp_path: Path) -> None:
         f"CORPUS_DIR {folder}: not usable as the corpus folder "
         f"(Permission denied: {folder / '.lock'})",
     )
+
+
+def test_arguments_a_runner_passes_with_an_underscore_are_accepted(tmp_path: Path) -> None:
+    # scrapyd schedules every job with -a _job=<id>.
+    debate = "https://www.theyworkforyou.com/debates/?id=2025-02-10a.1.1"
+    run = crawl(tmp_path, "hansard", {"urls": debate, "_job": "0f3a"})
+    assert run.returncode == 0, run.stderr
+    assert run.crawled

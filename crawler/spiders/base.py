@@ -9,7 +9,8 @@
 
 An argument no spider in the chain takes is refused with a
 :class:`SpiderArgumentError` naming the ones it does take: a misspelt
-``-a sinse=`` must not quietly crawl the default window.
+``-a sinse=`` must not quietly crawl the default window. Arguments whose name
+starts with ``_`` belong to the runner (scrapyd's ``_job``) and are kept.
 """
 
 from __future__ import annotations
@@ -102,7 +103,9 @@ class CorpusSpider(scrapy.Spider):
         until: str | None = None,
         **kwargs: Any,
     ) -> None:
-        unknown = sorted(set(kwargs) - {"name"})
+        # Runners pass arguments of their own with a leading underscore
+        # (scrapyd's ``_job``); Scrapy keeps them as attributes.
+        unknown = sorted(key for key in kwargs if key != "name" and not key.startswith("_"))
         if unknown:
             raise SpiderArgumentError(
                 f"unknown argument(s) {', '.join(unknown)}; "
