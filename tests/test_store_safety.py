@@ -64,8 +64,20 @@ STORE_FAULTS: dict[str, tuple[Callable[[Path], None], str]] = {
 
 
 def copy_corpus(corpus: BuiltCorpus, target: Path) -> Path:
-    shutil.copytree(corpus.folder, target, ignore=shutil.ignore_patterns(".lock"))
+    shutil.copytree(corpus.folder, target, ignore=leftovers_of_readers)
     return target
+
+
+def leftovers_of_readers(folder: str, names: list[str]) -> set[str]:
+    """The lock, and what a read-only reader of the shared sample corpus (an
+    export) leaves behind: the store's shared-memory index and an empty log."""
+    return {
+        name
+        for name in names
+        if name == ".lock"
+        or name.endswith("-shm")
+        or (name.endswith("-wal") and (Path(folder) / name).stat().st_size == 0)
+    }
 
 
 def snapshot_bytes(folder: Path) -> dict[str, bytes]:
