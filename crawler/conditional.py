@@ -41,6 +41,10 @@ REQUESTED_KEY = "corpus_requested"
 RECORD_TABLES = {"article": "articles", "debate": "debates", "": "articles"}
 
 
+class AlreadyStored(IgnoreRequest):
+    """The page is not read because the store holds it (settled, or not modified)."""
+
+
 class ConditionalRequestMiddleware:
     def __init__(self, store: CorpusStore, stats: StatsCollector, settle_after_days: int):
         self.store = store
@@ -82,7 +86,7 @@ class ConditionalRequestMiddleware:
         cutoff = self.settled_before()
         if cutoff and state.content_date and state.content_date[:10] < cutoff:
             self.stats.inc_value("corpus/fetch/settled")
-            raise IgnoreRequest(
+            raise AlreadyStored(
                 f"settled: {request.url} is stored and older than the recheck window"
             )
         if state.etag:
@@ -100,7 +104,7 @@ class ConditionalRequestMiddleware:
             return response
         if response.status == 304:
             self.stats.inc_value("corpus/fetch/not_modified")
-            raise IgnoreRequest(f"not modified: {request.url}")
+            raise AlreadyStored(f"not modified: {request.url}")
         if response.status == 200:
             etag = response.headers.get(b"ETag")
             last_modified = response.headers.get(b"Last-Modified")

@@ -198,7 +198,11 @@ def load_outlets(path: str | Path | None = None) -> list[Outlet]:
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
-        raise OutletConfigError(f"{source}: not valid JSON ({error.msg})") from None
+        raise OutletConfigError(
+            f"{source}: not valid JSON ({error.msg}, line {error.lineno} column {error.colno})"
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise OutletConfigError(f"{source}: cannot be read ({error})") from None
     entries = data.get("outlets") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise OutletConfigError(f"{source}: expected an object with an 'outlets' list")

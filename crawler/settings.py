@@ -3,9 +3,10 @@
 Project settings carry one prefix per component: ``REPLAY_*`` (offline
 replay), ``CORPUS_*`` (the corpus store and its snapshot), ``NEWS_*`` (the
 news spider), ``HANSARD_*`` (the Hansard spider), ``NORMALISE_*``,
-``DEDUP_*``, ``LINKING_*``, ``FETCH_*`` (conditional re-fetching),
-``MONITOR_*`` (field coverage) and ``PAGECHECK_*`` (decoding and refusing bad
-pages).
+``DEDUP_*``, ``LINKING_*``, ``FETCH_*`` (conditional re-fetching, retries),
+``MONITOR_*`` (field coverage), ``PAGECHECK_*`` (decoding and refusing bad
+pages) and ``CRAWL_*`` (what the operator sees: progress, lost pages, the
+stats file).
 """
 
 from __future__ import annotations
@@ -38,6 +39,14 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_TIMES = 2
+# A page given up after its retries is reported as a lost page (crawler.lostpages),
+# which fails the crawl; an ERROR line as well would count it twice.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
+# A 429/503 retry waits the server's Retry-After, at most this many seconds;
+# a longer wait loses the page instead of holding a scheduled run for hours.
+FETCH_RETRY_AFTER_MAX = 120
+# Without a Retry-After, a 429/503 retry waits this many seconds, doubled each retry.
+FETCH_RETRY_BACKOFF = 1.0
 # Scheduled runs are unattended: no telnet console or remote-control port.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
@@ -58,6 +67,16 @@ ADDONS = {
 }
 
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's offsite filter, with configured start points always allowed and
+    # every filtered request reported as a lost page.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.offsite.ReportingOffsiteMiddleware": 50,
+    # Scrapy's robots.txt check, applied to every request that waited for the file.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.RobotsTxtMiddleware": 100,
+    # Scrapy's retries, honouring Retry-After and backing off on 429/503.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.RetryAfterMiddleware": 550,
     # Closest to the downloader, after redirects are resolved (600) and where
     # Scrapy's own HTTP cache (900, disabled above) would sit.
     "crawler.conditional.ConditionalRequestMiddleware": 890,
@@ -69,10 +88,6 @@ DOWNLOADER_MIDDLEWARES = {
     # Below retries (550): refuses truncated bodies, consent walls, soft 404s, empty pages.
     "crawler.pagecheck.middleware.PageCheckMiddleware": 540,
 }
-SPIDER_MIDDLEWARES = {
-    # Closest to the spider: a page whose parser raises is a lost page, not a crash.
-    "crawler.pagecheck.middleware.ParserErrorMiddleware": 960,
-}
 # Switches for the page checks (crawler/pagecheck/): decoding by evidence, and
 # refusing pages that are truncated or hold no content.
 PAGECHECK_DECODING_ENABLED = True
@@ -81,12 +96,29 @@ PAGECHECK_ENABLED = True
 # (0: recheck everything, with conditional requests).
 FETCH_SETTLE_AFTER_DAYS = 30
 
+SPIDER_MIDDLEWARES = {
+    # Every request a spider yields is read or reported lost (crawler.lostpages).
+    "crawler.lostpages.LostPagesMiddleware": 60,
+    # Closest to the spider: a page whose parser raises is a lost page, not a crash.
+    "crawler.pagecheck.middleware.ParserErrorMiddleware": 960,
+}
+
 EXTENSIONS = {
     # Takes the corpus lock, holds the store open, writes the snapshot at the end.
     "crawler.corpus.extension.CorpusStoreExtension": 100,
     # Fails a crawl whose records lack fields they should have (a layout change).
     "crawler.monitors.CoverageMonitor": 110,
+    # Logs the crawl's scope at the start, progress lines, and what changed at the end.
+    "crawler.progress.CrawlReport": 120,
 }
+
+# --- What the operator sees ------------------------------------------------------
+# Seconds between progress lines in the log (0: none).
+CRAWL_PROGRESS_INTERVAL = 60
+# Lost pages fail the crawl; an operator may tolerate this many (listed all the same).
+CRAWL_LOST_PAGES_TOLERATED = 0
+# How many lost pages the end of the log lists (the stats keep them all).
+CRAWL_LOST_PAGES_LISTED = 20
 
 # --- The corpus ----------------------------------------------------------------
 CORPUS_DIR = "corpus"

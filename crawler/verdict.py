@@ -8,17 +8,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.lost import lost_count
+from crawler.lost import STATS_PREFIX, lost_count
 
 # DropItem subclasses that mean a page could not be turned into a record.
 ERROR_DROP_REASONS = ("UnusableRecord",)
 # DropItem subclasses that are part of normal work (not errors, not "nothing").
 QUIET_DROP_REASONS = ("UnchangedRecord", "StaleRevision")
+SNAPSHOT_FAILED_KEY = "corpus/snapshot/failed"
+"""Stats key holding why the JSONL snapshot could not be written, when it could not."""
 
 
-def crawl_failure(stats: dict[str, Any]) -> str | None:
-    """One line saying why the crawl failed, or ``None`` when it succeeded."""
+def lost_reasons(stats: dict[str, Any]) -> str:
+    """``"http_404: 2, redirect_loop: 1"``: pages lost per reason."""
+    prefix = STATS_PREFIX + "/"
+    counts = sorted(
+        (key[len(prefix) :], value)
+        for key, value in stats.items()
+        if key.startswith(prefix) and isinstance(value, int) and value
+    )
+    return ", ".join(f"{reason}: {count}" for reason, count in counts)
+
+
+def crawl_failure(stats: dict[str, Any], *, lost_tolerated: int = 0) -> str | None:
+    """One line saying why the crawl failed, or ``None`` when it succeeded.
+
+    ``lost_tolerated`` lost pages do not fail the crawl (``CRAWL_LOST_PAGES_TOLERATED``).
+    """
     reasons: list[str] = []
+    if "finish_reason" not in stats and "start_time" in stats:
+        reasons.append("stopped before it finished; the previous snapshot is kept")
+    snapshot_failed = stats.get(SNAPSHOT_FAILED_KEY)
+    if snapshot_failed:
+        reasons.append(f"snapshot not written ({snapshot_failed}); the previous files are kept")
     errors = stats.get("log_count/ERROR", 0) + stats.get("log_count/CRITICAL", 0)
     if errors:
         reasons.append(f"{errors} error(s) logged")
@@ -41,8 +62,9 @@ def crawl_failure(stats: dict[str, Any]) -> str | None:
     if fetched > 0 and produced == 0 and settled == 0:
         reasons.append(f"{fetched} page(s) fetched but no record produced")
     lost = lost_count(stats)
-    if lost:
-        reasons.append(f"{lost} page(s) lost (listed in the log)")
+    if lost > lost_tolerated:
+        tolerated = f", {lost_tolerated} tolerated" if lost_tolerated else ""
+        reasons.append(f"{lost} page(s) lost{tolerated} ({lost_reasons(stats)}; listed in the log)")
     if stats.get("corpus/snapshot/refused"):
         reasons.append(stats["corpus/snapshot/refused"])
     reasons.extend(stats.get("corpus/monitor/failed") or [])

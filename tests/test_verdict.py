@@ -60,3 +60,38 @@ def test_a_run_that_found_no_content_pages_is_not_a_failure() -> None:
 def test_content_pages_fetched_without_a_record_are_a_failure() -> None:
     stats = {"finish_reason": "finished", "response_received_count": 14, "corpus/fetch/content": 3}
     assert "3 page(s) fetched but no record produced" in crawl_failure(stats)
+
+
+LOST = {
+    "corpus/lost/http_404": 2,
+    "corpus/lost/redirect_loop": 1,
+    "corpus/lost_pages": ["http_404: a", "http_404: b", "redirect_loop: c"],
+}
+
+
+def test_lost_pages_are_counted_per_reason() -> None:
+    assert crawl_failure({**FINE, **LOST}) == (
+        "crawl failed: 3 page(s) lost (http_404: 2, redirect_loop: 1; listed in the log)"
+    )
+
+
+def test_lost_pages_up_to_the_tolerated_number_pass_and_beyond_it_fail() -> None:
+    assert crawl_failure({**FINE, **LOST}, lost_tolerated=3) is None
+    assert crawl_failure({**FINE, **LOST}, lost_tolerated=2) == (
+        "crawl failed: 3 page(s) lost, 2 tolerated (http_404: 2, redirect_loop: 1;"
+        " listed in the log)"
+    )
+
+
+def test_a_snapshot_not_written_is_a_failure() -> None:
+    stats = {**FINE, "corpus/snapshot/failed": "No space left on device"}
+    assert crawl_failure(stats) == (
+        "crawl failed: snapshot not written (No space left on device); the previous files are kept"
+    )
+
+
+def test_a_crawl_that_never_closed_its_spider_is_a_failure() -> None:
+    stats = {"start_time": "2025-02-13 09:00:00", "item_scraped_count": 2}
+    assert crawl_failure(stats) == (
+        "crawl failed: stopped before it finished; the previous snapshot is kept"
+    )

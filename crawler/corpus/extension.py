@@ -22,6 +22,7 @@ from crawler.corpus import lock
 from crawler.corpus.health import REBUILD_COMMAND, check_store
 from crawler.corpus.snapshot import SNAPSHOT_FILES, snapshot_losses, write_snapshot
 from crawler.corpus.store import CorpusStore
+from crawler.verdict import SNAPSHOT_FAILED_KEY
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -63,7 +64,16 @@ class CorpusStoreExtension:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if not self.snapshot or self.refuse_shrinking_snapshot():
             return
-        counts = write_snapshot(self.store)
+        try:
+            counts = write_snapshot(self.store)
+        except OSError as error:
+            # Each file is replaced atomically: the previous ones stay whole.
+            # A failed rename names its target second: the file that could not be replaced.
+            path = error.filename2 or error.filename
+            why = f"{error.strerror or error}: {path}" if path else str(error)
+            self.stats.set_value(SNAPSHOT_FAILED_KEY, why)  # type: ignore[attr-defined]
+            logger.error("Corpus snapshot not written in %s: %s", self.folder, why)
+            return
         for table, count in counts.items():
             self.stats.set_value(f"corpus/snapshot/{table}", count)  # type: ignore[attr-defined]
         logger.info(

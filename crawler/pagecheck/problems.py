@@ -23,19 +23,17 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from parsel import Selector
 from scrapy.http import Response, TextResponse
 
+from crawler.packaged import packaged
 from crawler.pages.discovery import xml_kind
 from crawler.pages.text import as_selector
 
-RULES: dict[str, Any] = json.loads(
-    (Path(__file__).resolve().parent.parent / "data" / "page_problems.json").read_text("utf-8")
-)
+RULES: dict[str, Any] = json.loads(packaged("data", "page_problems.json").read_text("utf-8"))
 MIN_VISIBLE_CHARS: int = RULES["min_visible_chars"]
 """A page with less visible text than this and no paragraph is near-empty."""
 MIN_ARTICLE_PARAGRAPH_CHARS: int = RULES["min_article_paragraph_chars"]

@@ -473,8 +473,20 @@ def _near(node: Any, anchor: Any) -> bool:
 
 
 def _drop(node: Any) -> None:
-    if node.getparent() is not None:
+    parent = node.getparent()
+    if parent is None:
+        return
+    if hasattr(node, "drop_tree"):
         node.drop_tree()  # keeps the tail text
+        return
+    # An element of a page parsed as XML has no drop_tree: the same by hand.
+    if node.tail:
+        previous = node.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + node.tail
+        else:
+            parent.text = (parent.text or "") + node.tail
+    parent.remove(node)
 
 
 def _drop_furniture_paragraphs(paragraphs: Iterable[str]) -> list[str]:

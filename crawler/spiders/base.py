@@ -6,10 +6,16 @@
 - ``-a since=YYYY-MM-DD`` / ``-a until=YYYY-MM-DD`` bound date-driven discovery
   (both inclusive). Without them a spider looks at the last
   ``default_days`` days, which suits a scheduled run.
+
+An argument no spider in the chain takes is refused with a
+:class:`SpiderArgumentError` naming the ones it does take: a misspelt
+``-a sinse=`` must not quietly crawl the default window. Arguments whose name
+starts with ``_`` belong to the runner (scrapyd's ``_job``) and are kept.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -66,6 +72,23 @@ def fetched_at(response: Response) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
+def spider_arguments(spider_class: type) -> list[str]:
+    """The ``-a`` arguments a spider class takes: the named parameters of every ``__init__``."""
+    names: list[str] = []
+    for cls in spider_class.__mro__:
+        if cls is scrapy.Spider:  # its own parameters are not spider arguments
+            break
+        init = cls.__dict__.get("__init__")
+        if init is None:
+            continue
+        for parameter in inspect.signature(init).parameters.values():
+            if parameter.kind is parameter.KEYWORD_ONLY or (
+                parameter.kind is parameter.POSITIONAL_OR_KEYWORD and parameter.name != "self"
+            ):
+                names.append(parameter.name)
+    return sorted(set(names))
+
+
 class CorpusSpider(scrapy.Spider):
     """Base class: common arguments, and the split between discovery and page routing."""
 
@@ -80,6 +103,14 @@ class CorpusSpider(scrapy.Spider):
         until: str | None = None,
         **kwargs: Any,
     ) -> None:
+        # Runners pass arguments of their own with a leading underscore
+        # (scrapyd's ``_job``); Scrapy keeps them as attributes.
+        unknown = sorted(key for key in kwargs if key != "name" and not key.startswith("_"))
+        if unknown:
+            raise SpiderArgumentError(
+                f"unknown argument(s) {', '.join(unknown)}; "
+                f"{self.name} takes {', '.join(spider_arguments(type(self)))}"
+            )
         super().__init__(*args, **kwargs)
         self.requested_urls = parse_url_list(urls)
         today = datetime.now(UTC).date()
@@ -89,6 +120,16 @@ class CorpusSpider(scrapy.Spider):
         )
         if self.since > self.until:
             raise SpiderArgumentError(f"since ({self.since}) is after until ({self.until})")
+
+    def window(self) -> str:
+        """What the crawl covers, as the log states it: its date window, or the pages given."""
+        if self.requested_urls:
+            return f"{len(self.requested_urls)} page(s) given with -a urls"
+        return f"window {self.since.isoformat()} to {self.until.isoformat()}"
+
+    def sources(self) -> str:
+        """Where the spider reads from, as the log states it (outlets, hosts…)."""
+        return ""
 
     def days(self) -> list[date]:
         """Every day from ``since`` to ``until``, inclusive, oldest first."""

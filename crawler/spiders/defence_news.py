@@ -101,6 +101,9 @@ class DefenceNewsSpider(CorpusSpider):
         kwargs.setdefault("outlets_file", crawler.settings.get("NEWS_OUTLETS_FILE") or None)
         return super().from_crawler(crawler, *args, **kwargs)
 
+    def sources(self) -> str:
+        return "outlets " + ", ".join(outlet.key for outlet in self.outlets)
+
     # --- discovery ----------------------------------------------------------------
     def discover(self) -> Iterable[scrapy.Request]:
         for outlet in self.outlets:
@@ -156,7 +159,8 @@ class DefenceNewsSpider(CorpusSpider):
                     page.url, "no_outlet", f"a {kind} is followed only for a configured outlet"
                 )
             else:
-                logger.warning("No outlet is configured for %s; page skipped", page.url)
+                # A start point on a host no outlet owns: fetched, then unusable.
+                self._lost(page.url, "no_outlet", "no outlet owns its host")
             return
         if kind == "feed":
             yield from self._article_requests(outlet, parse_feed(page, base_url=page.url).links)

@@ -25,6 +25,7 @@ from scrapy.http import Response
 
 from crawler.items import DebateItem
 from crawler.lost import page_lost
+from crawler.lostpages import report_loss
 from crawler.pages import twfy
 from crawler.spiders.base import CorpusSpider, SpiderArgumentError, fetched_at
 
@@ -32,6 +33,8 @@ INTERFACE_CHOICES: dict[str, list[str]] = {"en": ["en"], "cy": ["cy"], "both": [
 """``-a interface=`` value -> interfaces crawled."""
 
 STATS = "corpus/hansard"
+MEMBER_PAGE_ABSENT = (404, 410)
+"""Statuses that say the site has no page for a person: the speech is flagged, no page lost."""
 
 
 def parse_interfaces(value: str | None) -> list[str]:
@@ -73,6 +76,22 @@ class HansardSpider(CorpusSpider):
         self.houses = parse_houses(houses)
         # One look-up per person per crawl, shared by every debate that needs it.
         self._member_lookups: dict[str, asyncio.Future[twfy.MemberRecord | None]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> HansardSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # Configured hosts are always allowed: a mirror named in HANSARD_HOSTS too.
+        spider.allowed_domains = sorted(
+            {*cls.allowed_domains, *spider.hosts().values(), spider.member_host()}
+        )
+        return spider
+
+    def sources(self) -> str:
+        hosts = self.hosts()
+        return (
+            f"interfaces {', '.join(f'{name} ({hosts[name]})' for name in self.interfaces)}; "
+            f"houses {', '.join(self.houses)}"
+        )
 
     # --- settings -----------------------------------------------------------------
 
@@ -198,14 +217,16 @@ class HansardSpider(CorpusSpider):
         # Downloader middlewares still apply (robots.txt, redirects to the
         # canonical /mp/<id>/<name>/<seat> page, politeness); the scheduler's
         # duplicate filter does not, which the per-crawl cache replaces.
+        request = scrapy.Request(url, dont_filter=True)
         try:
-            response = await self.crawler.engine.download_async(
-                scrapy.Request(url, dont_filter=True)
-            )
+            response = await self.crawler.engine.download_async(request)
         except Exception as error:  # an unreachable page must not lose the debate
             self._inc("member_page/error")
             self.logger.warning("Member page %s could not be fetched: %r", url, error)
+            report_loss(self.crawler, request, error)
             return None
+        if response.status not in (200, *MEMBER_PAGE_ABSENT):
+            page_lost(self.crawler, url, f"http_{response.status}", "member page")
         if response.status != 200 or twfy.page_kind(response) != "member":
             self._inc("member_page/missing")
             self.logger.warning(

@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 
@@ -209,6 +210,15 @@ def gzipped(content: bytes) -> bytes:
     return gzip.compress(content, mtime=0)
 
 
+def slow(seconds: float) -> Fault:
+    """Answer with the saved page, ``seconds`` late (a slow server; the crawl stays busy)."""
+
+    def fault(answer: Answer, exchange: Exchange) -> None:
+        time.sleep(seconds)
+
+    return fault
+
+
 def times(first: Fault, count: int) -> Fault:
     """``first`` for the first ``count`` requests of the URL, then the saved page."""
     served = 0
@@ -226,7 +236,9 @@ class FaultServer:
 
     ``faults`` maps a URL (any form: it is canonicalised as the replay layer
     does) to a :data:`Fault`; ``default`` applies to every URL without one.
-    ``exchanges`` lists every request received, in order.
+    ``exchanges`` lists every request received, in order. ``mirrors`` maps a
+    host to the host whose saved pages it serves (``{"mirror.example.org":
+    "www.theyworkforyou.com"}``), as a mirror of a site would.
     """
 
     def __init__(
@@ -234,8 +246,10 @@ class FaultServer:
         folder: Path = SAMPLE_PAGES,
         faults: dict[str, Fault] | None = None,
         default: Fault | None = None,
+        mirrors: dict[str, str] | None = None,
     ):
         self.manifest = Manifest.load(folder)
+        self.mirrors = dict(mirrors or {})
         self.faults = {url_key(url): fault for url, fault in (faults or {}).items()}
         self.default = default
         self.exchanges: list[Exchange] = []
@@ -293,8 +307,13 @@ class FaultServer:
             answer = fault(answer, exchange) or answer
         self._send(handler.connection, answer, head=method == "HEAD")
 
+    def _saved_url(self, url: str) -> str:
+        parts = urlsplit(url)
+        served = self.mirrors.get(parts.hostname or "")
+        return parts._replace(netloc=served).geturl() if served else url
+
     def _saved_answer(self, exchange: Exchange) -> Answer:
-        page = self.manifest.get(exchange.url) if exchange.url else None
+        page = self.manifest.get(self._saved_url(exchange.url)) if exchange.url else None
         if page is None:
             return Answer(404, {"Content-Type": "text/html; charset=utf-8"}, b"")
         headers = dict(page.headers)

@@ -1,0 +1,101 @@
+"""What the operator reads in a crawl's log: its scope, its progress, what it changed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.crawl import run_crawl
+from tests.support.faults import FaultServer, slow
+
+NEWS_WINDOW = {"since": "2025-02-01", "until": "2025-02-28"}
+HANSARD_WINDOW = {"interface": "both", "since": "2025-02-10", "until": "2025-02-11"}
+TYPHOONS = "https://ukdefencejournal.org.uk/typhoons-scrambled-to-shadow-russian-aircraft-near-uk-airspace/"
+
+
+def log_line(stderr: str, marker: str) -> str:
+    """The message of the one log line containing ``marker``."""
+    lines = [line for line in stderr.splitlines() if marker in line]
+    assert len(lines) == 1, lines
+    return lines[0][lines[0].index(marker) :]
+
+
+def test_the_log_states_the_window_and_sources_and_ends_with_what_changed(tmp_path: Path) -> None:
+    news = run_crawl("defence_news", tmp_path / "corpus", args=NEWS_WINDOW)
+    assert log_line(news.stderr, "Changes:") == (
+        "Changes: articles 7 new, 0 updated, 0 unchanged; debates 0 new, 0 updated, 0 unchanged;"
+        " links +0 (0 in the corpus)"
+    )
+    result = run_crawl("hansard", tmp_path / "corpus", args=HANSARD_WINDOW)
+    assert (news.returncode, result.returncode) == (0, 0), result.stderr[-2000:]
+    assert log_line(result.stderr, "Crawling hansard:") == (
+        "Crawling hansard: window 2025-02-10 to 2025-02-11; "
+        "interfaces en (www.theyworkforyou.com), cy (cy.theyworkforyou.com); houses commons"
+    )
+    stats = result.stats
+    links = len(result.read("links"))
+    assert links > 0
+    assert log_line(result.stderr, "Changes:") == (
+        "Changes: articles 0 new, 0 updated, 0 unchanged; "
+        f"debates {stats['corpus/debate/new']} new, {stats['corpus/debate/updated']} updated,"
+        f" 0 unchanged; links +{links} ({links} in the corpus)"
+    )
+    # Both interfaces of the two debates: two new records, each then merged with its other half.
+    assert (stats["corpus/debate/new"], stats["corpus/debate/updated"]) == (2, 2)
+
+
+def test_a_rerun_reports_unchanged_records_and_no_link_change(tmp_path: Path) -> None:
+    args = {"urls": "https://www.theyworkforyou.com/debates/?id=2025-02-10a.1.1"}
+    first = run_crawl("hansard", tmp_path / "corpus", args=args)
+    second = run_crawl("hansard", tmp_path / "corpus", args=args)
+    assert (first.returncode, second.returncode) == (0, 0)
+    links = len(second.read("links"))
+    assert log_line(second.stderr, "Crawling hansard:").startswith(
+        "Crawling hansard: 1 page(s) given with -a urls; interfaces"
+    )
+    assert log_line(second.stderr, "Changes:") == (
+        "Changes: articles 0 new, 0 updated, 0 unchanged; debates 0 new, 0 updated, 1 unchanged;"
+        f" links +0 ({links} in the corpus)"
+    )
+
+
+def test_a_crawl_that_finds_nothing_says_which_window_it_used(tmp_path: Path) -> None:
+    window = {"since": "2030-01-01", "until": "2030-01-07"}
+    result = run_crawl("defence_news", tmp_path / "corpus", args=window)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.read("articles") == []
+    assert log_line(result.stderr, "No record found") == (
+        "No record found by defence_news"
+        " (window 2030-01-01 to 2030-01-07; outlets ukdj, forcesnews)"
+    )
+
+
+def test_a_progress_line_is_logged_every_interval(tmp_path: Path) -> None:
+    with FaultServer(faults={TYPHOONS: slow(3)}) as server:
+        result = run_crawl(
+            "defence_news",
+            tmp_path / "corpus",
+            replay_dir=None,
+            args=NEWS_WINDOW,
+            settings={**server.settings(), "CRAWL_PROGRESS_INTERVAL": "0.5"},
+        )
+    assert result.returncode == 0, result.stderr[-2000:]
+    progress = [
+        line for line in result.stderr.splitlines() if "[crawler.progress] INFO: Progress:" in line
+    ]
+    assert len(progress) >= 2
+    # While the slow page was awaited, every other article had been stored.
+    assert progress[-1].endswith(
+        "Progress: 14 pages fetched; articles 6 new / 0 updated, debates 0 new / 0 updated;"
+        " 0 links written; 0 pages lost"
+    )
+
+
+def test_progress_lines_are_off_with_a_zero_interval(tmp_path: Path) -> None:
+    result = run_crawl(
+        "hansard",
+        tmp_path / "corpus",
+        args={"urls": "https://www.theyworkforyou.com/debates/?id=2025-02-10a.1.1"},
+        settings={"CRAWL_PROGRESS_INTERVAL": "0"},
+    )
+    assert result.returncode == 0
+    assert "Progress:" not in result.stderr
