@@ -18,13 +18,12 @@ and reported.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crawler.atomic import replaced_atomically
 from crawler.corpus.snapshot import SNAPSHOT_FILES
 from crawler.corpus.store import STORE_FILENAME, CorpusStore
 from crawler.corpus.validate import RecordValidator
@@ -94,27 +93,14 @@ def rebuild_store(corpus: str | Path, source: str | Path | None = None) -> Rebui
     corpus.mkdir(parents=True, exist_ok=True)
     for stale in corpus.glob(f"{TEMP_PREFIX}*"):
         stale.unlink(missing_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=corpus, prefix=TEMP_PREFIX, suffix=".sqlite3")
-    os.close(handle)
-    temporary_path = Path(temporary)
-    try:
-        result = _build(temporary_path, source)
-        with temporary_path.open("rb+") as built:
-            os.fsync(built.fileno())
-        os.chmod(temporary_path, 0o644)
-        target = corpus / STORE_FILENAME
+    target = corpus / STORE_FILENAME
+    with replaced_atomically(
+        target, prefix=TEMP_PREFIX, suffix=".sqlite3", companions=JOURNAL_SUFFIXES
+    ) as temporary:
+        result = _build(temporary, source)
+        # The new store has no journal: the old store's must not be read with it.
         for suffix in JOURNAL_SUFFIXES:
             Path(f"{target}{suffix}").unlink(missing_ok=True)
-        os.replace(temporary_path, target)
-    except BaseException:
-        for suffix in ("", *JOURNAL_SUFFIXES):
-            Path(f"{temporary_path}{suffix}").unlink(missing_ok=True)
-        raise
-    directory = os.open(corpus, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
     return result
 
 

@@ -13,10 +13,9 @@ then no longer holds what researchers were given, and the files must be kept.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from crawler.atomic import replaced_atomically
 from crawler.corpus.store import CorpusStore
 
 SNAPSHOT_FILES = {
@@ -35,25 +34,14 @@ def remove_stale_temporaries(folder: Path) -> None:
 def write_jsonl_atomically(path: Path, lines: object) -> int:
     """Write ``lines`` (an iterable of JSON texts) to ``path`` atomically; returns the count."""
     count = 0
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            for line in lines:  # type: ignore[attr-defined]
-                out.write(line)
-                out.write("\n")
-                count += 1
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+    with (
+        replaced_atomically(path, prefix=TEMP_PREFIX) as temporary,
+        temporary.open("w", encoding="utf-8", newline="\n") as out,
+    ):
+        for line in lines:  # type: ignore[attr-defined]
+            out.write(line)
+            out.write("\n")
+            count += 1
     return count
 
 

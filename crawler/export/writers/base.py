@@ -6,10 +6,11 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, ClassVar
 
+from crawler.atomic import replaced_atomically
 from crawler.corpus.snapshot import TEMP_PREFIX, write_jsonl_atomically
 from crawler.export.options import ExportOptions
 from crawler.export.tables import Table
@@ -47,30 +48,13 @@ def by_filename(tables: Iterable[Table]) -> list[Table]:
     return sorted(tables, key=lambda table: table.filename)
 
 
-@contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
+def atomic_path(path: Path) -> AbstractContextManager[Path]:
     """A temporary path beside ``path`` to write to; renamed over ``path`` when the block ends.
 
     On an error the temporary file is removed and ``path`` is left as it was; a
     crash leaves only a temporary file, which the next export removes.
     """
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=".tmp")
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        yield temporary
-        with temporary.open("rb+") as written:
-            os.fsync(written.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+    return replaced_atomically(path, prefix=TEMP_PREFIX)
 
 
 def write_text_atomically(path: Path, text: str) -> None:
