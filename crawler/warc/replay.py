@@ -16,7 +16,8 @@ response carries the :class:`~crawler.warc.capture.Source` of the record it
 came from, and is not captured again.
 
 A URL fetched several times in the capture (a page recrawled, a debate
-revisited) replays by ``REPLAY_WARC_REVISITS``: ``latest`` (default) answers
+revisited) replays by ``REPLAY_WARC_REVISITS`` (304 answers are not pages and are
+left out): ``latest`` (default) answers
 every request with the last capture; ``capture_order`` answers the first
 request with the first capture, the second with the second and so on, then
 keeps the last.
@@ -39,6 +40,7 @@ from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
 
 from crawler.replay import ManifestError, SavedPage, not_modified
 from crawler.urls import url_key
@@ -73,6 +75,11 @@ def warc_timestamp(value: str) -> str:
     return moment.replace(microsecond=0).isoformat()
 
 
+def _status(record: ArcWarcRecord) -> int | None:
+    http = record.http_headers
+    return int(http.get_statuscode()) if http is not None else None
+
+
 class WarcIndex:
     """The response records of a WARC folder, looked up by canonical URL."""
 
@@ -96,7 +103,9 @@ class WarcIndex:
                 records = ArchiveIterator(stream)
                 try:
                     for record in records:
-                        if record.rec_type != "response":
+                        # A 304 holds no page: conditional requests are answered
+                        # from the validators of the captured page instead.
+                        if record.rec_type != "response" or _status(record) == 304:
                             continue
                         url = record.rec_headers.get_header("WARC-Target-URI")
                         hashes.append(_url_hash(url_key(url)))
