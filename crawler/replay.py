@@ -13,6 +13,9 @@ With ``-s REPLAY_DIR=<folder>``, :class:`ReplayAddon` puts
 can reach the network: a URL missing from the manifest gets a 404 response,
 logged with its URL and counted as ``replay/missing``. URLs match in canonical
 form, so query order, default ports and fragments do not matter.
+
+A folder of WARC files (a crawl's own capture, ``<corpus>/warc``) instead of a
+manifest is replayed by :mod:`crawler.warc.replay` with the same guarantees.
 """
 
 from __future__ import annotations
