@@ -50,3 +50,17 @@ def test_without_the_option_no_warc_files_and_a_reexport_removes_them(
     assert result.returncode == 0, result.stderr
     assert not (folder / "warc").exists()
     assert not any(name.startswith("warc/") for name in checksums(folder))
+
+
+def test_speech_rows_carry_their_debates_sources(sample_corpus: BuiltCorpus, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    assert export(sample_corpus.folder, folder).returncode == 0
+    debates = {
+        record["id"]: record
+        for record in map(json.loads, (sample_corpus.folder / "debates.jsonl").open())
+    }
+    speeches = [json.loads(line) for line in (folder / "speeches.jsonl").open(encoding="utf-8")]
+    assert speeches
+    for speech in speeches:
+        assert speech["debate_source"] == debates[speech["debate_id"]]["source"]
+        assert sorted(speech["debate_source"]) == debates[speech["debate_id"]]["interfaces"]
