@@ -52,7 +52,9 @@ def test_without_the_option_no_warc_files_and_a_reexport_removes_them(
     assert not any(name.startswith("warc/") for name in checksums(folder))
 
 
-def test_speech_rows_carry_their_debates_sources(sample_corpus: BuiltCorpus, tmp_path: Path) -> None:
+def test_speech_rows_carry_their_debates_sources(
+    sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
     folder = tmp_path / "export"
     assert export(sample_corpus.folder, folder).returncode == 0
     debates = {
