@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 """Version of the record types here and their JSON Schemas in ``crawler/schemas/``: the minor
 number grows when a field is added, the major when one is removed or changes meaning.
 CHANGELOG.md says what each version changed."""
@@ -96,6 +96,10 @@ class ArticleItem:
     for ``text`` also ``trafilatura``, the library's main-text reading anchored to the page)."""
     flags: list[str] = field(default_factory=list)
     """Problems found with this record, e.g. ``published:unparsed``."""
+    source: dict[str, str] | None = None
+    """The WARC record of the page the content was read from (``warc_file``, ``record_id``,
+    ``payload_digest``, ``fetched_at``); ``None`` when capture was off. Of several copies of
+    an article, the one whose content the record holds."""
 
 
 @dataclass
@@ -174,6 +178,9 @@ class DebateItem:
     """When the debate's content last changed in the corpus (ISO 8601 UTC)."""
     flags: list[str] = field(default_factory=list)
     """Problems found with this record."""
+    source: dict[str, Any] | None = None
+    """The WARC record of the page it was read from, as on an article. In the stored record
+    it is kept per interface: ``{"cy": {…}, "en": {…}}``."""
 
 
 @dataclass

@@ -13,6 +13,9 @@ With ``-s REPLAY_DIR=<folder>``, :class:`ReplayAddon` puts
 can reach the network: a URL missing from the manifest gets a 404 response,
 logged with its URL and counted as ``replay/missing``. URLs match in canonical
 form, so query order, default ports and fragments do not matter.
+
+A folder of WARC files (a crawl's own capture, ``<corpus>/warc``) instead of a
+manifest is replayed by :mod:`crawler.warc.replay` with the same guarantees.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.settings import Settings
+
+    from crawler.warc.replay import WarcIndex
 
 logger = logging.getLogger(__name__)
 
@@ -166,12 +171,18 @@ def not_modified(request: Request, page: SavedPage) -> bool:
 _loaded: dict[tuple[Path, int, int], Manifest] = {}
 
 
-def load_manifest(folder: str | Path) -> Manifest:
+def load_manifest(folder: str | Path) -> Manifest | WarcIndex:
     """The manifest of ``folder``, read and checked once per process while it is unchanged.
 
     ``scrapy crawl`` checks it before starting, and the http and https handlers
-    both use it: all three share one load.
+    both use it: all three share one load. A folder of WARC files instead of a
+    manifest gives its index (:mod:`crawler.warc.replay`).
     """
+    from crawler.warc.files import is_warc_folder
+    from crawler.warc.replay import load_warc_index
+
+    if is_warc_folder(folder):
+        return load_warc_index(folder)
     path = Path(folder).resolve() / "manifest.jsonl"
     try:
         stat = path.stat()
@@ -195,7 +206,10 @@ class ReplayDownloadHandler:
             raise NotConfigured("REPLAY_DIR is not set")
         self.crawler = crawler
         self.stats = crawler.stats
-        self.manifest = load_manifest(folder)
+        manifest = load_manifest(folder)
+        if not isinstance(manifest, Manifest):
+            raise NotConfigured(f"{folder} holds WARC files: WarcReplayDownloadHandler replays it")
+        self.manifest = manifest
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ReplayDownloadHandler:
@@ -230,6 +244,7 @@ class ReplayAddon:
     """
 
     handler = "crawler.replay.ReplayDownloadHandler"
+    warc_handler = "crawler.warc.replay.WarcReplayDownloadHandler"
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ReplayAddon:
@@ -239,7 +254,10 @@ class ReplayAddon:
         if not settings.get("REPLAY_DIR"):
             return
         handlers: dict[str, Any] = dict(settings.getdict("DOWNLOAD_HANDLERS"))
-        handlers.update({"http": self.handler, "https": self.handler})
+        from crawler.warc.files import is_warc_folder
+
+        handler = self.warc_handler if is_warc_folder(settings["REPLAY_DIR"]) else self.handler
+        handlers.update({"http": handler, "https": handler})
         # "project" priority: replaces the project's live-site values, while
         # anything given on the command line (-s) still wins.
         settings.set("DOWNLOAD_HANDLERS", handlers, priority="project")

@@ -5,8 +5,8 @@ replay), ``CORPUS_*`` (the corpus store and its snapshot), ``NEWS_*`` (the
 news spider), ``HANSARD_*`` (the Hansard spider), ``NORMALISE_*``,
 ``DEDUP_*``, ``LINKING_*``, ``FETCH_*`` (conditional re-fetching, retries),
 ``MONITOR_*`` (field coverage), ``PAGECHECK_*`` (decoding and refusing bad
-pages) and ``CRAWL_*`` (what the operator sees: progress, lost pages, the
-stats file).
+pages), ``WARC_*`` (capture of the fetched pages) and ``CRAWL_*`` (what the
+operator sees: progress, lost pages, the stats file).
 """
 
 from __future__ import annotations
@@ -58,6 +58,9 @@ HTTPCACHE_ENABLED = False
 # `-s REPLAY_DIR=sample_pages` answers every request from a saved snapshot.
 # The handler passes requests to Scrapy's own HTTP handler when it is unset.
 REPLAY_DIR = ""
+# Replaying WARC files: a URL captured several times answers with its latest
+# capture, or with "capture_order" the captures in turn, as the original crawl saw them.
+REPLAY_WARC_REVISITS = "latest"
 
 ADDONS = {
     # With REPLAY_DIR set: answers every request from the snapshot, no delays.
@@ -87,6 +90,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.pagecheck.decoding.EvidenceDecodingMiddleware": 585,
     # Below retries (550): refuses truncated bodies, consent walls, soft 404s, empty pages.
     "crawler.pagecheck.middleware.PageCheckMiddleware": 540,
+    # Closest to the downloader: writes each response as received (before decompression).
+    "crawler.warc.capture.WarcCaptureMiddleware": 950,
 }
 # Switches for the page checks (crawler/pagecheck/): decoding by evidence, and
 # refusing pages that are truncated or hold no content.
@@ -99,6 +104,8 @@ FETCH_SETTLE_AFTER_DAYS = 30
 SPIDER_MIDDLEWARES = {
     # Every request a spider yields is read or reported lost (crawler.lostpages).
     "crawler.lostpages.LostPagesMiddleware": 60,
+    # Puts the WARC record of the page on every record parsed from it.
+    "crawler.warc.source.WarcSourceMiddleware": 950,
     # Closest to the spider: a page whose parser raises is a lost page, not a crash.
     "crawler.pagecheck.middleware.ParserErrorMiddleware": 960,
 }
@@ -122,6 +129,16 @@ CRAWL_LOST_PAGES_LISTED = 20
 
 # --- The corpus ----------------------------------------------------------------
 CORPUS_DIR = "corpus"
+
+# --- WARC capture (crawler/warc/) ----------------------------------------------
+# Every fetched page is kept, so records can be traced to the bytes and re-extracted.
+WARC_ENABLED = True
+# Empty: the corpus folder's warc/ subfolder.
+WARC_DIR = ""
+# A new file is started past this size: files small enough to copy and check one by one.
+WARC_MAX_FILE_SIZE = 100 * 1024 * 1024
+# The oldest files go once the folder holds more than this many bytes (0: keep everything).
+WARC_RETENTION_MAX_BYTES = 0
 
 # Normalise, then deduplicate and store, then link: gaps leave room for more.
 ITEM_PIPELINES = {

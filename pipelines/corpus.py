@@ -65,6 +65,17 @@ def utc_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+def seen_at(source: dict[str, Any] | None) -> str:
+    """When the corpus saw a page: the capture time of its WARC record, else now.
+
+    A crawl replayed from WARC files thereby gives ``first_seen`` and
+    ``last_changed`` the times of the original crawl, and the same records.
+    """
+    if source and source.get("fetched_at"):
+        return source["fetched_at"]
+    return utc_now()
+
+
 class _CorpusPipeline:
     prefix = ""
     table = ""
@@ -174,7 +185,8 @@ class ArticleCorpusPipeline(_CorpusPipeline):
                 canonical_article_url(incoming.get("canonical_url") or item.url)
             )
         sketch = fingerprint.sketch(item.text)
-        record, changed = merge_article(stored, incoming, now=utc_now())
+        now = seen_at(incoming.get("source"))
+        record, changed = merge_article(stored, incoming, now=now)
         if changed and self.worse_than_stored(stored, record, item.url, article_worse):
             assert stored is not None
             self.remember_pages(stored, item.url)
@@ -185,7 +197,7 @@ class ArticleCorpusPipeline(_CorpusPipeline):
             changed = True
         if not changed:
             # A crawl killed before its copies were marked finishes the job here.
-            self.remark_copies(record, copies)
+            self.remark_copies(record, copies, now)
             self.remember_pages(record, item.url)
             self.update_item(item, record)
             return self.unchanged(item, record["id"])
@@ -197,7 +209,7 @@ class ArticleCorpusPipeline(_CorpusPipeline):
                 keys=identity_keys(record["urls"]),
                 sketch=sketch,
             )
-            self.remark_copies(record, copies)
+            self.remark_copies(record, copies, now)
         self.remember_pages(record, item.url)
         self.update_item(item, record)
         return item
@@ -226,7 +238,7 @@ class ArticleCorpusPipeline(_CorpusPipeline):
         return (original[2] if original else None), later
 
     def remark_copies(
-        self, original: dict[str, Any], copies: list[tuple[str, tuple[int, ...]]]
+        self, original: dict[str, Any], copies: list[tuple[str, tuple[int, ...]]], now: str
     ) -> None:
         """Point stored near-copies published after ``original`` at it, unless each
         already points at an article published earlier still."""
@@ -242,7 +254,7 @@ class ArticleCorpusPipeline(_CorpusPipeline):
             ):
                 continue
             copy["duplicate_of"] = original["id"]
-            copy["last_changed"] = utc_now()
+            copy["last_changed"] = now
             self.store.put_article(copy, keys=identity_keys(copy["urls"]), sketch=copy_sketch)
             self.count("near_copy_remarked")
             logger.info(
@@ -267,6 +279,7 @@ class DebateCorpusPipeline(_CorpusPipeline):
         incoming = as_dict(item)
         raw_date = incoming.get("date_raw")
         incoming["date_raw"] = {item.interface: raw_date} if raw_date else {}
+        incoming["source"] = {item.interface: item.source} if item.source else None
         family = revision_family(incoming)
         stored = self.store.get("debates", item.id)
         replaces: list[dict[str, Any]] = []
@@ -282,7 +295,8 @@ class DebateCorpusPipeline(_CorpusPipeline):
                 | {pid for old in replaces for pid in old.get("previous_ids", [])}
             )
             carry_speech_aliases(incoming, replaces)
-        record, changed, disagreements = merge_debate(stored, incoming, now=utc_now())
+        now = seen_at(item.source)
+        record, changed, disagreements = merge_debate(stored, incoming, now=now)
         if changed and self.worse_than_stored(stored, incoming, item.url, debate_worse):
             assert stored is not None
             self.remember_pages(stored, item.url)

@@ -9,7 +9,8 @@ from tests.support.crawl import CrawlResult, run_crawl
 from tests.support.faults import FaultServer, status
 
 # Fields that record when a crawl ran, not what it read.
-RUN_TIME_FIELDS = ("first_seen", "last_changed")
+# `source` names this crawl's own WARC capture of the page.
+RUN_TIME_FIELDS = ("first_seen", "last_changed", "source")
 
 
 def build_over_loopback(server: FaultServer, corpus: Path) -> list[CrawlResult]:

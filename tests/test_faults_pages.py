@@ -34,7 +34,8 @@ from tests.support.snapshot import copy_sample_pages, edit_page
 
 NEWS_SPIDER, NEWS_WINDOW = SAMPLE_CRAWLS[0]
 HANSARD_SPIDER, HANSARD_WINDOW = SAMPLE_CRAWLS[2]
-RUN_TIME_FIELDS = ("first_seen", "last_changed")
+# `source` names this crawl's own WARC capture of the page.
+RUN_TIME_FIELDS = ("first_seen", "last_changed", "source")
 
 
 def failed(reason: str) -> str:

@@ -17,7 +17,8 @@ ORIGINAL_ID = ORIGINAL_URL.removeprefix("https://").rstrip("/")
 COPY_URL = "https://www.forcesnews.com/services/navy/uncrewed-minehunter-finishes-clyde-trials"
 COPY_ID = "forcesnews.com/services/navy/uncrewed-minehunter-finishes-clyde-trials"
 # When the corpus saw a record, not what the record says.
-RUN_TIME_FIELDS = ("first_seen", "last_changed")
+# `source` names this crawl's own WARC capture of the page.
+RUN_TIME_FIELDS = ("first_seen", "last_changed", "source")
 
 
 def crawl_in_order(corpus: Path, urls: list[str]) -> list[CrawlResult]:

@@ -12,7 +12,8 @@ from tests.conftest import BuiltCorpus, build_corpus
 from tests.support.crawl import kill_when, run_crawl, start_crawl
 from tests.support.snapshot import copy_sample_pages, edit_page
 
-CRAWL_TIMESTAMPS = ("first_seen", "last_changed")
+# `source` names each crawl's own WARC capture of the page.
+CRAWL_TIMESTAMPS = ("first_seen", "last_changed", "source")
 TYPHOONS_URL = "https://ukdefencejournal.org.uk/typhoons-scrambled-to-shadow-russian-aircraft-near-uk-airspace/"
 TYPHOONS_ID = (
     "ukdefencejournal.org.uk/typhoons-scrambled-to-shadow-russian-aircraft-near-uk-airspace"

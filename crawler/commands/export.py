@@ -92,6 +92,11 @@ class Command(ScrapyCommand):
             action="store_true",
             help="leave out every field the data card calls copyright or personal data",
         )
+        group.add_argument(
+            "--warc",
+            action="store_true",
+            help="also copy the WARC files the exported records were read from into warc/",
+        )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
@@ -108,6 +113,7 @@ class Command(ScrapyCommand):
                 linked_only=opts.linked_only,
                 article_text=not opts.no_article_text,
                 shareable=opts.shareable,
+                warc=opts.warc,
             )
         except ExportError as error:
             raise UsageError(str(error), print_help=False) from None

@@ -23,10 +23,19 @@ from crawler.urls import canonical_article_url, clean_url, url_key
 # Fields that describe the crawl rather than the article: a change in them alone
 # is not a new version of the article.
 ARTICLE_CRAWL_FIELDS = frozenset(
-    {"url", "fetched_at", "urls", "first_seen", "last_changed", "id", "extraction"}
+    {"url", "fetched_at", "urls", "first_seen", "last_changed", "id", "extraction", "source"}
 )
 DEBATE_CRAWL_FIELDS = frozenset(
-    {"url", "fetched_at", "urls", "interfaces", "interface", "first_seen", "last_changed"}
+    {
+        "url",
+        "fetched_at",
+        "urls",
+        "interfaces",
+        "interface",
+        "first_seen",
+        "last_changed",
+        "source",
+    }
 )
 # Speech fields merged across interfaces rather than compared.
 PER_INTERFACE_SPEECH_FIELDS = frozenset({"party_raw", "flags"})
@@ -83,6 +92,8 @@ def merge_article(
         for key, value in stored.items():
             if record.get(key) in (None, [], {}, "") and value not in (None, [], {}, ""):
                 record[key] = value
+        # The source is the page the content was read from, never an older copy's.
+        record["source"] = incoming.get("source")
     else:
         record = dict(stored)
     record["id"] = stored["id"]
@@ -163,6 +174,8 @@ def merge_debate(
     )
     record["flags"] = sorted(set(stored.get("flags", [])) | set(incoming.get("flags", [])))
     record["date_raw"] = {**_as_dict(first.get("date_raw")), **_as_dict(second.get("date_raw"))}
+    # One page per interface: each interface's source is its own page's.
+    record["source"] = {**_as_dict(first.get("source")), **_as_dict(second.get("source"))} or None
     record["speeches"], disagreements = merge_speeches(first["speeches"], second["speeches"])
     record["first_seen"] = stored.get("first_seen") or now
     record["id"] = stored["id"]

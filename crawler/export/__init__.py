@@ -41,6 +41,7 @@ from crawler.export.package import data_package, schema_file
 from crawler.export.rows import ROW_SOURCES, Tally
 from crawler.export.selection import ReadOnlyCorpus, Selection, select
 from crawler.export.tables import Table
+from crawler.export.warc import cited_files, copy_cited_files
 from crawler.export.writers import writer_for
 
 __all__ = [
@@ -117,6 +118,16 @@ def _write_export(
             rows = ROW_SOURCES[table.name](corpus, selection, table, tally)
             writer.write(folder / table.filename, table, rows)
     extra = writer.finish(folder, tables, options)
+    if options.warc:
+        written, missing = copy_cited_files(
+            Path(corpus.folder), folder, cited_files(corpus, selection)
+        )
+        extra = [*extra, *written]
+        if missing:
+            selection.warnings.append(
+                f"{len(missing)} WARC file(s) the records cite are not in the corpus "
+                f"(removed by WARC_RETENTION_MAX_BYTES?), first: {missing[0]}"
+            )
     for name in RECORD_SCHEMAS:
         write_text_atomically(folder / name, schema_file(name).read_text(encoding="utf-8"))
     package = data_package(folder, options, tables)

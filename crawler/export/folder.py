@@ -27,7 +27,9 @@ EXPORT_FILES = frozenset(
 
 # The link browser's pages: articles/<16 hex digits>.html.
 _PAGE = re.compile(r"articles/[0-9a-f]{16}\.html")
-SUBFOLDERS = ("articles",)
+# The WARC files copied with --warc (names as crawler/warc/files.py gives them).
+_WARC = re.compile(r"warc/corpus-\d{8}-\d{5,}\.warc\.gz")
+SUBFOLDERS = ("articles", "warc")
 
 
 def sha256_of(path: Path) -> str:
@@ -67,7 +69,7 @@ def previous_export_files(folder: Path) -> set[str]:
 
 def is_export_file(name: str) -> bool:
     """Whether an export writes files of this name (relative to its folder)."""
-    return name in EXPORT_FILES or bool(_PAGE.fullmatch(name))
+    return name in EXPORT_FILES or bool(_PAGE.fullmatch(name) or _WARC.fullmatch(name))
 
 
 def remove_empty_folders(folder: Path) -> None:

@@ -36,6 +36,8 @@ class ExportOptions:
     article_text: bool = True
     shareable: bool = False
     """Leave out every field the data card calls copyright or personal data."""
+    warc: bool = False
+    """Copy the WARC files the exported records were read from into ``warc/``."""
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -73,6 +75,8 @@ class ExportOptions:
             parts.append("--no-article-text")
         if self.shareable:
             parts.append("--shareable")
+        if self.warc:
+            parts.append("--warc")
         quoted = " ".join(shlex.quote(part) for part in parts)
         return f"scrapy export <folder> {quoted} -s CORPUS_DIR=<corpus folder>"
 

@@ -100,6 +100,7 @@ def speech_rows(
                     "date": debate.get("date"),
                     "debate_title": debate.get("title"),
                     "parent_title": debate.get("parent_title"),
+                    "debate_source": debate.get("source"),
                     "party_raw": party_raw,
                 }
             )

@@ -101,6 +101,8 @@ def speech_columns(party_interfaces: Iterable[str] | None) -> list[Column]:
             ]
         else:
             columns.append(column)
+    # Last: the WARC records of the debate's pages, to cite the speech by its bytes.
+    columns.append(Column("debate_source", ("DebateItem", "source"), note="From the debate:"))
     return columns
 
 

@@ -1,0 +1,1 @@
+"""WARC capture of fetched pages, replay from WARC files, and record sources."""
