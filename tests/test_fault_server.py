@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from crawler.sample_corpus import SAMPLE_CRAWLS
-from tests.support.crawl import CrawlResult, run_crawl
+from tests.support.crawl import RUN_TIME_FIELDS, CrawlResult, run_crawl
 from tests.support.faults import FaultServer, status
 
 # Fields that record when a crawl ran, not what it read.
 # `source` names this crawl's own WARC capture of the page.
-RUN_TIME_FIELDS = ("first_seen", "last_changed", "source")
 
 
 def build_over_loopback(server: FaultServer, corpus: Path) -> list[CrawlResult]:

@@ -21,7 +21,14 @@ from typing import Any
 import pytest
 from scrapy.utils.project import get_project_settings
 
-from tests.support.crawl import ROOT, CrawlResult, crawl_command, crawl_env, run_crawl
+from tests.support.crawl import (
+    ROOT,
+    RUN_TIME_FIELDS,
+    CrawlResult,
+    crawl_command,
+    crawl_env,
+    run_crawl,
+)
 from tests.support.faults import (
     Answer,
     Exchange,
@@ -52,8 +59,6 @@ DEBATES = [
     "https://www.theyworkforyou.com/debates/?id=2025-02-10a.1.1",
     "https://www.theyworkforyou.com/debates/?id=2025-02-11a.190.0",
 ]
-# Fields that record when a crawl ran, not what it read.
-RUN_TIME_FIELDS = ("first_seen", "last_changed")
 SNAPSHOT = ("articles", "debates", "links")
 
 

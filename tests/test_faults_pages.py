@@ -18,7 +18,7 @@ from crawler.pagecheck.quality import REPLACEMENT_FLAG
 from crawler.pages.twfy import NO_GID_FLAG
 from crawler.sample_corpus import SAMPLE_CRAWLS
 from tests.support import bad_pages
-from tests.support.crawl import SAMPLE_PAGES, CrawlResult, run_crawl
+from tests.support.crawl import RUN_TIME_FIELDS, SAMPLE_PAGES, CrawlResult, run_crawl
 from tests.support.faults import (
     Fault,
     FaultServer,
@@ -34,8 +34,6 @@ from tests.support.snapshot import copy_sample_pages, edit_page
 
 NEWS_SPIDER, NEWS_WINDOW = SAMPLE_CRAWLS[0]
 HANSARD_SPIDER, HANSARD_WINDOW = SAMPLE_CRAWLS[2]
-# `source` names this crawl's own WARC capture of the page.
-RUN_TIME_FIELDS = ("first_seen", "last_changed", "source")
 
 
 def failed(reason: str) -> str:

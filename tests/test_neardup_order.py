@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from crawler.dedup.merge import original_order
-from tests.support.crawl import CrawlResult, run_crawl
+from tests.support.crawl import RUN_TIME_FIELDS, CrawlResult, run_crawl
 
 ORIGINAL_URL = (
     "https://ukdefencejournal.org.uk/autonomous-minehunting-boat-completes-sea-trials-off-scotland/"
@@ -18,7 +18,6 @@ COPY_URL = "https://www.forcesnews.com/services/navy/uncrewed-minehunter-finishe
 COPY_ID = "forcesnews.com/services/navy/uncrewed-minehunter-finishes-clyde-trials"
 # When the corpus saw a record, not what the record says.
 # `source` names this crawl's own WARC capture of the page.
-RUN_TIME_FIELDS = ("first_seen", "last_changed", "source")
 
 
 def crawl_in_order(corpus: Path, urls: list[str]) -> list[CrawlResult]:

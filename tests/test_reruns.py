@@ -9,11 +9,9 @@ import pytest
 
 from crawler.sample_corpus import SAMPLE_CRAWLS
 from tests.conftest import BuiltCorpus, build_corpus
-from tests.support.crawl import kill_when, run_crawl, start_crawl
+from tests.support.crawl import RUN_TIME_FIELDS, kill_when, run_crawl, start_crawl
 from tests.support.snapshot import copy_sample_pages, edit_page
 
-# `source` names each crawl's own WARC capture of the page.
-CRAWL_TIMESTAMPS = ("first_seen", "last_changed", "source")
 TYPHOONS_URL = "https://ukdefencejournal.org.uk/typhoons-scrambled-to-shadow-russian-aircraft-near-uk-airspace/"
 TYPHOONS_ID = (
     "ukdefencejournal.org.uk/typhoons-scrambled-to-shadow-russian-aircraft-near-uk-airspace"
@@ -21,7 +19,7 @@ TYPHOONS_ID = (
 
 
 def without_crawl_timestamps(records: list[dict]) -> list[dict]:
-    return [{k: v for k, v in record.items() if k not in CRAWL_TIMESTAMPS} for record in records]
+    return [{k: v for k, v in record.items() if k not in RUN_TIME_FIELDS} for record in records]
 
 
 def corpus_contents(corpus: BuiltCorpus) -> dict[str, list[dict]]:

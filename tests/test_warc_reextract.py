@@ -10,13 +10,12 @@ from pathlib import Path
 from crawler import settings
 from tests.conftest import BuiltCorpus
 from tests.support.altered import CapitalTitlePipeline, is_altered
-from tests.support.crawl import ROOT, crawl_env, scrapy_command
+from tests.support.crawl import ROOT, RUN_TIME_FIELDS, crawl_env, scrapy_command
 
 # The project's pipelines, and the changed "extractor" before them.
 ALTERED = json.dumps(
     {**settings.ITEM_PIPELINES, f"{CapitalTitlePipeline.__module__}.CapitalTitlePipeline": 120}
 )
-RUN_FIELDS = ("source", "first_seen", "last_changed")
 
 
 def copy_corpus(corpus: BuiltCorpus, target: Path) -> Path:
@@ -36,7 +35,7 @@ def read(folder: Path, name: str) -> list[dict]:
 
 
 def without_run_fields(records: list[dict]) -> list[dict]:
-    return [{k: v for k, v in record.items() if k not in RUN_FIELDS} for record in records]
+    return [{k: v for k, v in record.items() if k not in RUN_TIME_FIELDS} for record in records]
 
 
 def test_unchanged_code_rebuilds_the_same_corpus_and_says_so(

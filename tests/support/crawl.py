@@ -20,6 +20,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_PAGES = ROOT / "sample_pages"
 
+RUN_TIME_FIELDS = ("first_seen", "last_changed", "source")
+"""Record fields that say when and from which capture a crawl read a page, not what
+it read: two crawls of the same pages agree on everything else."""
+
 
 @dataclass
 class CrawlResult:
