@@ -26,6 +26,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.drops import UnchangedRecord
+from crawler.errors import SettingError
 from crawler.items import ArticleItem, DebateItem
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ class CoverageMonitor:
     def __init__(self, thresholds: dict[str, float], min_records: int, stats: Any):
         unknown = sorted(set(thresholds) - set(FIELDS))
         if unknown:
-            raise ValueError(
+            raise SettingError(
                 f"MONITOR_MIN_COVERAGE names unknown field(s) {', '.join(unknown)}; "
                 f"known: {', '.join(FIELDS)}"
             )

@@ -129,6 +129,27 @@ def test_a_missing_outlet_file_is_refused(tmp_path: Path) -> None:
     )
 
 
+def test_a_coverage_threshold_for_an_unknown_field_is_refused(tmp_path: Path) -> None:
+    run = crawl(tmp_path, "hansard", {}, MONITOR_MIN_COVERAGE='{"article.byline": 0.5}')
+    assert_usage_error(
+        run,
+        "MONITOR_MIN_COVERAGE names unknown field(s) article.byline; known: article.title, "
+        "article.published, article.text, debate.speech.person_id, debate.speech.party",
+    )
+
+
+def test_a_party_table_giving_one_label_to_two_parties_is_refused(tmp_path: Path) -> None:
+    table = tmp_path / "parties.csv"
+    table.write_text(
+        "id,name_en,name_cy,aliases\n"
+        "labour,Labour,Llafur,Lab\n"
+        "liberal-democrat,Liberal Democrat,Democratiaid Rhyddfrydol,Lab\n",
+        encoding="utf-8",
+    )
+    run = crawl(tmp_path, "hansard", {}, NORMALISE_PARTIES_TABLE=str(table))
+    assert_usage_error(run, "party table: label 'Lab' names both 'labour' and 'liberal-democrat'")
+
+
 def test_a_corpus_dir_that_is_a_file_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "corpus"
     folder.write_text("not a folder")

@@ -30,6 +30,7 @@ from scrapy.exceptions import UsageError
 from crawler.corpus import lock
 from crawler.corpus.health import check_store
 from crawler.corpus.store import StoreUnusableError
+from crawler.errors import SettingError
 from crawler.outlets import OutletConfigError
 from crawler.replay import ManifestError, load_manifest
 from crawler.spiders.base import SpiderArgumentError
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-USER_ERRORS = (SpiderArgumentError, OutletConfigError)
+USER_ERRORS = (SpiderArgumentError, OutletConfigError, SettingError)
 """Errors raised while the spider is built that mean the command line or configuration is wrong."""
 
 

@@ -26,6 +26,7 @@ from functools import cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from crawler.errors import SettingError
 from crawler.packaged import packaged
 
 PARTIES_PATH = packaged("data", "parties.csv")
@@ -58,15 +59,15 @@ class PartyTable:
         self._by_key: dict[str, Party] = {}
         for party, aliases in rows:
             if party.id in self.parties:
-                raise ValueError(f"party table: duplicate id {party.id!r}")
+                raise SettingError(f"party table: duplicate id {party.id!r}")
             self.parties[party.id] = party
             for label in (party.name_en, party.name_cy, *aliases):
                 key = party_key(label)
                 if not key:
-                    raise ValueError(f"party table: empty label in row {party.id!r}")
+                    raise SettingError(f"party table: empty label in row {party.id!r}")
                 other = self._by_key.get(key)
                 if other is not None and other.id != party.id:
-                    raise ValueError(
+                    raise SettingError(
                         f"party table: label {label!r} names both {other.id!r} and {party.id!r}"
                     )
                 self._by_key[key] = party

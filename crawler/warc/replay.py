@@ -42,6 +42,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
+from crawler.errors import SettingError
 from crawler.replay import ManifestError, SavedPage, not_modified
 from crawler.urls import url_key
 from crawler.warc.capture import SOURCE_META
@@ -187,7 +188,7 @@ class WarcReplayDownloadHandler:
             raise NotConfigured("REPLAY_DIR is not set")
         self.mode = crawler.settings.get("REPLAY_WARC_REVISITS") or "latest"
         if self.mode not in REVISIT_MODES:
-            raise ValueError(
+            raise SettingError(
                 f"REPLAY_WARC_REVISITS must be one of {', '.join(REVISIT_MODES)}, not {self.mode!r}"
             )
         self.stats = crawler.stats
