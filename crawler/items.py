@@ -159,9 +159,9 @@ class DebateItem:
     """Section heading."""
     parent_title: str | None = None
     """Heading of the enclosing section ("Defence" for oral questions), else ``None``."""
-    date_raw: str | None = None
-    """Sitting date as printed in the lead line ("10 Chwefror 2025"). In the stored
-    record it is kept per interface: ``{"cy": "10 Chwefror 2025", "en": "10 February 2025"}``."""
+    date_raw: dict[str, str] = field(default_factory=dict)
+    """Sitting date as printed in the lead line, per interface:
+    ``{"cy": "10 Chwefror 2025", "en": "10 February 2025"}``."""
     date: str | None = None
     """Sitting date, YYYY-MM-DD (from the gid, checked against the lead line)."""
     urls: list[str] = field(default_factory=list)

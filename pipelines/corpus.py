@@ -277,8 +277,6 @@ class DebateCorpusPipeline(_CorpusPipeline):
         if not isinstance(item, DebateItem):
             return item
         incoming = as_dict(item)
-        raw_date = incoming.get("date_raw")
-        incoming["date_raw"] = {item.interface: raw_date} if raw_date else {}
         incoming["source"] = {item.interface: item.source} if item.source else None
         family = revision_family(incoming)
         stored = self.store.get("debates", item.id)

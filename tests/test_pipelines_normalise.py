@@ -40,6 +40,8 @@ def article(**fields: object) -> ArticleItem:
 
 def debate(gid: str = "2025-02-11a.190.0", interface: str = "en", **fields: object) -> DebateItem:
     host = "cy.theyworkforyou.com" if interface == "cy" else "www.theyworkforyou.com"
+    if isinstance(fields.get("date_raw"), str):
+        fields["date_raw"] = {interface: fields["date_raw"]}
     return DebateItem(
         id=gid,
         house="commons",

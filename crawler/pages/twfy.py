@@ -464,7 +464,7 @@ def parse_debate(page: Any, *, url: str, fetched_at: str) -> DebateItem:
         fetched_at=fetched_at,
         title=title or None,
         parent_title=parent_title,
-        date_raw=date_raw or None,
+        date_raw={interface: date_raw} if date_raw else {},
         date=sitting,
         urls=[url],
         interfaces=[interface],

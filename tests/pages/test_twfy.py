@@ -166,7 +166,7 @@ def test_seed_title_and_enclosing_heading(seed, interface):
     ("interface", "date_raw"), [("en", "10 February 2025"), ("cy", "10 Chwefror 2025")]
 )
 def test_seed_date_raw_is_the_lead_line_date_as_printed(seed, interface, date_raw):
-    assert seed[interface].date_raw == date_raw
+    assert seed[interface].date_raw == {interface: date_raw}
 
 
 @pytest.mark.parametrize("interface", INTERFACES)
@@ -334,7 +334,7 @@ def test_speech_time_is_left_to_the_date_pipeline(edge, interface):
     [("en", "12:31 pm on 11 February 2025"), ("cy", "12:31 pm ar 11 Chwefror 2025")],
 )
 def test_lead_line_time_is_kept_with_the_date(edge, interface, date_raw):
-    assert edge[interface].date_raw == date_raw
+    assert edge[interface].date_raw == {interface: date_raw}
 
 
 @pytest.mark.parametrize(
@@ -552,7 +552,7 @@ def test_welsh_lead_line_with_a_time():
     item = twfy.parse_debate(page, url=f"{CY}/debates/?id={SECTION}", fetched_at=FETCHED)
     assert (item.parent_title, item.date_raw, item.date, item.flags) == (
         "Business",
-        "1:47 pm ar 30 Ebrill 2024",
+        {"cy": "1:47 pm ar 30 Ebrill 2024"},
         "2024-04-30",
         [],
     )
