@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from crawler.corpus.extension import corpus_store
-from crawler.urls import url_key
+from crawler.urls import page_key
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -74,7 +74,7 @@ class ConditionalRequestMiddleware:
     def process_request(self, request: Request) -> None:
         if not request.meta.get(META_KEY):
             return
-        state = self.store.page(url_key(request.url))
+        state = self.store.page(page_key(request.url))
         if state is None or state.record_id is None:
             self.stats.inc_value("corpus/fetch/new")
             return
@@ -110,7 +110,7 @@ class ConditionalRequestMiddleware:
             last_modified = response.headers.get(b"Last-Modified")
             if etag or last_modified:
                 self.store.remember_validators(
-                    url_key(request.url),
+                    page_key(request.url),
                     etag.decode("latin-1") if etag else None,
                     last_modified.decode("latin-1") if last_modified else None,
                 )

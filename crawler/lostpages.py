@@ -52,7 +52,7 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from crawler.conditional import AlreadyStored
 from crawler.lost import PAGES_KEY, page_lost
 from crawler.pagecheck.middleware import PageRefused
-from crawler.urls import url_key
+from crawler.urls import page_key
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -117,7 +117,7 @@ def loss_reason(exception: BaseException, request: Request) -> tuple[str, str] |
         message = str(exception)
         if message == MAX_REDIRECTIONS:
             chain = redirect_chain(request)
-            keys = [url_key(url) for url in chain]
+            keys = [page_key(url) for url in chain]
             reason = "redirect_loop" if len(set(keys)) < len(keys) else "redirect_limit"
             return reason, f"{len(chain) - 1} redirects: {describe_chain(chain)}"
         for marker, reason in IGNORED_REASONS.items():
@@ -190,7 +190,7 @@ class LostPagesMiddleware:
         if not self.is_tracked(request) or "redirect_urls" not in request.meta:
             return
         chain = redirect_chain(request)
-        if url_key(request.url) in {url_key(url) for url in chain[:-1]}:
+        if page_key(request.url) in {page_key(url) for url in chain[:-1]}:
             page_lost(
                 self.crawler,
                 original_url(request),

@@ -34,7 +34,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
-from crawler.urls import url_key
+from crawler.urls import page_key
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -93,7 +93,7 @@ class Manifest:
                 line = raw.decode("utf-8")
                 if line.strip():
                     page = cls._read_entry(folder, manifest_path, number, line)
-                    found_hashes.append(_url_hash(url_key(page.url)))
+                    found_hashes.append(_url_hash(page_key(page.url)))
                     found_offsets.append(offset)
                 offset += len(raw)
         # A stable sort by hash keeps file order among equal hashes: of two lines
@@ -135,7 +135,7 @@ class Manifest:
 
     def get(self, url: str) -> SavedPage | None:
         """The saved page for ``url``; of several lines for one URL, the last wins."""
-        key = url_key(url)
+        key = page_key(url)
         wanted = _url_hash(key)
         found: SavedPage | None = None
         index = bisect_left(self.hashes, wanted)
@@ -144,7 +144,7 @@ class Manifest:
                 lines.seek(self.offsets[index])
                 line = lines.readline().decode("utf-8")
                 page = self._read_entry(self.folder, self.path, 0, line)
-                if url_key(page.url) == key:
+                if page_key(page.url) == key:
                     found = page
                 index += 1
         return found

@@ -38,9 +38,6 @@ from crawler.corpus.extension import corpus_store
 from crawler.corpus.validate import RecordValidator
 from crawler.dedup import fingerprint
 from crawler.dedup.merge import (
-    article_id_for,
-    article_urls,
-    identity_keys,
     merge_article,
     merge_debate,
     original_order,
@@ -50,7 +47,13 @@ from crawler.dedup.merge import (
 from crawler.drops import StaleRevision, UnchangedRecord, UnusableRecord
 from crawler.items import ArticleItem, DebateItem, as_dict
 from crawler.pagecheck.quality import article_worse, debate_worse
-from crawler.urls import canonical_article_url, url_key
+from crawler.urls import (
+    article_id_of,
+    article_identities,
+    article_identity,
+    article_seen_urls,
+    page_key,
+)
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -98,7 +101,7 @@ class _CorpusPipeline:
 
     def remember_pages(self, record: dict[str, Any], fetched_url: str) -> None:
         """Note that the fetched URL and every URL of the record hold this record."""
-        urls = {url_key(fetched_url), *(url_key(url) for url in record["urls"])}
+        urls = {page_key(fetched_url), *(page_key(url) for url in record["urls"])}
         self.store.remember_pages(
             sorted(urls),
             kind=self.prefix,
@@ -168,9 +171,9 @@ class ArticleCorpusPipeline(_CorpusPipeline):
             raise UnusableRecord(f"article without body text at {item.url}")
         incoming = as_dict(item)
         incoming["content_hash"] = fingerprint.content_hash(item.text)
-        incoming["urls"] = article_urls(incoming)
+        incoming["urls"] = article_seen_urls(incoming)
 
-        stored_id = self.store.article_id_for_urls(identity_keys(incoming["urls"]))
+        stored_id = self.store.article_id_for_urls(article_identities(incoming["urls"]))
         found_by_content = stored_id is None
         if found_by_content:
             stored_id = self.store.article_id_for_hash(incoming["content_hash"])
@@ -178,11 +181,11 @@ class ArticleCorpusPipeline(_CorpusPipeline):
 
         if stored is not None and found_by_content:
             self.count("content_merged")  # the same text at an unrelated URL
-        elif stored is not None and url_key(item.url) != url_key(stored["url"]):
+        elif stored is not None and page_key(item.url) != page_key(stored["url"]):
             self.count("url_merged")  # a copy at a variant URL (AMP, tracking…)
         if stored is None:
-            incoming["id"] = article_id_for(
-                canonical_article_url(incoming.get("canonical_url") or item.url)
+            incoming["id"] = article_id_of(
+                article_identity(incoming.get("canonical_url") or item.url)
             )
         sketch = fingerprint.sketch(item.text)
         now = seen_at(incoming.get("source"))
@@ -206,7 +209,7 @@ class ArticleCorpusPipeline(_CorpusPipeline):
         with self.store.transaction():
             self.store.put_article(
                 record,
-                keys=identity_keys(record["urls"]),
+                keys=article_identities(record["urls"]),
                 sketch=sketch,
             )
             self.remark_copies(record, copies, now)
@@ -255,7 +258,7 @@ class ArticleCorpusPipeline(_CorpusPipeline):
                 continue
             copy["duplicate_of"] = original["id"]
             copy["last_changed"] = now
-            self.store.put_article(copy, keys=identity_keys(copy["urls"]), sketch=copy_sketch)
+            self.store.put_article(copy, keys=article_identities(copy["urls"]), sketch=copy_sketch)
             self.count("near_copy_remarked")
             logger.info(
                 "Article %s is a near-copy of %s, published earlier", copy_id, original["id"]

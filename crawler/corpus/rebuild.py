@@ -28,10 +28,10 @@ from crawler.corpus.snapshot import SNAPSHOT_FILES
 from crawler.corpus.store import STORE_FILENAME, CorpusStore
 from crawler.corpus.validate import RecordValidator
 from crawler.dedup import fingerprint
-from crawler.dedup.merge import identity_keys, revision_family
+from crawler.dedup.merge import revision_family
 from crawler.linking.index import LinkIndex
 from crawler.linking.linker import debate_speeches, link_article
-from crawler.urls import url_key
+from crawler.urls import article_identities, page_key
 from pipelines.linking import linkable_article
 
 TEMP_PREFIX = ".rebuild-"
@@ -129,7 +129,7 @@ def _build(path: Path, source: Path) -> RebuildResult:
 
 def _remember_pages(store: CorpusStore, record: dict[str, Any], kind: str, date_field: str):
     store.remember_pages(
-        sorted({url_key(url) for url in [record["url"], *record.get("urls", [])]}),
+        sorted({page_key(url) for url in [record["url"], *record.get("urls", [])]}),
         kind=kind,
         record_id=record["id"],
         content_date=record.get(date_field),
@@ -171,7 +171,7 @@ def _add_articles(
     for record in articles:
         store.put_article(
             record,
-            keys=identity_keys(record["urls"]),
+            keys=article_identities(record["urls"]),
             sketch=fingerprint.sketch(record["text"]),
         )
         # Every debate is indexed already, so this finds all of the article's links.

@@ -18,7 +18,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from crawler.urls import canonical_article_url, clean_url, url_key
+from crawler.urls import article_seen_urls, page_key
 
 # Fields that describe the crawl rather than the article: a change in them alone
 # is not a new version of the article.
@@ -48,28 +48,10 @@ PREFERRED_INTERFACE = "en"
 REVISION = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})(?P<letter>[a-z])(?P<rest>\..*)$")
 
 
-def article_id_for(canonical_url: str) -> str:
-    """Readable, stable article id: host and path of the canonical URL."""
-    return canonical_url.removeprefix("https://").removeprefix("http://")
-
-
 def is_primary_copy(record: dict[str, Any]) -> bool:
     """Whether this copy was fetched at the URL its page names as canonical."""
     canonical = record.get("canonical_url")
-    return bool(canonical) and url_key(record["url"]) == url_key(canonical)
-
-
-def article_urls(record: dict[str, Any]) -> list[str]:
-    """The URLs an article copy was seen at: fetched and canonical, tracking removed."""
-    urls = {clean_url(record["url"])}
-    if record.get("canonical_url"):
-        urls.add(clean_url(record["canonical_url"]))
-    return sorted(urls)
-
-
-def identity_keys(urls: list[str]) -> list[str]:
-    """The keys under which an article is found again, whatever variant of a URL is fetched."""
-    return sorted({canonical_article_url(url) for url in urls})
+    return bool(canonical) and page_key(record["url"]) == page_key(canonical)
 
 
 def content_of(record: dict[str, Any], crawl_fields: frozenset[str]) -> dict[str, Any]:
@@ -80,7 +62,7 @@ def merge_article(
     stored: dict[str, Any] | None, incoming: dict[str, Any], *, now: str
 ) -> tuple[dict[str, Any], bool]:
     """Combine an incoming article copy with the stored record; returns (record, changed)."""
-    urls = sorted(set(incoming.get("urls", [])) | set(article_urls(incoming)))
+    urls = sorted(set(incoming.get("urls", [])) | set(article_seen_urls(incoming)))
     if stored is None:
         record = dict(incoming, urls=urls, first_seen=now, last_changed=now)
         return record, True

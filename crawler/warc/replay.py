@@ -44,7 +44,7 @@ from warcio.recordloader import ArcWarcRecord
 
 from crawler.errors import SettingError
 from crawler.replay import ManifestError, SavedPage, not_modified
-from crawler.urls import url_key
+from crawler.urls import page_key
 from crawler.warc.capture import SOURCE_META
 from crawler.warc.files import warc_files
 
@@ -109,7 +109,7 @@ class WarcIndex:
                         if record.rec_type != "response" or _status(record) == 304:
                             continue
                         url = record.rec_headers.get_header("WARC-Target-URI")
-                        hashes.append(_url_hash(url_key(url)))
+                        hashes.append(_url_hash(page_key(url)))
                         numbers.append(number)
                         offsets.append(records.get_record_offset())
                 except ArchiveLoadFailed as error:
@@ -148,7 +148,7 @@ class WarcIndex:
 
     def captures(self, url: str) -> list[tuple[int, int]]:
         """(file number, offset) of every capture of ``url``, in capture order."""
-        key = url_key(url)
+        key = page_key(url)
         wanted = _url_hash(key)
         found: list[tuple[int, int]] = []
         index = bisect_left(self.hashes, wanted)
@@ -157,7 +157,7 @@ class WarcIndex:
             index += 1
         if len(found) > 1:
             # Hash collisions are possible in principle: keep only this URL's records.
-            found = [spot for spot in found if url_key(self.read(*spot).url) == key]
+            found = [spot for spot in found if page_key(self.read(*spot).url) == key]
         return found
 
 
@@ -206,7 +206,7 @@ class WarcReplayDownloadHandler:
             self.stats.inc_value("replay/missing")
             return Response(url=request.url, status=404, request=request)
         if self.mode == "capture_order":
-            key = url_key(request.url)
+            key = page_key(request.url)
             spot = captures[min(self.requested[key], len(captures) - 1)]
             self.requested[key] += 1
         else:
