@@ -80,8 +80,7 @@ class CrawlReport:
         extension = self.crawler.get_extension(CorpusStoreExtension)
         if extension is None:
             return None
-        row = extension.store.conn.execute("SELECT COUNT(*) FROM links").fetchone()
-        return int(row[0])
+        return extension.store.count("links")
 
     def scope(self, spider: Spider) -> str:
         window = getattr(spider, "window", None)

@@ -173,7 +173,7 @@ class ArticleCorpusPipeline(_CorpusPipeline):
         incoming["content_hash"] = fingerprint.content_hash(item.text)
         incoming["urls"] = article_seen_urls(incoming)
 
-        stored_id = self.store.article_id_for_urls(article_identities(incoming["urls"]))
+        stored_id = self.store.article_id_for_identities(article_identities(incoming["urls"]))
         found_by_content = stored_id is None
         if found_by_content:
             stored_id = self.store.article_id_for_hash(incoming["content_hash"])
@@ -209,7 +209,7 @@ class ArticleCorpusPipeline(_CorpusPipeline):
         with self.store.transaction():
             self.store.put_article(
                 record,
-                keys=article_identities(record["urls"]),
+                identities=article_identities(record["urls"]),
                 sketch=sketch,
             )
             self.remark_copies(record, copies, now)
@@ -258,7 +258,9 @@ class ArticleCorpusPipeline(_CorpusPipeline):
                 continue
             copy["duplicate_of"] = original["id"]
             copy["last_changed"] = now
-            self.store.put_article(copy, keys=article_identities(copy["urls"]), sketch=copy_sketch)
+            self.store.put_article(
+                copy, identities=article_identities(copy["urls"]), sketch=copy_sketch
+            )
             self.count("near_copy_remarked")
             logger.info(
                 "Article %s is a near-copy of %s, published earlier", copy_id, original["id"]

@@ -25,7 +25,6 @@ from scrapy.exceptions import NotConfigured
 from crawler.corpus.extension import corpus_store
 from crawler.corpus.validate import RecordValidator
 from crawler.items import ArticleItem, DebateItem, as_dict
-from crawler.linking.index import LinkIndex
 from crawler.linking.linker import DEFAULT_WINDOW_DAYS, link_article, link_debate
 
 if TYPE_CHECKING:
@@ -50,7 +49,7 @@ class LinkingPipeline:
         if not crawler.settings.getbool("LINKING_ENABLED", True):
             raise NotConfigured("LINKING_ENABLED is off")
         self.store = corpus_store(crawler)
-        self.index = LinkIndex(self.store.conn)
+        self.index = self.store.link_index()
         self.stats = crawler.stats
         self.window_days = crawler.settings.getint("LINKING_WINDOW_DAYS", DEFAULT_WINDOW_DAYS)
         self.validator = RecordValidator()
@@ -61,12 +60,13 @@ class LinkingPipeline:
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, ArticleItem) and item.id:
-            self.link_article(item.id)
+            self.link_stored_article(item.id)
         elif isinstance(item, DebateItem):
-            self.link_debate(item.id)
+            self.link_stored_debate(item.id)
         return item
 
-    def link_article(self, article_id: str) -> None:
+    def link_stored_article(self, article_id: str) -> None:
+        """Link the stored article ``article_id`` and mark it linked (one transaction)."""
         record = self.store.get("articles", article_id)
         if record is None:
             return
@@ -78,7 +78,8 @@ class LinkingPipeline:
             self.store.mark_linked("articles", article_id)
         self.stats.inc_value("corpus/link/articles")
 
-    def link_debate(self, debate_id: str) -> None:
+    def link_stored_debate(self, debate_id: str) -> None:
+        """Link the stored debate ``debate_id`` and mark it linked (one transaction)."""
         record = self.store.get("debates", debate_id)
         if record is None:
             return

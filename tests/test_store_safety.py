@@ -20,7 +20,7 @@ from scrapy.utils.test import get_crawler
 from crawler.corpus.extension import CorpusStoreExtension
 from crawler.corpus.health import check_store
 from crawler.corpus.snapshot import SNAPSHOT_FILES
-from crawler.corpus.store import STORE_FILENAME, StoreUnusableError
+from crawler.corpus.store import SCHEMA_VERSION, STORE_FILENAME, StoreUnusableError
 from crawler.sample_corpus import SAMPLE_CRAWLS
 from crawler.verdict import crawl_failure
 from tests.conftest import BuiltCorpus
@@ -133,7 +133,8 @@ def test_a_store_of_a_newer_schema_version_is_refused(
         conn.execute("PRAGMA user_version = 99")
     result = crawl_hansard(corpus)
     assert result.returncode == 2
-    assert "has schema version 99, newer than this crawler's 1" in last_line(result.stderr)
+    newer = f"has schema version 99, newer than this crawler's {SCHEMA_VERSION}"
+    assert newer in last_line(result.stderr)
 
 
 def test_check_store_lets_a_fresh_folder_and_a_store_without_snapshot_start(
@@ -278,7 +279,8 @@ def test_a_snapshot_that_would_lose_records_the_store_did_not_delete_is_not_writ
     crawler, extension = closing_crawl(corpus)
     try:
         # Records gone from the store during the crawl, with no deletion noted.
-        extension.store.conn.execute("DELETE FROM articles WHERE site = 'Forces News'")
+        with sqlite3.connect(extension.store.path) as other:
+            other.execute("DELETE FROM articles WHERE site = 'Forces News'")
         extension.spider_closed(Spider("probe"), "finished")
     finally:
         extension.engine_stopped()
@@ -298,9 +300,9 @@ def test_a_snapshot_may_lose_records_whose_deletion_the_store_noted(
     crawler, extension = closing_crawl(corpus)
     gone = "forcesnews.com/services/army/soldiers-test-new-counter-drone-kit-salisbury-plain"
     try:
-        with extension.store.transaction():
-            extension.store.conn.execute("DELETE FROM articles WHERE id = ?", (gone,))
-            extension.store.note_deletions("articles", [gone], reason="merged")
+        with sqlite3.connect(extension.store.path) as other:
+            other.execute("DELETE FROM articles WHERE id = ?", (gone,))
+        extension.store.note_deletions("articles", [gone], reason="merged")
         extension.spider_closed(Spider("probe"), "finished")
     finally:
         extension.engine_stopped()

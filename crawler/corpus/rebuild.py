@@ -29,7 +29,6 @@ from crawler.corpus.store import STORE_FILENAME, CorpusStore
 from crawler.corpus.validate import RecordValidator
 from crawler.dedup import fingerprint
 from crawler.dedup.merge import revision_family
-from crawler.linking.index import LinkIndex
 from crawler.linking.linker import debate_speeches, link_article
 from crawler.urls import article_identities, page_key
 from pipelines.linking import linkable_article
@@ -109,19 +108,15 @@ def _build(path: Path, source: Path) -> RebuildResult:
     store = CorpusStore(path.parent, filename=path.name)
     result = RebuildResult()
     try:
-        index = LinkIndex(store.conn)
         with store.transaction():
-            result.counts["debates"] = _add_debates(store, index, source, validator, result)
-            recomputed, result.counts["articles"] = _add_articles(
-                store, index, source, validator, result
-            )
+            result.counts["debates"] = _add_debates(store, source, validator, result)
+            recomputed, result.counts["articles"] = _add_articles(store, source, validator, result)
             snapshot_links = _add_links(store, source, validator, result)
             result.counts["links"] = len(snapshot_links)
         result.links_not_in_snapshot = len(recomputed - snapshot_links)
         result.snapshot_links_not_recomputed = len(snapshot_links - recomputed)
         # A WAL left beside the temporary file would be lost in the rename.
-        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        store.conn.execute("PRAGMA journal_mode=DELETE")
+        store.checkpoint()
     finally:
         store.close()
     return result
@@ -138,7 +133,6 @@ def _remember_pages(store: CorpusStore, record: dict[str, Any], kind: str, date_
 
 def _add_debates(
     store: CorpusStore,
-    index: LinkIndex,
     source: Path,
     validator: RecordValidator,
     result: RebuildResult,
@@ -146,11 +140,8 @@ def _add_debates(
     count = 0
     for record in read_snapshot(source / SNAPSHOT_FILES["debates"], validator, "debate", result):
         store.put_debate(record, family=revision_family(record))
-        store.conn.executemany(
-            "INSERT OR REPLACE INTO debate_aliases (old_id, debate_id) VALUES (?, ?)",
-            [(old_id, record["id"]) for old_id in record.get("previous_ids", [])],
-        )
-        index.replace_debate(record["id"], debate_speeches(record))
+        store.add_debate_aliases(record["id"], record.get("previous_ids", []))
+        store.link_index().replace_debate(record["id"], debate_speeches(record))
         store.mark_linked("debates", record["id"])
         _remember_pages(store, record, "debate", "date")
         count += 1
@@ -159,7 +150,6 @@ def _add_debates(
 
 def _add_articles(
     store: CorpusStore,
-    index: LinkIndex,
     source: Path,
     validator: RecordValidator,
     result: RebuildResult,
@@ -171,11 +161,12 @@ def _add_articles(
     for record in articles:
         store.put_article(
             record,
-            keys=article_identities(record["urls"]),
+            identities=article_identities(record["urls"]),
             sketch=fingerprint.sketch(record["text"]),
         )
         # Every debate is indexed already, so this finds all of the article's links.
-        recomputed.update(link.id for link in link_article(linkable_article(record), index))
+        links = link_article(linkable_article(record), store.link_index())
+        recomputed.update(link.id for link in links)
         store.mark_linked("articles", record["id"])
         _remember_pages(store, record, "article", "published")
         count += 1
