@@ -4,7 +4,7 @@ Spiders mark requests for content pages (articles, debates) with
 ``meta["corpus_conditional"] = True``. For such a request whose URL already
 holds a stored record:
 
-- when the record's date is older than ``FETCH_SETTLE_AFTER_DAYS`` (default 30)
+- when the record's date is older than ``FETCH_SETTLE_AFTER_DAYS``
   the page is *settled* and not requested at all (``corpus/fetch/settled``);
 - otherwise the request carries ``If-None-Match`` / ``If-Modified-Since`` from
   the validators the site sent last time, and a ``304 Not Modified`` answer
@@ -53,12 +53,12 @@ class ConditionalRequestMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
-        if not crawler.settings.getbool("FETCH_CONDITIONAL_ENABLED", True):
+        if not crawler.settings.getbool("FETCH_CONDITIONAL_ENABLED"):
             raise NotConfigured("FETCH_CONDITIONAL_ENABLED is off")
         middleware = cls(
             corpus_store(crawler),
             crawler.stats,
-            crawler.settings.getint("FETCH_SETTLE_AFTER_DAYS", 30),
+            crawler.settings.getint("FETCH_SETTLE_AFTER_DAYS"),
         )
         # Content pages fetched whole: a crawl that fetched some and produced no
         # record failed; one that fetched none (a recess) did not.

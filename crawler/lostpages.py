@@ -24,7 +24,7 @@ duplicate of a URL in its own chain is a loop, and is reported. The URL
 reported is the one the crawl set out to read, before any redirect.
 
 At the end of the crawl the lost pages are listed in the log, the first
-``CRAWL_LOST_PAGES_LISTED`` (default 20) of them and a count of the rest; the
+``CRAWL_LOST_PAGES_LISTED`` of them and a count of the rest; the
 stats keep them all (``corpus/lost_pages``).
 """
 
@@ -143,7 +143,7 @@ def report_loss(crawler: Crawler, request: Request, exception: BaseException) ->
 class LostPagesMiddleware:
     """Spider middleware: an errback on every request, and the list of lost pages at the end.
 
-    Settings: ``CRAWL_LOST_PAGES_LISTED`` (default 20).
+    Settings: ``CRAWL_LOST_PAGES_LISTED``.
     """
 
     def __init__(self, crawler: Crawler, listed: int):
@@ -152,7 +152,7 @@ class LostPagesMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LostPagesMiddleware:
-        middleware = cls(crawler, crawler.settings.getint("CRAWL_LOST_PAGES_LISTED", 20))
+        middleware = cls(crawler, crawler.settings.getint("CRAWL_LOST_PAGES_LISTED"))
         crawler.signals.connect(middleware.request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware

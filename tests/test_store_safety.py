@@ -25,6 +25,7 @@ from crawler.sample_corpus import SAMPLE_CRAWLS
 from crawler.verdict import crawl_failure
 from tests.conftest import BuiltCorpus
 from tests.support.crawl import ROOT, CrawlResult, crawl_env, run_crawl, scrapy_command
+from tests.support.project import project_settings
 from tests.support.snapshot import copy_sample_pages
 from tests.test_revisions import reissue_day_as_revision_b
 
@@ -268,7 +269,7 @@ def test_a_store_that_lacks_records_of_the_snapshot_stops_the_crawl(
 
 
 def closing_crawl(corpus: Path) -> tuple[Crawler, CorpusStoreExtension]:
-    crawler = get_crawler(Spider, {"CORPUS_DIR": str(corpus)})
+    crawler = get_crawler(Spider, project_settings(CORPUS_DIR=str(corpus)))
     return crawler, CorpusStoreExtension.from_crawler(crawler)
 
 

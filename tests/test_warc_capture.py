@@ -10,11 +10,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from scrapy import Spider
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.sample_corpus import SEED_ARTICLE
+from crawler.warc.capture import WarcCaptureMiddleware
 from tests.conftest import BuiltCorpus, build_corpus
 from tests.support.crawl import kill_when, run_crawl, start_crawl
+from tests.support.project import project_settings
 
 SNAPSHOTS = ("articles", "debates", "links")
 
@@ -190,3 +195,13 @@ def test_a_url_captured_twice_replays_by_the_revisits_setting(
     assert result.returncode == 0, result.stderr[-3000:]
     (article,) = result.read("articles")
     assert article["source"]["record_id"] == captures[which]
+
+
+def test_capture_is_off_when_there_is_no_folder_to_keep_pages_in(tmp_path: Path) -> None:
+    # No WARC_DIR and no corpus: nothing is written into a folder nobody named.
+    nowhere = get_crawler(Spider, project_settings(CORPUS_DIR="", WARC_DIR=""))
+    with pytest.raises(NotConfigured, match="WARC_DIR and CORPUS_DIR are empty"):
+        WarcCaptureMiddleware.from_crawler(nowhere)
+    corpus = get_crawler(Spider, project_settings(CORPUS_DIR=str(tmp_path / "corpus")))
+    middleware = WarcCaptureMiddleware.from_crawler(corpus)
+    assert middleware.writer.folder == tmp_path / "corpus" / "warc"

@@ -79,8 +79,11 @@ def read_snapshot(
             yield record
 
 
-def rebuild_store(corpus: str | Path, source: str | Path | None = None) -> RebuildResult:
-    """Build ``corpus``'s store anew from the snapshot in ``source`` (default: ``corpus``).
+def rebuild_store(
+    corpus: str | Path, source: str | Path | None = None, *, window_days: int
+) -> RebuildResult:
+    """Build ``corpus``'s store anew from the snapshot in ``source`` (default: ``corpus``),
+    linking articles to debates up to ``window_days`` before them (``LINKING_WINDOW_DAYS``).
 
     The caller holds the corpus lock. Raises :class:`RebuildError` (leaving the
     folder untouched) when there is no snapshot or a line of it is not a record.
@@ -96,21 +99,23 @@ def rebuild_store(corpus: str | Path, source: str | Path | None = None) -> Rebui
     with replaced_atomically(
         target, prefix=TEMP_PREFIX, suffix=".sqlite3", companions=JOURNAL_SUFFIXES
     ) as temporary:
-        result = _build(temporary, source)
+        result = _build(temporary, source, window_days)
         # The new store has no journal: the old store's must not be read with it.
         for suffix in JOURNAL_SUFFIXES:
             Path(f"{target}{suffix}").unlink(missing_ok=True)
     return result
 
 
-def _build(path: Path, source: Path) -> RebuildResult:
+def _build(path: Path, source: Path, window_days: int) -> RebuildResult:
     validator = RecordValidator()
     store = CorpusStore(path.parent, filename=path.name)
     result = RebuildResult()
     try:
         with store.transaction():
             result.counts["debates"] = _add_debates(store, source, validator, result)
-            recomputed, result.counts["articles"] = _add_articles(store, source, validator, result)
+            recomputed, result.counts["articles"] = _add_articles(
+                store, source, validator, result, window_days
+            )
             snapshot_links = _add_links(store, source, validator, result)
             result.counts["links"] = len(snapshot_links)
         result.links_not_in_snapshot = len(recomputed - snapshot_links)
@@ -153,6 +158,7 @@ def _add_articles(
     source: Path,
     validator: RecordValidator,
     result: RebuildResult,
+    window_days: int,
 ) -> tuple[set[str], int]:
     """Store the articles and index their quotations; returns the link ids they give."""
     recomputed: set[str] = set()
@@ -165,7 +171,7 @@ def _add_articles(
             sketch=fingerprint.sketch(record["text"]),
         )
         # Every debate is indexed already, so this finds all of the article's links.
-        links = link_article(linkable_article(record), store.link_index())
+        links = link_article(linkable_article(record), store.link_index(), window_days=window_days)
         recomputed.update(link.id for link in links)
         store.mark_linked("articles", record["id"])
         _remember_pages(store, record, "article", "published")

@@ -186,7 +186,7 @@ class WarcReplayDownloadHandler:
         folder = crawler.settings.get("REPLAY_DIR")
         if not folder:
             raise NotConfigured("REPLAY_DIR is not set")
-        self.mode = crawler.settings.get("REPLAY_WARC_REVISITS") or "latest"
+        self.mode = crawler.settings.get("REPLAY_WARC_REVISITS")
         if self.mode not in REVISIT_MODES:
             raise SettingError(
                 f"REPLAY_WARC_REVISITS must be one of {', '.join(REVISIT_MODES)}, not {self.mode!r}"
