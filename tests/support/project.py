@@ -11,8 +11,20 @@ from typing import Any
 
 from crawler import settings as project
 
+# Left out: get_crawler builds the extensions and add-ons it is given, and the
+# project's would take the corpus lock of CORPUS_DIR for the whole test run. A
+# test builds the one component it tests.
+COMPONENT_SETTINGS = frozenset(
+    {"ADDONS", "EXTENSIONS", "DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "ITEM_PIPELINES"}
+)
+
 
 def project_settings(**overrides: Any) -> dict[str, Any]:
-    """Every setting ``crawler/settings.py`` declares, with ``overrides`` over them."""
-    declared = {name: getattr(project, name) for name in dir(project) if name.isupper()}
+    """The values ``crawler/settings.py`` declares, without its component lists,
+    with ``overrides`` over them."""
+    declared = {
+        name: getattr(project, name)
+        for name in dir(project)
+        if name.isupper() and name not in COMPONENT_SETTINGS
+    }
     return {**declared, **overrides}
