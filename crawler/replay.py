@@ -11,8 +11,9 @@ are the response headers to replay (``Location`` for redirects, ``ETag`` and
 With ``-s REPLAY_DIR=<folder>``, :class:`ReplayAddon` puts
 :class:`ReplayDownloadHandler` in place of Scrapy's HTTP handlers, so nothing
 can reach the network: a URL missing from the manifest gets a 404 response,
-logged with its URL and counted as ``replay/missing``. URLs match in canonical
-form, so query order, default ports and fragments do not matter.
+logged with its URL and counted as ``corpus/replay/missing``. URLs match by
+:func:`crawler.urls.page_key`, so query order, default ports and fragments do
+not matter.
 
 A folder of WARC files (a crawl's own capture, ``<corpus>/warc``) instead of a
 manifest is replayed by :mod:`crawler.warc.replay` with the same guarantees.
@@ -219,14 +220,14 @@ class ReplayDownloadHandler:
         page = self.manifest.get(request.url)
         if page is None:
             logger.warning("Replay: %s is not in the manifest; answering 404", request.url)
-            self.stats.inc_value("replay/missing")
+            self.stats.inc_value("corpus/replay/missing")
             return Response(url=request.url, status=404, request=request)
         headers = Headers(page.headers)
         if page.status == 200 and not_modified(request, page):
-            self.stats.inc_value("replay/not_modified")
+            self.stats.inc_value("corpus/replay/not_modified")
             return Response(url=request.url, status=304, headers=headers, request=request)
         body = b"" if request.method == "HEAD" else page.file.read_bytes()
-        self.stats.inc_value("replay/served")
+        self.stats.inc_value("corpus/replay/served")
         response_class = responsetypes.from_args(headers=headers, url=request.url, body=body)
         return response_class(
             url=request.url, status=page.status, headers=headers, body=body, request=request

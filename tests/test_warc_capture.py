@@ -106,7 +106,7 @@ def test_a_replay_of_the_capture_gives_byte_identical_snapshots(
     )
     for crawl in replayed.crawls:
         assert crawl.returncode == 0, crawl.stderr[-3000:]
-        assert crawl.stats.get("replay/missing", 0) == 0
+        assert crawl.stats.get("corpus/replay/missing", 0) == 0
         assert "corpus/warc/bytes" not in crawl.stats  # nothing captured again
     assert not warc_folder(replayed.folder).exists()
     for name in SNAPSHOTS:
@@ -125,7 +125,7 @@ def test_a_url_missing_from_the_capture_is_a_logged_404(
         replay_dir=warc_folder(sample_corpus.folder),
         args={"urls": missing},
     )
-    assert result.stats["replay/missing"] == 1
+    assert result.stats["corpus/replay/missing"] == 1
     assert f"Replay: {missing} is not in the WARC capture; answering 404" in result.stderr
     assert result.read("articles") == []
 

@@ -6,7 +6,7 @@ record (20 bytes a record); a requested record is read again from its file.
 :class:`WarcReplayDownloadHandler` answers requests from it with the same
 guarantees as the manifest replay of :mod:`crawler.replay`: nothing reaches
 the network, a URL missing from the capture gets a 404 logged with its URL
-and counted ``replay/missing``, a conditional request is answered 304 from
+and counted ``corpus/replay/missing``, a conditional request is answered 304 from
 the record's ``ETag``/``Last-Modified``, and the ``Date`` header is replayed,
 so ``fetched_at`` is the original fetch time.
 
@@ -203,7 +203,7 @@ class WarcReplayDownloadHandler:
         captures = self.index.captures(request.url)
         if not captures:
             logger.warning("Replay: %s is not in the WARC capture; answering 404", request.url)
-            self.stats.inc_value("replay/missing")
+            self.stats.inc_value("corpus/replay/missing")
             return Response(url=request.url, status=404, request=request)
         if self.mode == "capture_order":
             key = page_key(request.url)
@@ -218,10 +218,10 @@ class WarcReplayDownloadHandler:
             captured.url, Path(), captured.status, {name: value for name, value in captured.headers}
         )
         if captured.status == 200 and not_modified(request, saved):
-            self.stats.inc_value("replay/not_modified")
+            self.stats.inc_value("corpus/replay/not_modified")
             return Response(url=request.url, status=304, headers=headers, request=request)
         body = b"" if request.method == "HEAD" else captured.body
-        self.stats.inc_value("replay/served")
+        self.stats.inc_value("corpus/replay/served")
         response_class = responsetypes.from_args(headers=headers, url=request.url, body=body)
         return response_class(
             url=request.url, status=captured.status, headers=headers, body=body, request=request
