@@ -187,6 +187,16 @@ def test_rebuild_reads_a_snapshot_from_another_folder(
     assert snapshot_bytes(corpus) == snapshot_bytes(sample_corpus.folder)
 
 
+def test_rebuild_links_within_the_linking_window_the_crawls_use(
+    sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
+    # The sample's articles quote the sitting of the day before they were published.
+    corpus = tmp_path / "corpus"
+    narrow = rebuild(corpus, "--from", str(sample_corpus.folder), "-s", "LINKING_WINDOW_DAYS=0")
+    assert narrow.returncode == 0, narrow.stderr
+    assert "the records give 0 link(s) links.jsonl lacks, and links.jsonl has 7" in narrow.stderr
+
+
 def test_rebuild_keeps_and_reports_snapshot_records_that_break_their_schema(
     sample_corpus: BuiltCorpus, tmp_path: Path
 ) -> None:
