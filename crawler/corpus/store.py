@@ -131,6 +131,37 @@ class StoreUnusableError(RuntimeError):
     """The corpus folder's store cannot be trusted: a crawl must not write to it."""
 
 
+@dataclass(frozen=True)
+class StoreHeader:
+    """What a store file says of itself, read without opening it for writing."""
+
+    integrity: str
+    """``PRAGMA quick_check``'s verdict: ``"ok"`` when sound (or not checked)."""
+    version: int
+    holds_records: bool
+
+
+def read_header(path: Path, *, check_integrity: bool) -> StoreHeader:
+    """Integrity, schema version and whether any record table holds a record, read
+    without creating or migrating anything. Raises :class:`sqlite3.DatabaseError`
+    for a file that is not a readable SQLite database."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        integrity = conn.execute("PRAGMA quick_check(1)").fetchone()[0] if check_integrity else "ok"
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {
+            name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        holds_records = any(
+            conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0]
+            for table in RECORD_TABLES
+            if table in tables
+        )
+    finally:
+        conn.close()
+    return StoreHeader(integrity, version, holds_records)
+
+
 def dumps(record: dict[str, Any]) -> str:
     """The one JSON form used everywhere: UTF-8 text, stable key order."""
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
