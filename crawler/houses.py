@@ -1,8 +1,9 @@
 """The houses a debate can belong to, and when each sits: read from crawler/data/houses.json.
 
-One list for the whole crawler: the record schema's ``house`` enum, the export's
-``--house`` choices and the reading of speech time stamps printed without am/pm
-(crawler/normalise/speech_times.py) all take their houses from here; the file's
+One list for the whole crawler: the export's ``--house`` choices and the reading
+of speech time stamps printed without am/pm (crawler/normalise/speech_times.py)
+take their houses from here, and tests/test_houses.py holds the record schema's
+``house`` enum, crawler/data/twfy.json and crawler/gid.py to it. The file's
 ``_about`` cites where every sitting time comes from and what is not confirmed.
 
     >>> HOUSES_BY_ID["commons"].name["cy"]
