@@ -127,10 +127,14 @@ class Speech:
     constituency: str | None = None
     """Constituency printed on the speaker line or member page."""
     time_raw: str | None = None
-    """Time stamp printed on this speech, e.g. ``" 2:33,  3 November 2025"``, else ``None``."""
+    """Time stamp printed on this speech, e.g. ``" 2:33,  3 November 2025"`` (12-hour, no
+    am/pm), else ``None``."""
     time: str | None = None
     """Time in effect for this speech, HH:MM 24-hour: TheyWorkForYou prints a stamp only when
-    the time changes, so a speech takes the last stamp before it (or the lead line's time)."""
+    the time changes, so a speech takes the last stamp before it (or the lead line's time).
+    A stamp's am/pm is settled by the time before it, else by the house's sitting hours on
+    that weekday (crawler/normalise/speech_times.py); ``None`` and flagged
+    ``time:ambiguous`` when neither settles it."""
     column: str | None = None
     """Hansard column number."""
     url: str | None = None

@@ -10,10 +10,14 @@ A thin wrapper around :mod:`crawler.normalise.dates`: it fills
 * ``DebateItem.date`` from the gid, which is authoritative, checked against
   ``date_raw`` (from ``date_raw`` alone when the id carries no date);
   ``date_raw`` may be one string or, in a merged record, one per interface;
-* ``Speech.time`` from ``time_raw``, in page order, each 12-hour time without
-  am/pm read as the first reading at or after the time before it; the first is
-  settled by the time in ``date_raw`` when the lead line gives one ("at 2:33
-  pm on …"), otherwise it stays ``None`` and is flagged ``time:ambiguous``.
+* ``Speech.time`` from ``time_raw``, in page order
+  (:mod:`crawler.normalise.speech_times`): each 12-hour time without am/pm is
+  the first reading at or after the time before it; the first is settled by
+  the time in ``date_raw`` when the lead line gives one ("at 2:33 pm on …"),
+  otherwise by the house's sitting hours on the sitting date's weekday
+  (crawler/data/houses.json), and stays ``None`` flagged ``time:ambiguous``
+  when they cannot settle it (counted as ``speech_time/<how>``: ``settled``,
+  ``no_sitting_hours``, ``both_readings_plausible``, ``no_reading_plausible``).
   A speech without a printed time gets the time in effect (the last one read).
 
 Records allow the precisions ``second``, ``minute``, ``day``, ``month``,
@@ -54,6 +58,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
 
+from crawler.houses import sitting_hours
 from crawler.items import ArticleItem, DebateItem
 from crawler.normalise.dates import (
     AMBIGUOUS_12H,
@@ -63,6 +68,7 @@ from crawler.normalise.dates import (
     DateResult,
     default_normaliser,
 )
+from crawler.normalise.speech_times import read_speech_times
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -202,19 +208,18 @@ class DateNormalisationPipeline:
         elif lead_dates:
             item.date = lead_dates[0]
 
-        in_effect: str | None = None
-        for speech in item.speeches:
-            raw = speech.time_raw
-            if _blank(raw):
-                # TheyWorkForYou prints a time only when it changes: the time
-                # in effect carries on (None until a printed one is read).
-                speech.time = in_effect
-                continue
-            result = self.normaliser.parse_time(raw, after=after)
-            speech.time = in_effect = result.value
-            if result.value is not None:
-                after = result.value
-            self._outcome(result, raw, "speech_time", speech.flags, "time")
+        readings = read_speech_times(
+            [speech.time_raw for speech in item.speeches],
+            hours=sitting_hours(item.house, item.date),
+            lead_time=after,
+            normaliser=self.normaliser,
+        )
+        for speech, reading in zip(item.speeches, readings, strict=True):
+            speech.time = reading.time
+            if reading.by_hours is not None:
+                self.stats.inc_value(f"corpus/date/speech_time/{reading.by_hours}")
+            if reading.result is not None and speech.time_raw is not None:
+                self._outcome(reading.result, speech.time_raw, "speech_time", speech.flags, "time")
 
     # -- counting -------------------------------------------------------------
 

@@ -207,15 +207,17 @@ def test_welsh_speech_times_follow_the_welsh_lead_line_time() -> None:
     assert [s.time for s in speeches] == ["12:31", "12:58", "13:14"]
 
 
-def test_speech_times_without_am_pm_or_lead_time_are_flagged_ambiguous() -> None:
+def test_speech_times_without_am_pm_lead_time_or_sitting_hours_are_flagged_ambiguous() -> None:
     pipeline, stats = date_pipeline()
-    speeches = _speeches("12:31, 11 February 2025", None, " 1:14, 11 February 2025")
-    item = debate(date_raw="11 February 2025", speeches=speeches)
+    # A Saturday: crawler/data/houses.json has no Commons hours for it.
+    speeches = _speeches("12:31, 19 October 2019", None, " 1:14, 19 October 2019")
+    item = debate("2019-10-19a.571.0", date_raw="19 October 2019", speeches=speeches)
     pipeline.process_item(item)
     assert [s.time for s in speeches] == [None, None, None]
     assert [s.flags for s in speeches] == [["time:ambiguous"], [], ["time:ambiguous"]]
     assert stats["corpus/date/ambiguous"] == 2
     assert stats["corpus/date/ambiguous/speech_time"] == 2
+    assert stats["corpus/date/speech_time/no_sitting_hours"] == 2
 
 
 def test_one_unambiguous_time_settles_the_ones_after_it() -> None:
