@@ -11,7 +11,7 @@ raw value could not be read (the record's ``flags`` then say why).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 SCHEMA_VERSION = "1.1.0"
@@ -209,6 +209,29 @@ class LinkItem:
     """0–1: share of the quoted words found in the speech passage."""
     kind: str
     """``exact`` or ``fuzzy``."""
+
+
+def article_from_record(record: dict[str, Any]) -> ArticleItem:
+    """The item of a stored or merged article record (the inverse of :func:`as_dict`)."""
+    values = _known_fields(ArticleItem, record)
+    values["comments"] = [
+        Comment(**_known_fields(Comment, comment)) for comment in record.get("comments") or []
+    ]
+    return ArticleItem(**values)
+
+
+def debate_from_record(record: dict[str, Any]) -> DebateItem:
+    """The item of a stored or merged debate record (the inverse of :func:`as_dict`)."""
+    values = _known_fields(DebateItem, record)
+    values["speeches"] = [
+        Speech(**_known_fields(Speech, speech)) for speech in record.get("speeches") or []
+    ]
+    return DebateItem(**values)
+
+
+def _known_fields(cls: type, record: dict[str, Any]) -> dict[str, Any]:
+    names = {f.name for f in fields(cls)}
+    return {key: value for key, value in record.items() if key in names}
 
 
 def as_dict(item: Any) -> dict[str, Any]:

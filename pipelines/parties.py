@@ -43,11 +43,14 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+PARTY_FLAGS = ("party:unknown", "party:disagreement")
+"""The flags this pipeline decides on a speech."""
+
 
 class PartyNormalisationPipeline:
     """Sets ``Speech.party`` from ``Speech.party_raw``; repairs and counts, never drops."""
 
-    def __init__(self, stats: StatsCollector, table: PartyTable, *, preferred: str = "en") -> None:
+    def __init__(self, stats: StatsCollector, table: PartyTable, *, preferred: str) -> None:
         self.stats = stats
         self.table = table
         self.preferred = preferred
@@ -56,7 +59,7 @@ class PartyNormalisationPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PartyNormalisationPipeline:
         settings = crawler.settings
-        if not settings.getbool("NORMALISE_PARTIES_ENABLED", True):
+        if not settings.getbool("NORMALISE_PARTIES_ENABLED"):
             raise NotConfigured("NORMALISE_PARTIES_ENABLED is off")
         path = settings.get("NORMALISE_PARTIES_TABLE")
         table = PartyTable.load(path) if path else default_party_table()
@@ -64,7 +67,7 @@ class PartyNormalisationPipeline:
         return cls(
             crawler.stats,
             table,
-            preferred=settings.get("NORMALISE_PARTIES_PREFERRED_INTERFACE", "en"),
+            preferred=settings.get("NORMALISE_PREFERRED_INTERFACE"),
         )
 
     def process_item(self, item: Any) -> Any:
@@ -87,6 +90,9 @@ class PartyNormalisationPipeline:
             )
 
     def _speech(self, speech: Speech) -> None:
+        # Decided anew on every merged record: nothing of an earlier decision stays.
+        speech.party = None
+        speech.flags[:] = [flag for flag in speech.flags if flag not in PARTY_FLAGS]
         labels = {
             interface: label.strip()
             for interface, label in speech.party_raw.items()
@@ -104,7 +110,6 @@ class PartyNormalisationPipeline:
             else:
                 known[interface] = party
         if not known:
-            speech.party = None
             self.stats.inc_value("corpus/party/unknown")
             _add_flag(speech.flags, "party:unknown")
             return
