@@ -121,7 +121,9 @@ class Speech:
     party_raw: dict[str, str] = field(default_factory=dict)
     """Party label as printed, per interface: ``{"cy": "Llafur", "en": "Labour"}``."""
     party: str | None = None
-    """Canonical party id (``labour``, ``conservative``…), see ``crawler/data/parties.csv``."""
+    """Canonical party id (``labour``, ``conservative``…), see ``crawler/data/parties.csv``:
+    the preferred interface's label wins when the interfaces' labels disagree
+    (``party:disagreement``)."""
     party_source: str | None = None
     """Where the party came from: ``speaker_line`` or ``member_page``."""
     constituency: str | None = None
@@ -163,7 +165,8 @@ class DebateItem:
     """Sitting date as printed in the lead line, per interface:
     ``{"cy": "10 Chwefror 2025", "en": "10 February 2025"}``."""
     date: str | None = None
-    """Sitting date, YYYY-MM-DD (from the gid, checked against the lead line)."""
+    """Sitting date, YYYY-MM-DD: from the gid, checked against every interface's lead line
+    (``date:lead_mismatch``, ``date:interface_disagreement``); decided on the merged record."""
     urls: list[str] = field(default_factory=list)
     """Every page the debate was seen at, in any interface."""
     interfaces: list[str] = field(default_factory=list)

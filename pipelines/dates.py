@@ -1,20 +1,26 @@
 """Normalised dates and times for articles and debates, from their raw strings.
 
-A thin wrapper around :mod:`crawler.normalise.dates`: it fills
+A thin wrapper around :mod:`crawler.normalise.dates`. It runs after the merge
+stage (:mod:`pipelines.merge`), on the merged record, and fills
 
 * ``ArticleItem.published`` / ``modified`` (and ``*_precision``) from
   ``published_raw`` / ``modified_raw``, relative dates resolved against the
-  article's ``fetched_at``;
+  article's ``fetched_at``; a value already filled was carried over from the
+  stored record with its raw value (resolved against the copy that brought it)
+  and is kept;
 * ``Comment.published`` (and ``published_precision``) from ``published_raw``,
-  against the article's ``fetched_at``;
-* ``DebateItem.date`` from the gid, which is authoritative, checked against
-  ``date_raw`` (from ``date_raw`` alone when the id carries no date);
-  ``date_raw`` may be one string or, in a merged record, one per interface;
+  against the article's ``fetched_at``, likewise;
+* ``DebateItem.date`` from the gid, which is authoritative, checked against the
+  lead line of every interface in ``date_raw``; from ``date_raw`` alone when the
+  id carries no date, the preferred interface's lead line winning;
 * ``Speech.time`` from ``time_raw``, in page order, each 12-hour time without
   am/pm read as the first reading at or after the time before it; the first is
   settled by the time in ``date_raw`` when the lead line gives one ("at 2:33
   pm on …"), otherwise it stays ``None`` and is flagged ``time:ambiguous``.
   A speech without a printed time gets the time in effect (the last one read).
+
+A debate's date, its speeches' times and the flags below are decided anew on
+every merged record, never carried over from the stored one.
 
 Records allow the precisions ``second``, ``minute``, ``day``, ``month``,
 ``year``; a finer-grained normaliser result is written one step coarser
@@ -23,25 +29,28 @@ Records allow the precisions ``second``, ``minute``, ``day``, ``month``,
 flagged and counted, and the most frequent unreadable strings are logged when
 the spider closes. Flags: ``published:unparsed``, ``modified:unparsed`` and
 ``comment:<id>:published:unparsed`` on an article (comments have no flags of
-their own); ``date:unparsed``, ``date:imprecise`` and ``date:lead_mismatch``
-on a debate (the flag name the TheyWorkForYou page parser uses for the same
-check, so the two never double up); ``time:unparsed`` and ``time:ambiguous``
-on a speech.
+their own); on a debate ``date:unparsed``, ``date:imprecise``,
+``date:lead_mismatch`` (a lead line's date is not the gid's: the flag name the
+TheyWorkForYou page parser uses for the same check, so the two never double up)
+and ``date:interface_disagreement`` (the interfaces' lead lines name different
+days); ``time:unparsed`` and ``time:ambiguous`` on a speech.
 
-Settings:
+Settings (declared in ``crawler/settings.py``):
 
-* ``NORMALISE_DATES_ENABLED`` (default ``True``): ``False`` turns the pipeline off.
-* ``NORMALISE_DATES_TIMEZONE`` (default ``"Europe/London"``): zone of times printed without one.
-* ``NORMALISE_DATES_CACHE_SIZE`` (default 4096): raw strings kept in the normaliser's cache.
-* ``NORMALISE_DATES_SUMMARY_SIZE`` (default 20): unreadable strings listed at close.
+* ``NORMALISE_DATES_ENABLED``: ``False`` turns the pipeline off.
+* ``NORMALISE_DATES_TIMEZONE``: zone of times printed without one.
+* ``NORMALISE_DATES_CACHE_SIZE``: raw strings kept in the normaliser's cache.
+* ``NORMALISE_DATES_SUMMARY_SIZE``: unreadable strings listed at close.
+* ``NORMALISE_PREFERRED_INTERFACE``: whose lead line gives a date the gid does not.
 
 Stats (``corpus/date/…``): ``parsed``, ``relative`` (of those, resolved from a
 relative date), ``unparsed`` and ``unparsed/<field>``, ``ambiguous`` and
 ``ambiguous/<field>``, ``missing/<field>`` (no raw value), ``imprecise``
-(a sitting date coarser than a day), ``gid_mismatch``, and at close
-``cache_hits`` / ``cache_misses``. Fields: ``published``, ``modified``,
-``comment_published``, ``debate_date``, ``speech_time`` (``missing/`` is
-not counted for speech times: most speeches print none).
+(a sitting date coarser than a day), ``gid_mismatch``,
+``interface_disagreement``, and at close ``cache_hits`` / ``cache_misses``.
+Fields: ``published``, ``modified``, ``comment_published``, ``debate_date``,
+``speech_time`` (``missing/`` is not counted for speech times: most speeches
+print none).
 """
 
 from __future__ import annotations

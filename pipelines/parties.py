@@ -1,24 +1,26 @@
 """Canonical party ids for speeches, from the labels their pages print.
 
-A thin wrapper around :mod:`crawler.normalise.parties`. ``Speech.party_raw``
-holds one label per interface (``{"en": "Labour", "cy": "Llafur"}``); the
-pipeline sets ``Speech.party`` to the id the preferred interface's label maps
-to (English by default), else to the id of another interface's label that
-the table knows. When two interfaces' labels map to different parties, the
-preferred one wins and the speech is counted and flagged
-``party:disagreement``. When no label is known, ``party`` stays ``None`` and
-the speech is flagged ``party:unknown``. ``party_raw`` is never changed.
-Speeches inside a ``DebateItem`` and bare ``Speech`` items are handled alike.
+A thin wrapper around :mod:`crawler.normalise.parties`. It runs after the merge
+stage (:mod:`pipelines.merge`), so ``Speech.party_raw`` holds the label of
+every interface the debate was seen in (``{"en": "Labour", "cy": "Llafur"}``);
+the pipeline sets ``Speech.party`` to the id the preferred interface's label
+maps to, else to the id of another interface's label that the table knows.
+When two interfaces' labels map to different parties, the preferred one wins
+and the speech is counted and flagged ``party:disagreement``. When no label is
+known, ``party`` stays ``None`` and the speech is flagged ``party:unknown``.
+The party and these flags are decided anew on every merged record;
+``party_raw`` is never changed. Speeches inside a ``DebateItem`` and bare
+``Speech`` items are handled alike.
 
 When the spider closes, the labels the table did not know are logged with
 their counts: the list to extend ``crawler/data/parties.csv`` from.
 
-Settings:
+Settings (declared in ``crawler/settings.py``):
 
-* ``NORMALISE_PARTIES_ENABLED`` (default ``True``): ``False`` turns the pipeline off.
-* ``NORMALISE_PARTIES_TABLE`` (default: the packaged ``crawler/data/parties.csv``):
+* ``NORMALISE_PARTIES_ENABLED``: ``False`` turns the pipeline off.
+* ``NORMALISE_PARTIES_TABLE`` (empty: the packaged ``crawler/data/parties.csv``):
   path of a table in the same format.
-* ``NORMALISE_PARTIES_PREFERRED_INTERFACE`` (default ``"en"``).
+* ``NORMALISE_PREFERRED_INTERFACE``: whose label wins a disagreement.
 
 Stats (``corpus/party/…``): ``matched``, ``unknown`` (speeches with no known
 label), ``disagreement``, ``absent`` (no label printed, e.g. an office holder),
