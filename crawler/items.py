@@ -232,6 +232,20 @@ def debate_from_record(record: dict[str, Any]) -> DebateItem:
     return DebateItem(**values)
 
 
+def refill(item: ArticleItem | DebateItem, record: dict[str, Any]) -> None:
+    """Make ``item`` hold ``record`` (every field), in place.
+
+    Pipelines change the item the spider yielded rather than replace it: Scrapy's
+    ``item_dropped`` signal names that item, and what listens to it (the coverage
+    monitor) must see the record as the pipelines left it.
+    """
+    fresh = (
+        article_from_record(record) if isinstance(item, ArticleItem) else debate_from_record(record)
+    )
+    for name in (f.name for f in fields(fresh)):
+        setattr(item, name, getattr(fresh, name))
+
+
 def _known_fields(cls: type, record: dict[str, Any]) -> dict[str, Any]:
     names = {f.name for f in fields(cls)}
     return {key: value for key, value in record.items() if key in names}

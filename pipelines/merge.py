@@ -47,13 +47,7 @@ from crawler.dedup.merge import (
 )
 from crawler.drops import StaleRevision, UnusableRecord
 from crawler.gid import Gid
-from crawler.items import (
-    ArticleItem,
-    DebateItem,
-    article_from_record,
-    as_dict,
-    debate_from_record,
-)
+from crawler.items import ArticleItem, DebateItem, as_dict, refill
 from crawler.pagecheck.quality import article_worse, debate_worse
 from crawler.urls import canonical_article_url, url_key
 from pipelines.corpus import CorpusStage
@@ -89,7 +83,8 @@ class ArticleMergePipeline(CorpusStage):
             incoming["id"] = article_id_for(
                 canonical_article_url(incoming.get("canonical_url") or item.url)
             )
-            return article_from_record(incoming)
+            refill(item, incoming)
+            return item
         if found_by_content:
             self.count("content_merged")  # the same text at an unrelated URL
         elif url_key(item.url) != url_key(stored["url"]):
@@ -98,7 +93,8 @@ class ArticleMergePipeline(CorpusStage):
         if self.worse_than_stored(stored, record, item.url, article_worse):
             self.remember_pages(stored, item.url)
             record = stored
-        return article_from_record(record)
+        refill(item, record)
+        return item
 
 
 class DebateMergePipeline(CorpusStage):
@@ -132,13 +128,15 @@ class DebateMergePipeline(CorpusStage):
                 carry_speech_aliases(incoming, replaces)
         elif self.worse_than_stored(stored, incoming, item.url, debate_worse):
             self.remember_pages(stored, item.url)
-            return debate_from_record(stored)
+            refill(item, stored)
+            return item
         record, disagreements = merge_debate(stored, incoming, preferred=self.preferred)
         for field in disagreements:
             self.count(f"disagreement/{field}")
         if stored is not None and item.interface not in stored.get("interfaces", []):
             self.count("interface_merged")
-        return debate_from_record(record)
+        refill(item, record)
+        return item
 
     def older_revisions(self, incoming: dict[str, Any]) -> list[dict[str, Any]]:
         """Stored revisions of this section older than ``incoming``; raises if it is stale."""
