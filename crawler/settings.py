@@ -130,6 +130,12 @@ CRAWL_LOST_PAGES_LISTED = 20
 # --- The corpus ----------------------------------------------------------------
 CORPUS_DIR = "corpus"
 
+# --- The Hansard spider (crawler/spiders/hansard.py) ------------------------------
+# Host per interface over crawler/data/twfy.json's, so a mirror can be crawled like the site.
+HANSARD_HOSTS: dict[str, str] = {}
+# Host member pages are read from; empty: the English interface's (they are English-only).
+HANSARD_MEMBER_HOST = ""
+
 # --- WARC capture (crawler/warc/) ----------------------------------------------
 # Every fetched page is kept, so records can be traced to the bytes and re-extracted.
 WARC_ENABLED = True

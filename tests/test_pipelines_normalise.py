@@ -391,8 +391,8 @@ def test_unknown_label_is_flagged_counted_and_listed_at_close(
 ) -> None:
     pipeline, stats = party_pipeline()
     speeches = [
-        _speech(en="Workers Party of Britain"),
-        _speech(en="Workers Party of Britain"),
+        _speech(en="Yorkshire Party"),
+        _speech(en="Yorkshire Party"),
         _speech(en="SNP"),
     ]
     pipeline.process_item(debate(speeches=speeches))
@@ -401,7 +401,7 @@ def test_unknown_label_is_flagged_counted_and_listed_at_close(
     assert stats["corpus/party/unknown"] == 2
     with caplog.at_level(logging.INFO, logger="pipelines.parties"):
         pipeline.close_spider()
-    assert "'Workers Party of Britain' x2" in caplog.text
+    assert "'Yorkshire Party' x2" in caplog.text
     assert stats["corpus/party/unknown_distinct"] == 1
 
 
