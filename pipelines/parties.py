@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import DebateItem, Speech
-from crawler.normalise.parties import Party, PartyTable, default_party_table
+from crawler.normalise.parties import Party, PartyTable, party_table
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -63,8 +63,8 @@ class PartyNormalisationPipeline:
         settings = crawler.settings
         if not settings.getbool("NORMALISE_PARTIES_ENABLED"):
             raise NotConfigured("NORMALISE_PARTIES_ENABLED is off")
-        path = settings.get("NORMALISE_PARTIES_TABLE")
-        table = PartyTable.load(path) if path else default_party_table()
+        # The same table the spider tells party lines from offices with.
+        table = party_table(settings)
         assert crawler.stats is not None
         return cls(
             crawler.stats,
