@@ -11,7 +11,7 @@ raw value could not be read (the record's ``flags`` then say why).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 SCHEMA_VERSION = "1.1.0"
@@ -121,16 +121,22 @@ class Speech:
     party_raw: dict[str, str] = field(default_factory=dict)
     """Party label as printed, per interface: ``{"cy": "Llafur", "en": "Labour"}``."""
     party: str | None = None
-    """Canonical party id (``labour``, ``conservative``…), see ``crawler/data/parties.csv``."""
+    """Canonical party id (``labour``, ``conservative``…), see ``crawler/data/parties.csv``:
+    the preferred interface's label wins when the interfaces' labels disagree
+    (``party:disagreement``)."""
     party_source: str | None = None
     """Where the party came from: ``speaker_line`` or ``member_page``."""
     constituency: str | None = None
     """Constituency printed on the speaker line or member page."""
     time_raw: str | None = None
-    """Time stamp printed on this speech, e.g. ``" 2:33,  3 November 2025"``, else ``None``."""
+    """Time stamp printed on this speech, e.g. ``" 2:33,  3 November 2025"`` (12-hour, no
+    am/pm), else ``None``."""
     time: str | None = None
     """Time in effect for this speech, HH:MM 24-hour: TheyWorkForYou prints a stamp only when
-    the time changes, so a speech takes the last stamp before it (or the lead line's time)."""
+    the time changes, so a speech takes the last stamp before it (or the lead line's time).
+    A stamp's am/pm is settled by the time before it, else by the house's sitting hours on
+    that weekday (crawler/normalise/speech_times.py); ``None`` and flagged
+    ``time:ambiguous`` when neither settles it."""
     column: str | None = None
     """Hansard column number."""
     url: str | None = None
@@ -163,7 +169,8 @@ class DebateItem:
     """Sitting date as printed in the lead line, per interface:
     ``{"cy": "10 Chwefror 2025", "en": "10 February 2025"}``."""
     date: str | None = None
-    """Sitting date, YYYY-MM-DD (from the gid, checked against the lead line)."""
+    """Sitting date, YYYY-MM-DD: from the gid, checked against every interface's lead line
+    (``date:lead_mismatch``, ``date:interface_disagreement``); decided on the merged record."""
     urls: list[str] = field(default_factory=list)
     """Every page the debate was seen at, in any interface."""
     interfaces: list[str] = field(default_factory=list)
@@ -209,6 +216,43 @@ class LinkItem:
     """0–1: share of the quoted words found in the speech passage."""
     kind: str
     """``exact`` or ``fuzzy``."""
+
+
+def article_from_record(record: dict[str, Any]) -> ArticleItem:
+    """The item of a stored or merged article record (the inverse of :func:`as_dict`)."""
+    values = _known_fields(ArticleItem, record)
+    values["comments"] = [
+        Comment(**_known_fields(Comment, comment)) for comment in record.get("comments") or []
+    ]
+    return ArticleItem(**values)
+
+
+def debate_from_record(record: dict[str, Any]) -> DebateItem:
+    """The item of a stored or merged debate record (the inverse of :func:`as_dict`)."""
+    values = _known_fields(DebateItem, record)
+    values["speeches"] = [
+        Speech(**_known_fields(Speech, speech)) for speech in record.get("speeches") or []
+    ]
+    return DebateItem(**values)
+
+
+def refill(item: ArticleItem | DebateItem, record: dict[str, Any]) -> None:
+    """Make ``item`` hold ``record`` (every field), in place.
+
+    Pipelines change the item the spider yielded rather than replace it: Scrapy's
+    ``item_dropped`` signal names that item, and what listens to it (the coverage
+    monitor) must see the record as the pipelines left it.
+    """
+    fresh = (
+        article_from_record(record) if isinstance(item, ArticleItem) else debate_from_record(record)
+    )
+    for name in (f.name for f in fields(fresh)):
+        setattr(item, name, getattr(fresh, name))
+
+
+def _known_fields(cls: type, record: dict[str, Any]) -> dict[str, Any]:
+    names = {f.name for f in fields(cls)}
+    return {key: value for key, value in record.items() if key in names}
 
 
 def as_dict(item: Any) -> dict[str, Any]:

@@ -150,18 +150,13 @@ CORPUS_DIR = "corpus"
 # The JSONL files are rewritten from the store at the end of every crawl.
 CORPUS_SNAPSHOT = True
 
-# --- The spiders -----------------------------------------------------------------
+# --- The news spider (crawler/spiders/defence_news.py) ---------------------------
 # The outlet configuration the news spider reads (empty: crawler/outlets.json).
 NEWS_OUTLETS_FILE = ""
 # How deep listing pagination may go, for listings that print no dates.
 NEWS_LISTING_MAX_PAGES = 20
 # Reader comments under articles are read with the article.
 NEWS_COMMENTS_ENABLED = True
-# Host per interface over the table's defaults ({"en": …, "cy": …}): a mirror
-# named here is crawled like the site (empty: the hosts in crawler/data/twfy.json).
-HANSARD_HOSTS: dict[str, str] = {}
-# Host member pages are read from (empty: the English interface's host).
-HANSARD_MEMBER_HOST = ""
 
 # --- Linking (pipelines/linking.py) ------------------------------------------------
 # Articles are linked to the speeches they quote as they are stored.
@@ -169,6 +164,12 @@ LINKING_ENABLED = True
 # A quoted debate may be at most this many days older than the article: past
 # it, a matching speech is a repeated phrase, not the one quoted.
 LINKING_WINDOW_DAYS = 30
+
+# --- The Hansard spider (crawler/spiders/hansard.py) ------------------------------
+# Host per interface over crawler/data/twfy.json's, so a mirror can be crawled like the site.
+HANSARD_HOSTS: dict[str, str] = {}
+# Host member pages are read from; empty: the English interface's (they are English-only).
+HANSARD_MEMBER_HOST = ""
 
 # --- WARC capture (crawler/warc/) ----------------------------------------------
 # Every fetched page is kept, so records can be traced to the bytes and re-extracted.
@@ -180,16 +181,40 @@ WARC_MAX_FILE_SIZE = 100 * 1024 * 1024
 # The oldest files go once the folder holds more than this many bytes (0: keep everything).
 WARC_RETENTION_MAX_BYTES = 0
 
-# Normalise, then deduplicate and store, then link: gaps leave room for more.
+# Merge each copy with the stored record, normalise the merged record once,
+# store it, then link it: gaps leave room for more.
 ITEM_PIPELINES = {
     # Flags text with U+FFFD (undecodable bytes) on the record as parsed.
     "pipelines.pagecheck.ReplacementCharacterPipeline": 150,
-    "pipelines.dates.DateNormalisationPipeline": 200,
-    "pipelines.parties.PartyNormalisationPipeline": 210,
+    "pipelines.merge.ArticleMergePipeline": 300,
+    "pipelines.merge.DebateMergePipeline": 310,
+    "pipelines.dates.DateNormalisationPipeline": 400,
+    "pipelines.parties.PartyNormalisationPipeline": 410,
     "pipelines.corpus.ArticleCorpusPipeline": 500,
     "pipelines.corpus.DebateCorpusPipeline": 510,
     "pipelines.linking.LinkingPipeline": 600,
 }
+
+# --- Normalisation (pipelines/dates.py, pipelines/parties.py) ------------------
+# Where a debate's English and Welsh pages disagree (party label, lead-line
+# date, speaker…), this interface's page wins: the site's original language.
+NORMALISE_PREFERRED_INTERFACE = "en"
+# Switches for the date and party normalisers.
+NORMALISE_DATES_ENABLED = True
+NORMALISE_PARTIES_ENABLED = True
+# Times printed without a zone are UK times: the sites and Parliament are in London.
+NORMALISE_DATES_TIMEZONE = "Europe/London"
+# Raw date strings kept in the normaliser's cache: pages repeat the same few stamps.
+NORMALISE_DATES_CACHE_SIZE = 4096
+# How many unreadable date strings the end of the log lists.
+NORMALISE_DATES_SUMMARY_SIZE = 20
+# Empty: the packaged crawler/data/parties.csv; else a table in the same format.
+NORMALISE_PARTIES_TABLE = ""
+
+# --- Deduplication (pipelines/merge.py, pipelines/corpus.py) -------------------
+# Estimated Jaccard similarity of two articles' text at which one is a near-copy
+# (syndication with a few edited sentences stays above it, unrelated stories far below).
+DEDUP_NEAR_COPY_THRESHOLD = 0.5
 
 # --- Monitors (crawler/monitors.py) -------------------------------------------
 MONITOR_ENABLED = True

@@ -1,28 +1,29 @@
-"""Deduplicate records and save them in the corpus store.
+"""Store merged, normalised records in the corpus store.
 
-:class:`ArticleCorpusPipeline` finds the stored article an incoming copy
-belongs to — by canonical URL, then by content fingerprint (the same text at
-an unrelated URL) — merges it (see :mod:`crawler.dedup.merge`), marks
-near-copies with ``duplicate_of`` and saves the result. Which of two near-copies
-is the original follows from the records, not from the order pages were
-fetched in (:func:`~crawler.dedup.merge.original_order`): when a copy arrives
-that was published before a stored one, the stored one is marked anew.
-:class:`DebateCorpusPipeline` merges the English and Welsh pages of one debate
-and lets a newer revision of a sitting day replace the older one.
+The third of the corpus stages (merge -> normalise -> store -> link): the item
+arriving here is the merged record (:mod:`pipelines.merge`) with its values
+normalised (:mod:`pipelines.dates`, :mod:`pipelines.parties`). The store stage
+re-reads the stored record by id and compares the two: ``last_changed`` moves
+only when the content did (:func:`~crawler.dedup.merge.settle_change`), and a
+record that did not change is not written again: it is dropped with
+:class:`~crawler.drops.UnchangedRecord` (logged at DEBUG, counted in the stats),
+unless its links were never written (counted ``unlinked``, passed on).
 
-A record that did not change is not written again: it is dropped with
-:class:`~crawler.drops.UnchangedRecord` (logged at DEBUG, counted in the stats).
 A record that does not follow its schema in ``crawler/schemas/`` is not stored (the
 stored version, if any, stays): it is dropped as
 :class:`~crawler.drops.UnusableRecord`, which fails the crawl.
-A re-fetched copy worse than the stored record (garbled, much shorter, title
-or date gone; see :mod:`crawler.pagecheck.quality`) never replaces it: the
-stored record is kept, with a WARNING, and counted as ``worse_kept``.
-Stats: ``corpus/article/{new,updated,unchanged,url_merged,content_merged,near_copy,
-near_copy_remarked,invalid,worse_kept}``,
-``corpus/debate/{new,updated,unchanged,interface_merged,revision_replaced,stale_revision,
-invalid,worse_kept}``,
-``corpus/debate/disagreement/<field>``.
+
+:class:`ArticleCorpusPipeline` marks near-copies with ``duplicate_of`` and saves
+the article. Which of two near-copies is the original follows from the records,
+not from the order pages were fetched in
+(:func:`~crawler.dedup.merge.original_order`): when a copy arrives that was
+published before a stored one, the stored one is marked anew.
+:class:`DebateCorpusPipeline` saves the debate; a newer revision of a sitting
+day replaces the older ones (their links are removed, their ids kept as aliases).
+
+Stats: ``corpus/article/{new,updated,unchanged,unlinked,near_copy,near_copy_remarked,
+invalid}``, ``corpus/debate/{new,updated,unchanged,unlinked,revision_replaced,invalid}``;
+the merge stage counts the rest under the same prefixes.
 """
 
 from __future__ import annotations
@@ -38,22 +39,15 @@ from crawler.corpus.extension import corpus_store
 from crawler.corpus.validate import RecordValidator
 from crawler.dedup import fingerprint
 from crawler.dedup.merge import (
-    merge_article,
-    merge_debate,
+    ARTICLE_CRAWL_FIELDS,
+    DEBATE_CRAWL_FIELDS,
     original_order,
     revision_family,
-    revision_parts,
+    settle_change,
 )
-from crawler.drops import StaleRevision, UnchangedRecord, UnusableRecord
+from crawler.drops import UnchangedRecord, UnusableRecord
 from crawler.items import ArticleItem, DebateItem, as_dict
-from crawler.pagecheck.quality import article_worse, debate_worse
-from crawler.urls import (
-    article_id_of,
-    article_identities,
-    article_identity,
-    article_seen_urls,
-    page_key,
-)
+from crawler.urls import article_identities, page_key
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -79,7 +73,9 @@ def seen_at(source: dict[str, Any] | None) -> str:
     return utc_now()
 
 
-class _CorpusPipeline:
+class CorpusStage:
+    """What the merge and store stages share: the store, counting, page memory, checks."""
+
     prefix = ""
     table = ""
     date_field = ""
@@ -89,11 +85,11 @@ class _CorpusPipeline:
         self.stats: StatsCollector = crawler.stats
         # An unchanged record still goes on to the linking pipeline when its
         # links were never written (a crawl killed between the two steps).
-        self.linking = crawler.settings.getbool("LINKING_ENABLED", True)
+        self.linking = crawler.settings.getbool("LINKING_ENABLED")
         self.validator = RecordValidator()
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> _CorpusPipeline:
+    def from_crawler(cls, crawler: Crawler) -> CorpusStage:
         return cls(crawler)
 
     def count(self, event: str) -> None:
@@ -152,8 +148,12 @@ class _CorpusPipeline:
         raise UnchangedRecord(f"{self.prefix} {record_id} unchanged")
 
 
-class ArticleCorpusPipeline(_CorpusPipeline):
-    """Settings: ``DEDUP_NEAR_COPY_THRESHOLD`` (estimated Jaccard, default 0.5)."""
+class ArticleCorpusPipeline(CorpusStage):
+    """Stores a merged, normalised article record.
+
+    Settings: ``DEDUP_NEAR_COPY_THRESHOLD`` (estimated Jaccard similarity at which
+    two articles are near-copies).
+    """
 
     prefix = "article"
     table = "articles"
@@ -161,40 +161,16 @@ class ArticleCorpusPipeline(_CorpusPipeline):
 
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
-        self.near_copy_threshold = crawler.settings.getfloat("DEDUP_NEAR_COPY_THRESHOLD", 0.5)
+        self.near_copy_threshold = crawler.settings.getfloat("DEDUP_NEAR_COPY_THRESHOLD")
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        if not item.text.strip():
-            self.count("unusable")
-            raise UnusableRecord(f"article without body text at {item.url}")
-        incoming = as_dict(item)
-        incoming["content_hash"] = fingerprint.content_hash(item.text)
-        incoming["urls"] = article_seen_urls(incoming)
-
-        stored_id = self.store.article_id_for_identities(article_identities(incoming["urls"]))
-        found_by_content = stored_id is None
-        if found_by_content:
-            stored_id = self.store.article_id_for_hash(incoming["content_hash"])
-        stored = self.store.get("articles", stored_id) if stored_id else None
-
-        if stored is not None and found_by_content:
-            self.count("content_merged")  # the same text at an unrelated URL
-        elif stored is not None and page_key(item.url) != page_key(stored["url"]):
-            self.count("url_merged")  # a copy at a variant URL (AMP, tracking…)
-        if stored is None:
-            incoming["id"] = article_id_of(
-                article_identity(incoming.get("canonical_url") or item.url)
-            )
+        record = as_dict(item)
+        stored = self.store.get("articles", item.id)
         sketch = fingerprint.sketch(item.text)
-        now = seen_at(incoming.get("source"))
-        record, changed = merge_article(stored, incoming, now=now)
-        if changed and self.worse_than_stored(stored, record, item.url, article_worse):
-            assert stored is not None
-            self.remember_pages(stored, item.url)
-            item.id = stored["id"]
-            return self.unchanged(item, stored["id"])
+        now = seen_at(record.get("source"))
+        changed = settle_change(stored, record, now=now, crawl_fields=ARTICLE_CRAWL_FIELDS)
         record["duplicate_of"], copies = self.near_copies(record, sketch)
         if stored is not None and record["duplicate_of"] != stored.get("duplicate_of"):
             changed = True
@@ -273,7 +249,9 @@ class ArticleCorpusPipeline(_CorpusPipeline):
             adapter[key] = record.get(key)
 
 
-class DebateCorpusPipeline(_CorpusPipeline):
+class DebateCorpusPipeline(CorpusStage):
+    """Stores a merged, normalised debate record; a new revision replaces the older ones."""
+
     prefix = "debate"
     table = "debates"
     date_field = "date"
@@ -281,36 +259,27 @@ class DebateCorpusPipeline(_CorpusPipeline):
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, DebateItem):
             return item
-        incoming = as_dict(item)
-        incoming["source"] = {item.interface: item.source} if item.source else None
-        family = revision_family(incoming)
+        record = as_dict(item)
+        family = revision_family(record)
         stored = self.store.get("debates", item.id)
-        replaces: list[dict[str, Any]] = []
-        if stored is None:
-            alias = self.store.debate_id_for_alias(item.id)
-            if alias is not None:
-                self.count("stale_revision")
-                raise StaleRevision(f"debate {item.id} was replaced by revision {alias}")
-            replaces = self.older_revisions(incoming, family)
-        if replaces:
-            incoming["previous_ids"] = sorted(
-                {old["id"] for old in replaces}
-                | {pid for old in replaces for pid in old.get("previous_ids", [])}
-            )
-            carry_speech_aliases(incoming, replaces)
-        now = seen_at(item.source)
-        record, changed, disagreements = merge_debate(stored, incoming, now=now)
-        if changed and self.worse_than_stored(stored, incoming, item.url, debate_worse):
+        # The merge stage refused a page older than a stored revision: every other
+        # revision of the section still stored is one this record replaces.
+        replaces = (
+            [old for old in self.store.debates_in_family(family) if old["id"] != item.id]
+            if stored is None
+            else []
+        )
+        changed = settle_change(
+            stored,
+            record,
+            now=latest_capture(record.get("source")),
+            crawl_fields=DEBATE_CRAWL_FIELDS,
+            compared=("urls", "interfaces"),
+        )
+        if not changed:
             assert stored is not None
             self.remember_pages(stored, item.url)
             return self.unchanged(item, stored["id"])
-        for field in disagreements:
-            self.count(f"disagreement/{field}")
-        if stored is not None and item.interface not in stored.get("interfaces", []):
-            self.count("interface_merged")
-        if not changed:
-            self.remember_pages(record, item.url)
-            return self.unchanged(item, record["id"])
         self.refuse_invalid(record)
         if replaces:
             self.count("revision_replaced")
@@ -319,47 +288,11 @@ class DebateCorpusPipeline(_CorpusPipeline):
         self.count("new" if stored is None else "updated")
         self.store.put_debate(record, family=family, replaces=[old["id"] for old in replaces])
         self.remember_pages(record, item.url)
-        item.urls = record["urls"]
-        item.interfaces = record["interfaces"]
-        item.previous_ids = record.get("previous_ids", [])
         item.first_seen = record["first_seen"]
         item.last_changed = record["last_changed"]
         return item
 
-    def older_revisions(self, incoming: dict[str, Any], family: str) -> list[dict[str, Any]]:
-        """Stored revisions of this section older than ``incoming``; raises if it is stale."""
-        parts = revision_parts(incoming["id"])
-        if parts is None:
-            return []
-        older = []
-        for other in self.store.debates_in_family(family):
-            other_parts = revision_parts(other["id"])
-            if other_parts is None or other["id"] == incoming["id"]:
-                continue
-            if other_parts[1] > parts[1]:
-                self.count("stale_revision")
-                raise StaleRevision(f"debate {incoming['id']} is older than stored {other['id']}")
-            older.append(other)
-        return older
 
-
-def carry_speech_aliases(incoming: dict[str, Any], replaced: list[dict[str, Any]]) -> None:
-    """Give each speech of a new revision the gids it had in the revisions it replaces."""
-    old_ids = {speech["id"] for old in replaced for speech in old.get("speeches", [])}
-    new_parts = revision_parts(incoming["id"])
-    if new_parts is None:
-        return
-    for speech in incoming.get("speeches", []):
-        parts = revision_parts(speech["id"])
-        if parts is None:
-            continue
-        previous = sorted(
-            old
-            for old in old_ids
-            if (old_parts := revision_parts(old))
-            and old_parts[0] == parts[0]
-            and old_parts[2] == parts[2]
-            and old_parts[1] < parts[1]
-        )
-        if previous:
-            speech["previous_ids"] = previous
+def latest_capture(sources: dict[str, Any] | None) -> str:
+    """When the corpus saw the newest of a debate's pages (one source per interface)."""
+    return seen_at(max((sources or {}).values(), key=seen_at, default=None))

@@ -1,20 +1,30 @@
 """Normalised dates and times for articles and debates, from their raw strings.
 
-A thin wrapper around :mod:`crawler.normalise.dates`: it fills
+A thin wrapper around :mod:`crawler.normalise.dates`. It runs after the merge
+stage (:mod:`pipelines.merge`), on the merged record, and fills
 
 * ``ArticleItem.published`` / ``modified`` (and ``*_precision``) from
   ``published_raw`` / ``modified_raw``, relative dates resolved against the
-  article's ``fetched_at``;
+  article's ``fetched_at``; a value already filled was carried over from the
+  stored record with its raw value (resolved against the copy that brought it)
+  and is kept;
 * ``Comment.published`` (and ``published_precision``) from ``published_raw``,
-  against the article's ``fetched_at``;
-* ``DebateItem.date`` from the gid, which is authoritative, checked against
-  ``date_raw`` (from ``date_raw`` alone when the id carries no date);
-  ``date_raw`` may be one string or, in a merged record, one per interface;
-* ``Speech.time`` from ``time_raw``, in page order, each 12-hour time without
-  am/pm read as the first reading at or after the time before it; the first is
-  settled by the time in ``date_raw`` when the lead line gives one ("at 2:33
-  pm on …"), otherwise it stays ``None`` and is flagged ``time:ambiguous``.
+  against the article's ``fetched_at``, likewise;
+* ``DebateItem.date`` from the gid, which is authoritative, checked against the
+  lead line of every interface in ``date_raw``; from ``date_raw`` alone when the
+  id carries no date, the preferred interface's lead line winning;
+* ``Speech.time`` from ``time_raw``, in page order
+  (:mod:`crawler.normalise.speech_times`): each 12-hour time without am/pm is
+  the first reading at or after the time before it; the first is settled by
+  the time in ``date_raw`` when the lead line gives one ("at 2:33 pm on …"),
+  otherwise by the house's sitting hours on the sitting date's weekday
+  (crawler/data/houses.json), and stays ``None`` flagged ``time:ambiguous``
+  when they cannot settle it (counted as ``speech_time/<how>``: ``settled``,
+  ``no_sitting_hours``, ``both_readings_plausible``, ``no_reading_plausible``).
   A speech without a printed time gets the time in effect (the last one read).
+
+A debate's date, its speeches' times and the flags below are decided anew on
+every merged record, never carried over from the stored one.
 
 Records allow the precisions ``second``, ``minute``, ``day``, ``month``,
 ``year``; a finer-grained normaliser result is written one step coarser
@@ -23,37 +33,42 @@ Records allow the precisions ``second``, ``minute``, ``day``, ``month``,
 flagged and counted, and the most frequent unreadable strings are logged when
 the spider closes. Flags: ``published:unparsed``, ``modified:unparsed`` and
 ``comment:<id>:published:unparsed`` on an article (comments have no flags of
-their own); ``date:unparsed``, ``date:imprecise`` and ``date:lead_mismatch``
-on a debate (the flag name the TheyWorkForYou page parser uses for the same
-check, so the two never double up); ``time:unparsed`` and ``time:ambiguous``
-on a speech.
+their own); on a debate ``date:unparsed``, ``date:imprecise``,
+``date:lead_mismatch`` (a lead line's date is not the gid's: the flag name the
+TheyWorkForYou page parser uses for the same check, so the two never double up)
+and ``date:interface_disagreement`` (the interfaces' lead lines name different
+days); ``time:unparsed`` and ``time:ambiguous`` on a speech.
 
-Settings:
+Settings (declared in ``crawler/settings.py``):
 
-* ``NORMALISE_DATES_ENABLED`` (default ``True``): ``False`` turns the pipeline off.
-* ``NORMALISE_DATES_TIMEZONE`` (default ``"Europe/London"``): zone of times printed without one.
-* ``NORMALISE_DATES_CACHE_SIZE`` (default 4096): raw strings kept in the normaliser's cache.
-* ``NORMALISE_DATES_SUMMARY_SIZE`` (default 20): unreadable strings listed at close.
+* ``NORMALISE_DATES_ENABLED``: ``False`` turns the pipeline off.
+* ``NORMALISE_DATES_TIMEZONE``: zone of times printed without one.
+* ``NORMALISE_DATES_CACHE_SIZE``: raw strings kept in the normaliser's cache.
+* ``NORMALISE_DATES_SUMMARY_SIZE``: unreadable strings listed at close.
+* ``NORMALISE_PREFERRED_INTERFACE``: whose lead line gives a date the gid does not.
 
 Stats (``corpus/date/…``): ``parsed``, ``relative`` (of those, resolved from a
 relative date), ``unparsed`` and ``unparsed/<field>``, ``ambiguous`` and
 ``ambiguous/<field>``, ``missing/<field>`` (no raw value), ``imprecise``
-(a sitting date coarser than a day), ``gid_mismatch``, and at close
-``cache_hits`` / ``cache_misses``. Fields: ``published``, ``modified``,
-``comment_published``, ``debate_date``, ``speech_time`` (``missing/`` is
-not counted for speech times: most speeches print none).
+(a sitting date coarser than a day), ``gid_mismatch``,
+``interface_disagreement``, and at close ``cache_hits`` / ``cache_misses``.
+Fields: ``published``, ``modified``, ``comment_published``, ``debate_date``,
+``speech_time`` (``missing/`` is not counted for speech times: most speeches
+print none).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections import Counter
-from datetime import date, datetime
+from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
 
+from crawler.gid import Gid
+from crawler.houses import sitting_hours
 from crawler.items import ArticleItem, DebateItem
 from crawler.normalise.dates import (
     AMBIGUOUS_12H,
@@ -63,6 +78,7 @@ from crawler.normalise.dates import (
     DateResult,
     default_normaliser,
 )
+from crawler.normalise.speech_times import read_speech_times
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -70,8 +86,15 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_GID_DATE = re.compile(r"(?:.*/)?(\d{4}-\d{2}-\d{2})[a-z]?\.")
 _TIMED = ("second", "minute", "hour")
+DEBATE_DATE_FLAGS = (
+    "date:unparsed",
+    "date:ambiguous",
+    "date:imprecise",
+    "date:lead_mismatch",
+    "date:interface_disagreement",
+)
+"""The flags this pipeline decides on a debate record."""
 RECORD_PRECISIONS = ("second", "minute", "day", "month", "year")
 """The precisions records allow (items.py, crawler/schemas/): finer normaliser results
 ("3 hours ago": hour; "1 week ago": week) are written one step coarser."""
@@ -81,21 +104,27 @@ class DateNormalisationPipeline:
     """Fills normalised date fields from ``*_raw`` fields; repairs and counts, never drops."""
 
     def __init__(
-        self, stats: StatsCollector, normaliser: DateNormaliser, *, summary_size: int = 20
+        self,
+        stats: StatsCollector,
+        normaliser: DateNormaliser,
+        *,
+        summary_size: int,
+        preferred: str,
     ) -> None:
         self.stats = stats
         self.normaliser = normaliser
         self.summary_size = summary_size
+        self.preferred = preferred
         self.unreadable: Counter[str] = Counter()
         self._cache_at_start = normaliser.cache_info()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DateNormalisationPipeline:
         settings = crawler.settings
-        if not settings.getbool("NORMALISE_DATES_ENABLED", True):
+        if not settings.getbool("NORMALISE_DATES_ENABLED"):
             raise NotConfigured("NORMALISE_DATES_ENABLED is off")
-        zone = settings.get("NORMALISE_DATES_TIMEZONE", DEFAULT_TIMEZONE)
-        cache_size = settings.getint("NORMALISE_DATES_CACHE_SIZE", DEFAULT_CACHE_SIZE)
+        zone = settings.get("NORMALISE_DATES_TIMEZONE")
+        cache_size = settings.getint("NORMALISE_DATES_CACHE_SIZE")
         if zone == DEFAULT_TIMEZONE and cache_size == DEFAULT_CACHE_SIZE:
             # Share the process-wide normaliser and its cache.
             normaliser = default_normaliser()
@@ -105,7 +134,8 @@ class DateNormalisationPipeline:
         return cls(
             crawler.stats,
             normaliser,
-            summary_size=settings.getint("NORMALISE_DATES_SUMMARY_SIZE", 20),
+            summary_size=settings.getint("NORMALISE_DATES_SUMMARY_SIZE"),
+            preferred=settings.get("NORMALISE_PREFERRED_INTERFACE"),
         )
 
     def process_item(self, item: Any) -> Any:
@@ -133,8 +163,14 @@ class DateNormalisationPipeline:
     # -- records --------------------------------------------------------------
 
     def _article(self, item: ArticleItem) -> None:
+        # A value already normalised was carried over from the stored record with
+        # its raw value (the merge keeps the pair): it was read against the copy
+        # that brought it, and stays. Every other raw value is read here.
         reference = _reference(item.fetched_at)
         for field in ("published", "modified"):
+            if getattr(item, field) is not None:
+                continue
+            _drop_flags(item.flags, _outcome_flags(field))
             raw = getattr(item, f"{field}_raw")
             if _blank(raw):
                 self.stats.inc_value(f"corpus/date/missing/{field}")
@@ -145,6 +181,9 @@ class DateNormalisationPipeline:
             setattr(item, f"{field}_precision", result.precision)
             self._outcome(result, raw, field, item.flags, field)
         for comment in item.comments:
+            if comment.published is not None:
+                continue
+            _drop_flags(item.flags, _outcome_flags(f"comment:{comment.id}:published"))
             # The exact tooltip date wins over a relative "9 months ago" when readable.
             exact = comment.published_title_raw
             if not _blank(exact):
@@ -168,13 +207,18 @@ class DateNormalisationPipeline:
             )
 
     def _debate(self, item: DebateItem) -> None:
-        gid_date = _gid_date(item.id)
+        # Decided anew on every merged record: flags from an earlier decision go.
+        _drop_flags(item.flags, DEBATE_DATE_FLAGS)
+        for speech in item.speeches:
+            _drop_flags(speech.flags, _outcome_flags("time"))
+        gid = Gid.parse(item.id)
+        gid_date = gid.date if gid else None
         after: str | None = None
-        lead_dates: list[str] = []
-        texts = _date_texts(item.date_raw)
+        lead_dates: dict[str, str] = {}
+        texts = _date_texts(item.date_raw, self.preferred)
         if not texts:
             self.stats.inc_value("corpus/date/missing/debate_date")
-        for raw in texts:
+        for interface, raw in texts:
             result = self.normaliser.parse_datetime(raw)
             if result.value is not None and result.precision not in (*_TIMED, "day"):
                 self.stats.inc_value("corpus/date/imprecise")
@@ -183,13 +227,21 @@ class DateNormalisationPipeline:
             self._outcome(result, raw, "debate_date", item.flags, "date")
             if result.value is None:
                 continue
-            lead_dates.append(result.value[:10])
+            lead_dates[interface] = result.value[:10]
             if after is None and result.precision in _TIMED:
                 # The lead line's time is the section's first: it settles the
                 # first 12-hour speech time printed without am/pm.
                 after = result.value[11:16]
+        if len(set(lead_dates.values())) > 1:
+            self.stats.inc_value("corpus/date/interface_disagreement")
+            _add_flag(item.flags, "date:interface_disagreement")
+            logger.debug(
+                "Debate %s: the interfaces' lead lines name different days: %r",
+                item.id,
+                lead_dates,
+            )
         if gid_date is not None:
-            if any(day != gid_date for day in lead_dates):
+            if any(day != gid_date for day in lead_dates.values()):
                 self.stats.inc_value("corpus/date/gid_mismatch")
                 _add_flag(item.flags, "date:lead_mismatch")
                 logger.debug(
@@ -199,22 +251,22 @@ class DateNormalisationPipeline:
                     gid_date,
                 )
             item.date = gid_date
-        elif lead_dates:
-            item.date = lead_dates[0]
+        else:
+            # The preferred interface's lead line first (texts are in that order).
+            item.date = next(iter(lead_dates.values()), None)
 
-        in_effect: str | None = None
-        for speech in item.speeches:
-            raw = speech.time_raw
-            if _blank(raw):
-                # TheyWorkForYou prints a time only when it changes: the time
-                # in effect carries on (None until a printed one is read).
-                speech.time = in_effect
-                continue
-            result = self.normaliser.parse_time(raw, after=after)
-            speech.time = in_effect = result.value
-            if result.value is not None:
-                after = result.value
-            self._outcome(result, raw, "speech_time", speech.flags, "time")
+        readings = read_speech_times(
+            [speech.time_raw for speech in item.speeches],
+            hours=sitting_hours(item.house, item.date),
+            lead_time=after,
+            normaliser=self.normaliser,
+        )
+        for speech, reading in zip(item.speeches, readings, strict=True):
+            speech.time = reading.time
+            if reading.by_hours is not None:
+                self.stats.inc_value(f"corpus/date/speech_time/{reading.by_hours}")
+            if reading.result is not None and speech.time_raw is not None:
+                self._outcome(reading.result, speech.time_raw, "speech_time", speech.flags, "time")
 
     # -- counting -------------------------------------------------------------
 
@@ -243,17 +295,24 @@ def _add_flag(flags: list[str], flag: str) -> None:
         flags.append(flag)
 
 
-def _date_texts(date_raw: Any) -> list[str]:
-    """The lead-line date strings of a debate: one string, or one per interface
-    (``{"cy": …, "en": …}`` in the stored record), English first."""
-    if isinstance(date_raw, str):
-        return [] if _blank(date_raw) else [date_raw]
-    if isinstance(date_raw, dict):
-        order = sorted(date_raw, key=lambda interface: (interface != "en", interface))
-        return [
-            date_raw[i] for i in order if isinstance(date_raw[i], str) and not _blank(date_raw[i])
-        ]
-    return []
+def _drop_flags(flags: list[str], names: Iterable[str]) -> None:
+    flags[:] = [flag for flag in flags if flag not in set(names)]
+
+
+def _outcome_flags(flag: str) -> tuple[str, ...]:
+    """The flags :meth:`DateNormalisationPipeline._outcome` may set for ``flag``."""
+    return (f"{flag}:unparsed", f"{flag}:ambiguous")
+
+
+def _date_texts(date_raw: Any, preferred: str) -> list[tuple[str, str]]:
+    """The lead-line date strings of a debate, ``(interface, text)``: one per interface
+    (``{"cy": …, "en": …}``), the preferred interface first, then the others sorted."""
+    if not isinstance(date_raw, dict):
+        return []
+    order = sorted(date_raw, key=lambda interface: (interface != preferred, interface))
+    return [
+        (i, date_raw[i]) for i in order if isinstance(date_raw[i], str) and not _blank(date_raw[i])
+    ]
 
 
 def _reference(fetched_at: str | None) -> datetime | None:
@@ -264,15 +323,4 @@ def _reference(fetched_at: str | None) -> datetime | None:
         return datetime.fromisoformat(fetched_at)
     except ValueError:
         logger.warning("Unreadable fetched_at %r: relative dates stay unresolved", fetched_at)
-        return None
-
-
-def _gid_date(gid: str) -> str | None:
-    """The sitting date a gid carries (``2025-02-10a.1.0`` → ``2025-02-10``), if valid."""
-    m = _GID_DATE.match(gid or "")
-    if not m:
-        return None
-    try:
-        return date.fromisoformat(m.group(1)).isoformat()
-    except ValueError:
         return None

@@ -1,24 +1,26 @@
 """Canonical party ids for speeches, from the labels their pages print.
 
-A thin wrapper around :mod:`crawler.normalise.parties`. ``Speech.party_raw``
-holds one label per interface (``{"en": "Labour", "cy": "Llafur"}``); the
-pipeline sets ``Speech.party`` to the id the preferred interface's label maps
-to (English by default), else to the id of another interface's label that
-the table knows. When two interfaces' labels map to different parties, the
-preferred one wins and the speech is counted and flagged
-``party:disagreement``. When no label is known, ``party`` stays ``None`` and
-the speech is flagged ``party:unknown``. ``party_raw`` is never changed.
-Speeches inside a ``DebateItem`` and bare ``Speech`` items are handled alike.
+A thin wrapper around :mod:`crawler.normalise.parties`. It runs after the merge
+stage (:mod:`pipelines.merge`), so ``Speech.party_raw`` holds the label of
+every interface the debate was seen in (``{"en": "Labour", "cy": "Llafur"}``);
+the pipeline sets ``Speech.party`` to the id the preferred interface's label
+maps to, else to the id of another interface's label that the table knows.
+When two interfaces' labels map to different parties, the preferred one wins
+and the speech is counted and flagged ``party:disagreement``. When no label is
+known, ``party`` stays ``None`` and the speech is flagged ``party:unknown``.
+The party and these flags are decided anew on every merged record;
+``party_raw`` is never changed. Speeches inside a ``DebateItem`` and bare
+``Speech`` items are handled alike.
 
 When the spider closes, the labels the table did not know are logged with
 their counts: the list to extend ``crawler/data/parties.csv`` from.
 
-Settings:
+Settings (declared in ``crawler/settings.py``):
 
-* ``NORMALISE_PARTIES_ENABLED`` (default ``True``): ``False`` turns the pipeline off.
-* ``NORMALISE_PARTIES_TABLE`` (default: the packaged ``crawler/data/parties.csv``):
+* ``NORMALISE_PARTIES_ENABLED``: ``False`` turns the pipeline off.
+* ``NORMALISE_PARTIES_TABLE`` (empty: the packaged ``crawler/data/parties.csv``):
   path of a table in the same format.
-* ``NORMALISE_PARTIES_PREFERRED_INTERFACE`` (default ``"en"``).
+* ``NORMALISE_PREFERRED_INTERFACE``: whose label wins a disagreement.
 
 Stats (``corpus/party/…``): ``matched``, ``unknown`` (speeches with no known
 label), ``disagreement``, ``absent`` (no label printed, e.g. an office holder),
@@ -35,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import DebateItem, Speech
-from crawler.normalise.parties import Party, PartyTable, default_party_table
+from crawler.normalise.parties import Party, PartyTable, party_table
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -43,11 +45,14 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+PARTY_FLAGS = ("party:unknown", "party:disagreement")
+"""The flags this pipeline decides on a speech."""
+
 
 class PartyNormalisationPipeline:
     """Sets ``Speech.party`` from ``Speech.party_raw``; repairs and counts, never drops."""
 
-    def __init__(self, stats: StatsCollector, table: PartyTable, *, preferred: str = "en") -> None:
+    def __init__(self, stats: StatsCollector, table: PartyTable, *, preferred: str) -> None:
         self.stats = stats
         self.table = table
         self.preferred = preferred
@@ -56,15 +61,15 @@ class PartyNormalisationPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PartyNormalisationPipeline:
         settings = crawler.settings
-        if not settings.getbool("NORMALISE_PARTIES_ENABLED", True):
+        if not settings.getbool("NORMALISE_PARTIES_ENABLED"):
             raise NotConfigured("NORMALISE_PARTIES_ENABLED is off")
-        path = settings.get("NORMALISE_PARTIES_TABLE")
-        table = PartyTable.load(path) if path else default_party_table()
+        # The same table the spider tells party lines from offices with.
+        table = party_table(settings)
         assert crawler.stats is not None
         return cls(
             crawler.stats,
             table,
-            preferred=settings.get("NORMALISE_PARTIES_PREFERRED_INTERFACE", "en"),
+            preferred=settings.get("NORMALISE_PREFERRED_INTERFACE"),
         )
 
     def process_item(self, item: Any) -> Any:
@@ -87,6 +92,9 @@ class PartyNormalisationPipeline:
             )
 
     def _speech(self, speech: Speech) -> None:
+        # Decided anew on every merged record: nothing of an earlier decision stays.
+        speech.party = None
+        speech.flags[:] = [flag for flag in speech.flags if flag not in PARTY_FLAGS]
         labels = {
             interface: label.strip()
             for interface, label in speech.party_raw.items()
@@ -104,7 +112,6 @@ class PartyNormalisationPipeline:
             else:
                 known[interface] = party
         if not known:
-            speech.party = None
             self.stats.inc_value("corpus/party/unknown")
             _add_flag(speech.flags, "party:unknown")
             return

@@ -21,10 +21,11 @@ from urllib.parse import urlsplit
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
+from crawler.normalise.parties import default_party_table
 from crawler.outlets import load_outlets, outlet_for_url
 from crawler.pagecheck.decoding import decide_encoding
 from crawler.pagecheck.problems import content_problem, truncation
-from crawler.pages import discovery, twfy
+from crawler.pages import discovery, twfy, twfy_members
 from crawler.pages.article import parse_article
 from tests.support.crawl import SAMPLE_PAGES
 
@@ -175,11 +176,13 @@ def parse_as_a_crawl_does(response: Response) -> None:
     if (urlsplit(url).hostname or "").endswith("theyworkforyou.com"):
         kind = twfy.page_kind(response)
         if kind == "debate":
-            twfy.parse_debate(response, url=url, fetched_at=FETCHED_AT)
+            twfy.parse_debate(
+                response, url=url, fetched_at=FETCHED_AT, parties=default_party_table()
+            )
         elif kind == "day":
             twfy.parse_day_index(response, url=url)
         elif kind == "member":
-            twfy.parse_member(response, url=url)
+            twfy_members.parse_member(response, url=url)
         return
     kind = discovery.page_kind(response)
     if kind == "feed":

@@ -1,24 +1,32 @@
 """How a freshly scraped record combines with the stored one (pure functions).
 
+The merge runs before normalisation and works on raw values: the record it
+returns is then normalised once, as a whole (``pipelines/dates.py``,
+``pipelines/parties.py``), and compared with the stored record by
+:func:`settle_change`.
+
 Articles: the copy fetched at the article's own canonical URL is the primary
 copy; a copy seen at a variant URL (AMP, tracking parameters) adds its URL but
-does not replace the primary copy's content. A new version of the content
-(changed text, new modified date…) updates the record and ``last_changed``;
-``first_seen`` never moves.
+does not replace the primary copy's content. A field the primary copy lacks
+(an AMP page without tags) is carried over from the stored record together with
+its normalised partner and flags, which were read against the copy that
+brought it. ``first_seen`` never moves.
 
 Debates: the pages of one debate in the English and Welsh interfaces merge
-into one record; speeches merge by gid; raw labels are kept per interface;
-where the two pages disagree on a normalised value, the English page wins and
-the disagreement is reported.
+into one record; speeches merge by gid; raw labels and lead-line dates are
+kept per interface, and the normalised values (``date``, speech ``party`` and
+``time``) are dropped, to be decided again from them. Where the two pages
+disagree on a value no normaliser decides (speaker, text…), the preferred
+interface's page wins and the disagreement is reported.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Any
 
-from crawler.urls import article_seen_urls, page_key
+from crawler.gid import Gid
+from crawler.urls import page_key
 
 # Fields that describe the crawl rather than the article: a change in them alone
 # is not a new version of the article.
@@ -40,12 +48,26 @@ DEBATE_CRAWL_FIELDS = frozenset(
 # Speech fields merged across interfaces rather than compared.
 PER_INTERFACE_SPEECH_FIELDS = frozenset({"party_raw", "flags"})
 # Speech fields each interface prints in its own words or links to its own
-# host ("11 Chwefror 2025" in a time stamp): the English page's value is kept
+# host ("11 Chwefror 2025" in a time stamp): the preferred page's value is kept
 # and a difference is not a disagreement.
 PRESENTATION_SPEECH_FIELDS = frozenset({"url", "time_raw"})
-PREFERRED_INTERFACE = "en"
-
-REVISION = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})(?P<letter>[a-z])(?P<rest>\..*)$")
+# Values the normalisers compute from the merged raw values; the merge drops
+# them so that they are decided again, never carried over from the stored record.
+NORMALISED_DEBATE_FIELDS = frozenset({"date"})
+NORMALISED_SPEECH_FIELDS = frozenset({"party", "time"})
+# An article's raw dates and the normalised fields computed from them.
+ARTICLE_NORMALISED_PARTNERS: dict[str, tuple[str, ...]] = {
+    "published_raw": ("published", "published_precision"),
+    "modified_raw": ("modified", "modified_precision"),
+}
+# The article field a flag is about, where the flag's first word does not name it
+# (``comment:<id>:published:unparsed`` is about ``comments``).
+ARTICLE_FLAG_FIELDS = {
+    "published": "published_raw",
+    "modified": "modified_raw",
+    "comment": "comments",
+}
+_EMPTY: tuple[Any, ...] = (None, [], {}, "")
 
 
 def is_primary_copy(record: dict[str, Any]) -> bool:
@@ -58,38 +80,73 @@ def content_of(record: dict[str, Any], crawl_fields: frozenset[str]) -> dict[str
     return {key: value for key, value in record.items() if key not in crawl_fields}
 
 
-def merge_article(
-    stored: dict[str, Any] | None, incoming: dict[str, Any], *, now: str
-) -> tuple[dict[str, Any], bool]:
-    """Combine an incoming article copy with the stored record; returns (record, changed)."""
-    urls = sorted(set(incoming.get("urls", [])) | set(article_seen_urls(incoming)))
+def merge_article(stored: dict[str, Any] | None, incoming: dict[str, Any]) -> dict[str, Any]:
+    """The record an incoming article copy makes with the stored one, before normalisation.
+
+    ``incoming`` carries its ``urls`` (:func:`crawler.urls.article_seen_urls`) and, when nothing is
+    stored, its ``id``. A field carried over from the stored record keeps its
+    normalised partner and its flags as stored; every raw value the incoming copy
+    brings keeps its own (empty) partner, for the date normaliser to fill.
+    """
     if stored is None:
-        record = dict(incoming, urls=urls, first_seen=now, last_changed=now)
-        return record, True
-    urls = sorted(set(stored.get("urls", [])) | set(urls))
-    takes_content = is_primary_copy(incoming) or not is_primary_copy(stored)
-    if takes_content:
+        return dict(incoming)
+    if is_primary_copy(incoming) or not is_primary_copy(stored):
         record = dict(incoming)
+        partners = {name for names in ARTICLE_NORMALISED_PARTNERS.values() for name in names}
         # Metadata the new copy lacks (an AMP page without tags, say) stays.
-        for key, value in stored.items():
-            if record.get(key) in (None, [], {}, "") and value not in (None, [], {}, ""):
-                record[key] = value
+        carried = {
+            key
+            for key, value in stored.items()
+            if key not in partners
+            and key not in ("flags", "source")
+            and record.get(key) in _EMPTY
+            and value not in _EMPTY
+        }
+        for key in carried:
+            record[key] = stored[key]
+        for raw, names in ARTICLE_NORMALISED_PARTNERS.items():
+            if raw in carried:
+                record.update({name: stored[name] for name in names if name in stored})
+        flags = list(incoming.get("flags") or [])
+        record["flags"] = flags + [
+            flag
+            for flag in stored.get("flags") or []
+            if _article_flag_field(flag) in carried and flag not in flags
+        ]
         # The source is the page the content was read from, never an older copy's.
         record["source"] = incoming.get("source")
     else:
         record = dict(stored)
     record["id"] = stored["id"]
-    record["urls"] = urls
+    record["urls"] = sorted(set(stored.get("urls", [])) | set(incoming["urls"]))
+    return record
+
+
+def _article_flag_field(flag: str) -> str:
+    head = flag.split(":", 1)[0]
+    return ARTICLE_FLAG_FIELDS.get(head, head)
+
+
+def settle_change(
+    stored: dict[str, Any] | None,
+    record: dict[str, Any],
+    *,
+    now: str,
+    crawl_fields: frozenset[str],
+    compared: tuple[str, ...] = ("urls",),
+) -> bool:
+    """Set ``first_seen`` and ``last_changed`` of a merged, normalised record; whether
+    it differs from ``stored`` (in content, or in one of the ``compared`` crawl fields).
+
+    ``last_changed`` moves only when the content (every field but ``crawl_fields``) did.
+    """
+    if stored is None:
+        record["first_seen"] = record["last_changed"] = now
+        return True
     record["first_seen"] = stored.get("first_seen") or now
-    content_changed = content_of(record, ARTICLE_CRAWL_FIELDS) != content_of(
-        stored, ARTICLE_CRAWL_FIELDS
-    )
+    content_changed = content_of(record, crawl_fields) != content_of(stored, crawl_fields)
     record["last_changed"] = now if content_changed else stored.get("last_changed") or now
-    if not content_changed and not takes_content:
-        record["url"] = stored["url"]
-        record["fetched_at"] = stored["fetched_at"]
-    changed = content_changed or urls != stored.get("urls")
-    return record, changed
+    return content_changed or any(record.get(key) != stored.get(key) for key in compared)
 
 
 def original_order(published: str | None, record_id: str) -> tuple[int, str, str]:
@@ -111,37 +168,31 @@ def original_order(published: str | None, record_id: str) -> tuple[int, str, str
     return (0, moment.astimezone(UTC).isoformat(), record_id)
 
 
-def revision_parts(gid: str) -> tuple[str, str, str] | None:
-    """``2025-02-10b.1.0`` → (``2025-02-10``, ``b``, ``.1.0``); ``None`` if not of that form."""
-    match = REVISION.match(gid)
-    return (match["date"], match["letter"], match["rest"]) if match else None
-
-
 def revision_family(record: dict[str, Any]) -> str:
-    """Key shared by every revision of one debate section (gid without its letter)."""
-    parts = revision_parts(record["id"])
-    if parts is None:
-        return f"{record.get('house')}:{record['id']}"
-    date, _letter, rest = parts
-    return f"{record.get('house')}:{date}{rest}"
+    """Key shared by every revision of one debate section (house and gid without its letter)."""
+    gid = Gid.parse(record["id"])
+    return f"{record.get('house')}:{gid.family if gid else record['id']}"
 
 
 def merge_debate(
-    stored: dict[str, Any] | None, incoming: dict[str, Any], *, now: str
-) -> tuple[dict[str, Any], bool, list[str]]:
-    """Combine a debate page with the stored record; returns (record, changed, disagreements).
+    stored: dict[str, Any] | None, incoming: dict[str, Any], *, preferred: str
+) -> tuple[dict[str, Any], list[str]]:
+    """Combine a debate page with the stored record; returns (record, disagreements).
 
-    ``disagreements`` names each speech field (``speech.party``…) on which the
-    two interfaces' pages disagreed; the English page's value was kept.
+    Values no normaliser decides come from the ``preferred`` interface's page
+    when both were seen; ``disagreements`` names each speech field
+    (``speech.speaker_name``…) whose raw values the two pages disagreed on.
+    The normalised values are left empty, for the normalisers to decide.
     """
-    incoming = dict(incoming)
+    incoming = without_normalised(incoming)
     incoming["interfaces"] = sorted(set(incoming.get("interfaces") or [incoming["interface"]]))
     incoming["urls"] = sorted(set(incoming.get("urls") or []) | {incoming["url"]})
     if stored is None:
-        return dict(incoming, first_seen=now, last_changed=now), True, []
+        return incoming, []
+    stored = without_normalised(stored)
 
-    incoming_wins = incoming["interface"] == PREFERRED_INTERFACE or (
-        PREFERRED_INTERFACE not in stored.get("interfaces", [])
+    incoming_wins = incoming["interface"] == preferred or (
+        preferred not in stored.get("interfaces", [])
     )
     first, second = (stored, incoming) if incoming_wins else (incoming, stored)
     # `second` is the page whose values win.
@@ -159,20 +210,20 @@ def merge_debate(
     # One page per interface: each interface's source is its own page's.
     record["source"] = {**_as_dict(first.get("source")), **_as_dict(second.get("source"))} or None
     record["speeches"], disagreements = merge_speeches(first["speeches"], second["speeches"])
-    record["first_seen"] = stored.get("first_seen") or now
+    record["first_seen"] = stored.get("first_seen")
+    record["last_changed"] = stored.get("last_changed")
     record["id"] = stored["id"]
-    content_changed = content_of(record, DEBATE_CRAWL_FIELDS) != content_of(
-        stored, DEBATE_CRAWL_FIELDS
-    )
-    record["last_changed"] = now if content_changed else stored.get("last_changed") or now
-    changed = (
-        content_changed
-        or record["urls"] != stored.get("urls")
-        or record["interfaces"] != stored.get("interfaces")
-    )
-    if not changed:
-        return stored, False, disagreements
-    return record, changed, disagreements
+    return record, disagreements
+
+
+def without_normalised(record: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a debate without the values the normalisers compute from its raw ones."""
+    copy = {**record, **dict.fromkeys(NORMALISED_DEBATE_FIELDS)}
+    copy["speeches"] = [
+        {**speech, **dict.fromkeys(NORMALISED_SPEECH_FIELDS)}
+        for speech in record.get("speeches", [])
+    ]
+    return copy
 
 
 def _as_dict(value: Any) -> dict[str, str]:

@@ -18,7 +18,6 @@ set. :func:`match_quote` is the matching policy on its own, without the index.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +25,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 
 from crawler import settings
+from crawler.gid import Gid
 from crawler.items import LinkItem
 from crawler.linking.align import MIN_SCORE, Alignment, align, quoted_word_count
 from crawler.linking.index import IndexedSpeech, LinkIndex, day_number
@@ -43,8 +43,6 @@ crawl's ``LINKING_WINDOW_DAYS``, for callers outside a crawl (tests, benchmarks)
 MIN_QUOTE_WORDS = 5
 """Fewer quoted words than this (scare quotes, a phrase) never link on their own."""
 UNLINKED_SPEECH_KINDS = frozenset({"division", "procedural"})
-
-_GID_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -236,8 +234,8 @@ def debate_date(debate: Mapping[str, Any] | Any) -> str | None:
     adapter = ItemAdapter(debate)
     if adapter.get("date"):
         return str(adapter["date"])[:10]
-    m = _GID_DATE_RE.match(adapter.get("id") or "")
-    return m.group() if m else None
+    gid = Gid.parse(adapter.get("id"))
+    return gid.date if gid else None
 
 
 def link_debate(

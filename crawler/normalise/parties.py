@@ -25,11 +25,17 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crawler.errors import SettingError
 from crawler.packaged import packaged
 
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
+
 PARTIES_PATH = packaged("data", "parties.csv")
+COLUMNS = ("id", "name_en", "name_cy")
+"""The columns a table must have; ``aliases`` may be left out."""
 
 
 @dataclass(frozen=True)
@@ -82,12 +88,20 @@ class PartyTable:
             for line in text.splitlines(keepends=True)
             if line.strip() and not line.lstrip().startswith("#")
         ]
+        reader = csv.DictReader(lines)
+        missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
+        if missing:
+            raise SettingError(f"party table: missing column(s) {', '.join(missing)}")
         rows = []
-        for record in csv.DictReader(lines):
-            party = Party(
-                record["id"].strip(), record["name_en"].strip(), record["name_cy"].strip()
-            )
-            aliases = [a.strip() for a in (record.get("aliases") or "").split("|") if a.strip()]
+        for record in reader:
+            # A short row leaves its last columns None.
+            fields = {
+                column: (record.get(column) or "").strip() for column in (*COLUMNS, "aliases")
+            }
+            if not fields["id"]:
+                raise SettingError(f"party table: a row has no id ({fields['name_en']!r})")
+            party = Party(fields["id"], fields["name_en"], fields["name_cy"])
+            aliases = [a.strip() for a in fields["aliases"].split("|") if a.strip()]
             rows.append((party, aliases))
         return cls(rows)
 
@@ -105,6 +119,21 @@ class PartyTable:
 def default_party_table() -> PartyTable:
     """The packaged table, read once per process."""
     return PartyTable.load()
+
+
+def party_table(settings: BaseSettings) -> PartyTable:
+    """The table a crawl reads: the file ``NORMALISE_PARTIES_TABLE`` names, else the packaged one.
+
+    The spider (which tells party lines from offices) and the party pipeline
+    (which maps labels to ids) read it through here, so both know the same labels.
+    """
+    path = settings.get("NORMALISE_PARTIES_TABLE")
+    if not path:
+        return default_party_table()
+    try:
+        return PartyTable.load(str(path))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise SettingError(f"NORMALISE_PARTIES_TABLE {path}: cannot be read ({error})") from None
 
 
 def lookup_party(label: str | None) -> Party | None:

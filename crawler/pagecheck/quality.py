@@ -78,7 +78,8 @@ def debate_worse(stored: dict[str, Any], incoming: dict[str, Any]) -> list[str]:
     # One interface may show a speech the other does not; losing most of them is damage.
     if len(new_speeches) < SHRINK_RATIO * len(stored_speeches):
         reasons.append(f"speeches fell from {len(stored_speeches)} to {len(new_speeches)}")
-    for field, label in (("title", "title"), ("date", "sitting date")):
+    # The page as parsed holds raw values only: its printed sitting date stands for the date.
+    for field, label in (("title", "title"), ("date_raw", "sitting date")):
         if stored.get(field) and not incoming.get(field):
             reasons.append(f"{label} lost")
     return reasons

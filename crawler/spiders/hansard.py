@@ -11,7 +11,11 @@ Discovery walks the day index of every day in the window, then every section
 it lists. When a speaker line prints an office instead of a party, the party is
 read from the member's profile on ``HANSARD_MEMBER_HOST`` (fetched once per
 person per crawl) as held on the sitting date, and the debate is yielded once
-those look-ups are done. Parsing lives in :mod:`crawler.pages.twfy`.
+those look-ups are done. The spider only routes and fetches: parsing, and the
+policy of which speeches need a member page and what it settles, live in
+:mod:`crawler.pages.twfy` and :mod:`crawler.pages.twfy_members`. Speaker lines
+are told apart with the party table ``NORMALISE_PARTIES_TABLE`` names, the one
+the party pipeline reads.
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ from scrapy.http import Response
 from crawler.items import DebateItem
 from crawler.lost import page_lost
 from crawler.lostpages import report_loss
-from crawler.pages import twfy
+from crawler.normalise.parties import PartyTable, party_table
+from crawler.pages import twfy, twfy_members
+from crawler.pages.twfy_members import MemberRecord
 from crawler.spiders.base import CorpusSpider, SpiderArgumentError, fetched_at
 
 INTERFACE_CHOICES: dict[str, list[str]] = {"en": ["en"], "cy": ["cy"], "both": ["en", "cy"]}
@@ -75,11 +81,13 @@ class HansardSpider(CorpusSpider):
         self.interfaces = parse_interfaces(interface)
         self.houses = parse_houses(houses)
         # One look-up per person per crawl, shared by every debate that needs it.
-        self._member_lookups: dict[str, asyncio.Future[twfy.MemberRecord | None]] = {}
+        self._member_lookups: dict[str, asyncio.Future[MemberRecord | None]] = {}
+        self.parties: PartyTable | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> HansardSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.parties = party_table(crawler.settings)
         # Configured hosts are always allowed: a mirror named in HANSARD_HOSTS too.
         spider.allowed_domains = sorted(
             {*cls.allowed_domains, *spider.hosts().values(), spider.member_host()}
@@ -152,56 +160,21 @@ class HansardSpider(CorpusSpider):
 
     async def debate_item(self, response: Response) -> DebateItem:
         """The debate on this page, with parties filled in from member pages where needed."""
-        item = twfy.parse_debate(response, url=response.url, fetched_at=fetched_at(response))
+        assert self.parties is not None, "built by from_crawler"
+        item = twfy.parse_debate(
+            response, url=response.url, fetched_at=fetched_at(response), parties=self.parties
+        )
         self._inc("debate/parsed")
-        needed = [
-            speech
-            for speech in item.speeches
-            if speech.person_id and speech.position and not speech.party_raw
-        ]
-        if not needed:
-            return item
-        if not item.date:
-            for speech in needed:
-                speech.flags.append("party:no_sitting_date")
-            self._inc("party/no_sitting_date", len(needed))
-            return item
-        person_ids = list(dict.fromkeys(speech.person_id for speech in needed if speech.person_id))
+        person_ids = twfy_members.member_pages_needed(item)
         records = await asyncio.gather(
             *(self.member(person_id, item.house) for person_id in person_ids)
         )
-        by_person = dict(zip(person_ids, records, strict=True))
-        for speech in needed:
-            record = by_person[speech.person_id]
-            if record is None:
-                speech.flags.append("party:member_page_missing")
-                self._inc("party/member_page_missing")
-                continue
-            label = twfy.party_on(record.memberships, item.date)
-            if label is None:
-                speech.flags.append("party:not_on_member_page")
-                self._inc("party/not_on_member_page")
-                continue
-            head, comma, tail = (speech.position or "").partition(",")
-            if comma and head.strip() == label:
-                # "<party>, <constituency>" with a party the label table does
-                # not know yet: the member page confirms it is a party line.
-                speech.party_raw = {item.interface: label}
-                speech.party_source = "speaker_line"
-                speech.constituency = tail.strip() or None
-                speech.position = None
-                self._inc("party/speaker_line_confirmed")
-                continue
-            speech.party_raw = {"en": label}
-            speech.party_source = "member_page"
-            self._inc("party/member_page")
-            # The page names only the current seat; it is the seat on the sitting
-            # date only when the member never sat for another one.
-            if speech.constituency is None and not record.other_constituencies:
-                speech.constituency = record.constituency
+        members = dict(zip(person_ids, records, strict=True))
+        for outcome in twfy_members.fill_parties_from_member_pages(item, members):
+            self._inc(f"party/{outcome}")
         return item
 
-    def member(self, person_id: str, house: str) -> asyncio.Future[twfy.MemberRecord | None]:
+    def member(self, person_id: str, house: str) -> asyncio.Future[MemberRecord | None]:
         """The member's profile, fetched at most once per crawl (``None`` when unavailable)."""
         lookup = self._member_lookups.get(person_id)
         if lookup is None:
@@ -211,7 +184,7 @@ class HansardSpider(CorpusSpider):
             self._inc("member_page/reused")
         return lookup
 
-    async def _fetch_member(self, person_id: str, house: str) -> twfy.MemberRecord | None:
+    async def _fetch_member(self, person_id: str, house: str) -> MemberRecord | None:
         path = twfy.MEMBER_PATH_BY_HOUSE.get(house, "mp")
         url = f"https://{self.member_host()}/{path}/?p={person_id}"
         # Downloader middlewares still apply (robots.txt, redirects to the
@@ -234,4 +207,4 @@ class HansardSpider(CorpusSpider):
             )
             return None
         self._inc("member_page/fetched")
-        return twfy.parse_member(response, url=response.url)
+        return twfy_members.parse_member(response, url=response.url)

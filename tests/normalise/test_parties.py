@@ -6,7 +6,9 @@ import csv
 from pathlib import Path
 
 import pytest
+from scrapy.settings import Settings
 
+from crawler.errors import SettingError
 from crawler.normalise.parties import (
     PARTIES_PATH,
     Party,
@@ -14,6 +16,7 @@ from crawler.normalise.parties import (
     default_party_table,
     lookup_party,
     party_key,
+    party_table,
 )
 
 # Labels as the pages print them: TheyWorkForYou's English interface and its
@@ -70,6 +73,17 @@ LABELS = [
     ("Non-Afl", "non-affiliated"),
     ("Bishops", "bishops"),
     ("Bishop", "bishops"),
+    # The rest of parlparse's party names, as TheyWorkForYou prints them.
+    ("Independent Conservative", "independent-conservative"),
+    ("Independent Labour", "independent-labour"),
+    ("Independent Ulster Unionist", "independent-ulster-unionist"),
+    ("Respect", "respect"),
+    ("UKIP", "ukip"),
+    ("Traditional Unionist Voice", "tuv"),
+    ("TUV", "tuv"),
+    ("Workers Party of Britain", "workers-party"),
+    ("Alba", "alba"),
+    ("Your Party", "your-party"),
 ]
 
 
@@ -156,7 +170,8 @@ def test_every_label_in_the_table_finds_its_own_row() -> None:
         if not line.startswith("#")
     ]
     for row in csv.DictReader(lines):
-        for label in (row["name_en"], row["name_cy"], *row["aliases"].split("|")):
+        aliases = [alias for alias in row["aliases"].split("|") if alias]
+        for label in (row["name_en"], row["name_cy"], *aliases):
             found = table.lookup(label)
             assert found is not None and found.id == row["id"], label
 
@@ -174,3 +189,51 @@ def test_table_refuses_a_label_naming_two_parties(tmp_path: Path) -> None:
 def test_table_refuses_a_duplicate_id() -> None:
     with pytest.raises(ValueError, match="duplicate id"):
         PartyTable([(Party("labour", "Labour", "Llafur"), []), (Party("labour", "Lab", "Lab"), [])])
+
+
+# --- the table a crawl reads ---------------------------------------------------------------
+
+
+def test_crawl_reads_the_packaged_table_when_no_file_is_named() -> None:
+    assert party_table(Settings({"NORMALISE_PARTIES_TABLE": ""})) is default_party_table()
+
+
+def test_crawl_reads_the_table_the_setting_names(tmp_path: Path) -> None:
+    path = tmp_path / "parties.csv"
+    path.write_text(
+        "# a comment\nid,name_en,name_cy,aliases\nyorkshire,Yorkshire Party,Yorkshire Party,YP\n",
+        encoding="utf-8",
+    )
+    table = party_table(Settings({"NORMALISE_PARTIES_TABLE": str(path)}))
+    assert [party.id for party in table.parties.values()] == ["yorkshire"]
+    assert table.lookup("YP") == Party("yorkshire", "Yorkshire Party", "Yorkshire Party")
+
+
+def test_a_table_file_that_cannot_be_read_is_one_setting_error(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere.csv"
+    with pytest.raises(SettingError) as raised:
+        party_table(Settings({"NORMALISE_PARTIES_TABLE": str(path)}))
+    assert str(raised.value) == (
+        f"NORMALISE_PARTIES_TABLE {path}: cannot be read "
+        f"([Errno 2] No such file or directory: '{path}')"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("id,name_en\nlabour,Labour\n", "party table: missing column(s) name_cy"),
+        ("label,party\nLabour,labour\n", "party table: missing column(s) id, name_en, name_cy"),
+        ("id,name_en,name_cy,aliases\n,Labour,Llafur,Lab\n", "party table: a row has no id"),
+        ("id,name_en,name_cy,aliases\nlabour\n", "party table: empty label in row 'labour'"),
+    ],
+)
+def test_a_table_in_another_shape_is_one_setting_error(
+    tmp_path: Path, text: str, error: str
+) -> None:
+    path = tmp_path / "parties.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SettingError) as raised:
+        party_table(Settings({"NORMALISE_PARTIES_TABLE": str(path)}))
+    assert str(raised.value).startswith(error)
+    assert "\n" not in str(raised.value)

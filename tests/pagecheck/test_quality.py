@@ -51,12 +51,19 @@ def speech(gid: str, text: str) -> dict:
 DEBATE = {
     "title": "NATO",
     "date": "2025-02-10",
+    "date_raw": {"cy": "10 Chwefror 2025", "en": "10 February 2025"},
     "speeches": [speech(f"2025-02-10a.1.{n}", f"Speech {n}.") for n in range(1, 7)],
 }
 
 
 def test_a_debate_page_missing_a_speech_the_other_interface_has_is_not_worse() -> None:
     assert debate_worse(DEBATE, dict(DEBATE, speeches=DEBATE["speeches"][:-1])) == []
+
+
+def test_a_page_as_parsed_has_no_normalised_date_and_is_not_worse_for_it() -> None:
+    page = dict(DEBATE, date=None, date_raw={"en": "10 February 2025"})
+    assert debate_worse(DEBATE, page) == []
+    assert debate_worse(DEBATE, dict(page, date_raw={})) == ["sitting date lost"]
 
 
 def test_a_garbled_speech_or_most_speeches_gone_is_worse() -> None:

@@ -8,11 +8,11 @@ and time stamps that change part-way through.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from parsel import Selector
 
+from crawler.gid import Gid
+from crawler.normalise.parties import Party, PartyTable, default_party_table
 from crawler.pages import twfy
 from tests.pages.twfy_helpers import CY, HOST_OF, WWW, saved_response
 
@@ -94,11 +94,12 @@ FURNITURE = [
 ]
 
 INTERFACES = ["en", "cy"]
+PARTIES = default_party_table()
 
 
 def debate(interface: str, gid: str):
     url = f"{HOST_OF[interface]}/debates/?id={gid}"
-    return twfy.parse_debate(saved_response(url), url=url, fetched_at=FETCHED)
+    return twfy.parse_debate(saved_response(url), url=url, fetched_at=FETCHED, parties=PARTIES)
 
 
 @pytest.fixture(scope="module")
@@ -170,9 +171,10 @@ def test_seed_date_raw_is_the_lead_line_date_as_printed(seed, interface, date_ra
 
 
 @pytest.mark.parametrize("interface", INTERFACES)
-def test_seed_sitting_date_agrees_with_the_lead_line(seed, interface):
-    assert seed[interface].date == "2025-02-10"
-    assert "date:lead_mismatch" not in seed[interface].flags
+def test_seed_sitting_date_is_left_to_the_date_pipeline(seed, interface):
+    assert seed[interface].date is None
+    assert Gid.parse(seed[interface].id).date == "2025-02-10"
+    assert seed[interface].flags == []
 
 
 @pytest.mark.parametrize("interface", INTERFACES)
@@ -252,7 +254,7 @@ def test_top_level_section_has_no_enclosing_heading(edge, interface):
     item = edge[interface]
     assert item.title == "Defence Procurement: Small and Medium-sized Enterprises"
     assert item.parent_title is None
-    assert item.date == "2025-02-11"
+    assert (item.date, Gid.parse(item.id).date) == (None, "2025-02-11")
 
 
 @pytest.mark.parametrize(
@@ -415,104 +417,88 @@ def test_day_index_takes_links_at_any_depth():
     ]
 
 
-# --- member pages ------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def members() -> dict:
-    pages = {
-        "10271": "/mp/10271/john_healey/rawmarsh_and_conisbrough",
-        "25814": "/mp/25814/wendy_chamberlain/north_east_fife",
-        "26526": "/mp/26526/chris_mcdonald/stockton_north",
-        "90004": "/mp/90004/graham_pettifer/harrowfield",
-    }
-    return {
-        pid: twfy.parse_member(saved_response(WWW + path), url=WWW + path)
-        for pid, path in pages.items()
-    }
-
-
-def test_member_id_name_and_constituency(members):
-    healey = members["10271"]
-    assert (healey.person_id, healey.name, healey.constituency) == (
-        "10271",
-        "John Healey",
-        "Rawmarsh and Conisbrough",
-    )
-
-
-def test_member_with_one_party_has_one_open_membership(members):
-    assert [(m.party, m.start_raw, m.end_raw) for m in members["25814"].memberships] == [
-        ("Liberal Democrat", "12 December 2019", None)
-    ]
-
-
-def test_party_history_becomes_dated_memberships(members):
-    assert [(m.party, m.start_raw, m.end_raw) for m in members["90004"].memberships] == [
-        ("Conservative", "12 December 2019", "8 Sep 2025"),
-        ("Reform UK", "8 Sep 2025", None),
-    ]
-
-
-@pytest.mark.parametrize(
-    ("day", "party"),
-    [
-        ("2025-02-11", "Conservative"),
-        ("2025-09-07", "Conservative"),
-        ("2025-09-08", "Reform UK"),
-        ("2025-11-21", "Reform UK"),
-        ("2019-12-11", None),
-    ],
-)
-def test_party_on_reads_the_party_held_on_the_day(members, day, party):
-    assert twfy.party_on(members["90004"].memberships, day) == party
-
-
-def test_party_on_accepts_a_date(members):
-    assert twfy.party_on(members["10271"].memberships, date(2025, 2, 10)) == "Labour"
-
-
-def test_earlier_constituencies_are_listed(members):
-    assert members["10271"].other_constituencies == ["Wentworth", "Wentworth and Dearne"]
-
-
-def test_member_link_redirects_to_the_canonical_profile():
-    response = saved_response(f"{WWW}/mp/?p=25814")
-    assert response.status == 301
-    assert response.headers[b"Location"] == (
-        f"{WWW}/mp/25814/wendy_chamberlain/north_east_fife".encode()
-    )
-
-
 # --- tables and small functions -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("line", "expected"),
-    [
-        ("Labour, Bolton West", (None, "Labour", "Bolton West")),
-        ("Llafur, Stockton North", (None, "Llafur", "Stockton North")),
-        (
-            "Democratiaid Rhyddfrydol, North East Fife",
-            (None, "Democratiaid Rhyddfrydol", "North East Fife"),
-        ),
-        ("Labour/Co-operative, Ashby Vale", (None, "Labour/Co-operative", "Ashby Vale")),
-        ("Crossbench", (None, "Crossbench", None)),
-        ("The Secretary of State for Defence", ("The Secretary of State for Defence", None, None)),
-        (
-            "Shadow SNP Spokesperson (Levelling Up)",
-            ("Shadow SNP Spokesperson (Levelling Up)", None, None),
-        ),
-        (
-            "Parliamentary Under-Secretary of State, Ministry of Defence",
-            ("Parliamentary Under-Secretary of State, Ministry of Defence", None, None),
-        ),
-        ("", (None, None, None)),
-    ],
-)
-def test_split_position_line(line, expected):
-    got = twfy.split_position_line(line)
+# Speaker lines as the two interfaces print them: (line, (position, party, constituency)).
+PARTY_LINES = [
+    ("Labour, Bolton West", (None, "Labour", "Bolton West")),
+    ("Llafur, Stockton North", (None, "Llafur", "Stockton North")),
+    ("Conservative, Wessington", (None, "Conservative", "Wessington")),
+    ("Ceidwadwyr, Wessington", (None, "Ceidwadwyr", "Wessington")),
+    (
+        "Democratiaid Rhyddfrydol, North East Fife",
+        (None, "Democratiaid Rhyddfrydol", "North East Fife"),
+    ),
+    ("Annibynnol, Islwyn", (None, "Annibynnol", "Islwyn")),
+    ("Plaid Cymru, Dwyfor Meirionnydd", (None, "Plaid Cymru", "Dwyfor Meirionnydd")),
+    ("Labour/Co-operative, Ashby Vale", (None, "Labour/Co-operative", "Ashby Vale")),
+    ("Scottish National Party, Glen Arrin", (None, "Scottish National Party", "Glen Arrin")),
+    ("Sinn Féin, Belfast West", (None, "Sinn Féin", "Belfast West")),
+    ("Independent Conservative, Harrowfield", (None, "Independent Conservative", "Harrowfield")),
+    ("Workers Party of Britain, Rochdale", (None, "Workers Party of Britain", "Rochdale")),
+    (
+        "Traditional Unionist Voice, North Antrim",
+        (None, "Traditional Unionist Voice", "North Antrim"),
+    ),
+    ("Your Party, Islington North", (None, "Your Party", "Islington North")),
+    ("Crossbench", (None, "Crossbench", None)),
+    ("Bishop", (None, "Bishop", None)),
+    ("Non-affiliated", (None, "Non-affiliated", None)),
+    # TheyWorkForYou prints the Speaker's and a Deputy Speaker's party without a seat.
+    ("Speaker", (None, "Speaker", None)),
+    ("Deputy Speaker", (None, "Deputy Speaker", None)),
+]
+OFFICE_LINES = [
+    "The Secretary of State for Defence",
+    "Shadow Secretary of State for Defence",
+    "Minister of State (Ministry of Defence)",
+    "The Minister for Defence Procurement and Industry",
+    "Shadow Minister (Defence)",
+    "Chair, Defence Committee",
+    "Chair, Liaison Committee (Commons)",
+    "Parliamentary Under-Secretary of State, Ministry of Defence",
+    "Shadow SNP Spokesperson (Levelling Up)",
+    "Liberal Democrat Chief Whip",
+    "Labour Party Chair",
+    "Father of the House",
+    "Lord Speaker",
+    "Chairman of Ways and Means",
+    "Leader of the House of Lords and Lord Privy Seal",
+    # A party the table does not know is read as an office; the member page confirms it.
+    "Yorkshire Party, Stockton North",
+]
+
+
+@pytest.mark.parametrize(("line", "expected"), [*PARTY_LINES, ("", (None, None, None))])
+def test_party_line_gives_the_party_as_printed_and_the_seat(line, expected):
+    got = twfy.split_position_line(line, PARTIES)
     assert (got.position, got.party, got.constituency) == expected
+
+
+@pytest.mark.parametrize("line", OFFICE_LINES)
+def test_office_line_is_a_position(line):
+    got = twfy.split_position_line(line, PARTIES)
+    assert (got.position, got.party, got.constituency) == (line, None, None)
+
+
+def test_a_party_added_to_the_table_reads_as_a_party_line():
+    line = "Yorkshire Party, Stockton North"
+    extended = PartyTable(
+        [
+            *((party, []) for party in PARTIES.parties.values()),
+            (Party("yorkshire", "Yorkshire Party", "Plaid Swydd Efrog"), []),
+        ]
+    )
+    assert twfy.split_position_line(line, PARTIES).party is None
+    got = twfy.split_position_line(line, extended)
+    assert (got.position, got.party, got.constituency) == (
+        None,
+        "Yorkshire Party",
+        "Stockton North",
+    )
+    welsh = twfy.split_position_line("Plaid Swydd Efrog, Stockton North", extended)
+    assert welsh.party == "Plaid Swydd Efrog"
 
 
 @pytest.mark.parametrize(
@@ -528,8 +514,13 @@ def test_house_comes_from_the_path(url, house):
     assert twfy.house_for(url) == house
 
 
-def test_gid_prefix_is_stripped():
-    assert twfy.strip_gid_prefix("uk.org.publicwhip/debate/2025-02-10a.1.0") == "2025-02-10a.1.0"
+def test_section_id_loses_its_parlparse_prefix():
+    url = f"{WWW}/debates/?id=uk.org.publicwhip/debate/{SECTION}"
+    page = lead_page(
+        "Business &ndash; in the House of Commons at on", "2024-04-30", "30 April 2024"
+    )
+    item = twfy.parse_debate(page, url=url, fetched_at=FETCHED, parties=PARTIES)
+    assert (item.id, [s.id for s in item.speeches]) == (SECTION, ["2024-04-30a.86.4"])
 
 
 def lead_page(words: str, day: str, printed: str) -> Selector:
@@ -549,11 +540,13 @@ def test_welsh_lead_line_with_a_time():
     page = lead_page(
         "Business &ndash; in the House of Commons am 1:47 pm ar", "2024-04-30", "30 Ebrill 2024"
     )
-    item = twfy.parse_debate(page, url=f"{CY}/debates/?id={SECTION}", fetched_at=FETCHED)
+    item = twfy.parse_debate(
+        page, url=f"{CY}/debates/?id={SECTION}", fetched_at=FETCHED, parties=PARTIES
+    )
     assert (item.parent_title, item.date_raw, item.date, item.flags) == (
         "Business",
         {"cy": "1:47 pm ar 30 Ebrill 2024"},
-        "2024-04-30",
+        None,
         [],
     )
 
@@ -564,7 +557,9 @@ def test_part_of_a_debate_gives_the_enclosing_heading():
         "2024-04-30",
         "30 April 2024",
     )
-    item = twfy.parse_debate(page, url=f"{WWW}/debates/?id={SECTION}", fetched_at=FETCHED)
+    item = twfy.parse_debate(
+        page, url=f"{WWW}/debates/?id={SECTION}", fetched_at=FETCHED, parties=PARTIES
+    )
     assert item.parent_title == "Business"
 
 
@@ -572,16 +567,22 @@ def test_speech_gid_is_built_from_the_section_gid_and_the_anchor():
     page = lead_page(
         "Business &ndash; in the House of Commons at on", "2024-04-30", "30 April 2024"
     )
-    item = twfy.parse_debate(page, url=f"{WWW}/debates/?id={SECTION}", fetched_at=FETCHED)
+    item = twfy.parse_debate(
+        page, url=f"{WWW}/debates/?id={SECTION}", fetched_at=FETCHED, parties=PARTIES
+    )
     assert [s.id for s in item.speeches] == ["2024-04-30a.86.4"]
 
 
-def test_lead_date_that_disagrees_with_the_gid_is_flagged():
+def test_lead_date_that_disagrees_with_the_gid_is_kept_raw_for_the_date_pipeline():
+    # The date pipeline compares the two and flags date:lead_mismatch
+    # (tests/test_pipelines_normalise.py); the parser only reports what is printed.
     page = lead_page(
         "Business &ndash; in the House of Commons at on", "2024-04-29", "29 April 2024"
     )
-    item = twfy.parse_debate(page, url=f"{WWW}/debates/?id={SECTION}", fetched_at=FETCHED)
-    assert (item.date, item.flags) == ("2024-04-30", ["date:lead_mismatch"])
+    item = twfy.parse_debate(
+        page, url=f"{WWW}/debates/?id={SECTION}", fetched_at=FETCHED, parties=PARTIES
+    )
+    assert (item.date, item.date_raw, item.flags) == (None, {"en": "29 April 2024"}, [])
 
 
 def test_heading_with_its_own_dash_is_kept_whole():
@@ -590,5 +591,7 @@ def test_heading_with_its_own_dash_is_kept_whole():
         "2024-04-30",
         "30 April 2024",
     )
-    item = twfy.parse_debate(page, url=f"{WWW}/debates/?id={SECTION}", fetched_at=FETCHED)
+    item = twfy.parse_debate(
+        page, url=f"{WWW}/debates/?id={SECTION}", fetched_at=FETCHED, parties=PARTIES
+    )
     assert item.parent_title == "Ukraine – Update"
