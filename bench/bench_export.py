@@ -94,7 +94,7 @@ def build_corpus(folder: Path, records: int) -> dict[str, int]:
         for start in range(0, articles, 5000):
             with store.transaction():
                 for n in range(start, min(articles, start + 5000)):
-                    store.put_article(article(n), keys=(), sketch=())
+                    store.put_article(article(n), identities=(), sketch=())
             progress(f"  {min(articles, start + 5000)}/{articles} articles")
         by_article: dict[str, list[dict[str, Any]]] = {}
         text = article(0)["text"]

@@ -42,6 +42,7 @@ import argparse
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -241,26 +242,29 @@ def near_copy_load(corpus: Path, sample: int = 200) -> dict[str, Any]:
     from crawler.dedup.fingerprint import decode_sketch
 
     store = CorpusStore(corpus)
+    # The sample and the posting counts are read beside the store, not through it.
+    inspect = sqlite3.connect(store.path)
     try:
         total = store.count("articles")
         step = max(1, total // sample)
-        rows = store.conn.execute(
-            "SELECT id, signature FROM (SELECT id, signature, row_number() OVER (ORDER BY id)"
-            " AS n FROM articles) WHERE n % ? = 0 AND signature IS NOT NULL LIMIT ?",
+        rows = inspect.execute(
+            "SELECT id, sketch FROM (SELECT id, sketch, row_number() OVER (ORDER BY id)"
+            " AS n FROM articles) WHERE n % ? = 0 AND sketch IS NOT NULL LIMIT ?",
             (step, sample),
         ).fetchall()
         started = time.perf_counter()
         counts = [
-            len(store.near_copy_candidates(decode_sketch(signature), exclude=article_id))
-            for article_id, signature in rows
+            len(store.near_copy_candidates(decode_sketch(sketch), exclude=article_id))
+            for article_id, sketch in rows
         ]
         seconds = time.perf_counter() - started
-        entries, common = store.conn.execute(
+        entries, common = inspect.execute(
             "SELECT sum(n), sum(CASE WHEN n > ? THEN n ELSE 0 END) FROM"
             " (SELECT count(*) AS n FROM article_sketch GROUP BY value)",
             (COMMON_POSTINGS,),
         ).fetchone()
     finally:
+        inspect.close()
         store.close()
     return {
         "sampled": len(counts),

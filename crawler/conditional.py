@@ -4,7 +4,7 @@ Spiders mark requests for content pages (articles, debates) with
 ``meta["corpus_conditional"] = True``. For such a request whose URL already
 holds a stored record:
 
-- when the record's date is older than ``FETCH_SETTLE_AFTER_DAYS`` (default 30)
+- when the record's date is older than ``FETCH_SETTLE_AFTER_DAYS``
   the page is *settled* and not requested at all (``corpus/fetch/settled``);
 - otherwise the request carries ``If-None-Match`` / ``If-Modified-Since`` from
   the validators the site sent last time, and a ``304 Not Modified`` answer
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from crawler.corpus.extension import corpus_store
-from crawler.urls import url_key
+from crawler.urls import page_key
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -53,12 +53,12 @@ class ConditionalRequestMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
-        if not crawler.settings.getbool("FETCH_CONDITIONAL_ENABLED", True):
+        if not crawler.settings.getbool("FETCH_CONDITIONAL_ENABLED"):
             raise NotConfigured("FETCH_CONDITIONAL_ENABLED is off")
         middleware = cls(
             corpus_store(crawler),
             crawler.stats,
-            crawler.settings.getint("FETCH_SETTLE_AFTER_DAYS", 30),
+            crawler.settings.getint("FETCH_SETTLE_AFTER_DAYS"),
         )
         # Content pages fetched whole: a crawl that fetched some and produced no
         # record failed; one that fetched none (a recess) did not.
@@ -74,7 +74,7 @@ class ConditionalRequestMiddleware:
     def process_request(self, request: Request) -> None:
         if not request.meta.get(META_KEY):
             return
-        state = self.store.page(url_key(request.url))
+        state = self.store.page(page_key(request.url))
         if state is None or state.record_id is None:
             self.stats.inc_value("corpus/fetch/new")
             return
@@ -110,7 +110,7 @@ class ConditionalRequestMiddleware:
             last_modified = response.headers.get(b"Last-Modified")
             if etag or last_modified:
                 self.store.remember_validators(
-                    url_key(request.url),
+                    page_key(request.url),
                     etag.decode("latin-1") if etag else None,
                     last_modified.decode("latin-1") if last_modified else None,
                 )

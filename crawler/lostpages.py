@@ -24,7 +24,7 @@ duplicate of a URL in its own chain is a loop, and is reported. The URL
 reported is the one the crawl set out to read, before any redirect.
 
 At the end of the crawl the lost pages are listed in the log, the first
-``CRAWL_LOST_PAGES_LISTED`` (default 20) of them and a count of the rest; the
+``CRAWL_LOST_PAGES_LISTED`` of them and a count of the rest; the
 stats keep them all (``corpus/lost_pages``).
 """
 
@@ -52,7 +52,7 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from crawler.conditional import AlreadyStored
 from crawler.lost import PAGES_KEY, page_lost
 from crawler.pagecheck.middleware import PageRefused
-from crawler.urls import url_key
+from crawler.urls import page_key
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -117,7 +117,7 @@ def loss_reason(exception: BaseException, request: Request) -> tuple[str, str] |
         message = str(exception)
         if message == MAX_REDIRECTIONS:
             chain = redirect_chain(request)
-            keys = [url_key(url) for url in chain]
+            keys = [page_key(url) for url in chain]
             reason = "redirect_loop" if len(set(keys)) < len(keys) else "redirect_limit"
             return reason, f"{len(chain) - 1} redirects: {describe_chain(chain)}"
         for marker, reason in IGNORED_REASONS.items():
@@ -143,7 +143,7 @@ def report_loss(crawler: Crawler, request: Request, exception: BaseException) ->
 class LostPagesMiddleware:
     """Spider middleware: an errback on every request, and the list of lost pages at the end.
 
-    Settings: ``CRAWL_LOST_PAGES_LISTED`` (default 20).
+    Settings: ``CRAWL_LOST_PAGES_LISTED``.
     """
 
     def __init__(self, crawler: Crawler, listed: int):
@@ -152,7 +152,7 @@ class LostPagesMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LostPagesMiddleware:
-        middleware = cls(crawler, crawler.settings.getint("CRAWL_LOST_PAGES_LISTED", 20))
+        middleware = cls(crawler, crawler.settings.getint("CRAWL_LOST_PAGES_LISTED"))
         crawler.signals.connect(middleware.request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
         return middleware
@@ -190,7 +190,7 @@ class LostPagesMiddleware:
         if not self.is_tracked(request) or "redirect_urls" not in request.meta:
             return
         chain = redirect_chain(request)
-        if url_key(request.url) in {url_key(url) for url in chain[:-1]}:
+        if page_key(request.url) in {page_key(url) for url in chain[:-1]}:
             page_lost(
                 self.crawler,
                 original_url(request),

@@ -87,14 +87,14 @@ class CoverageMonitor:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CoverageMonitor:
         settings = crawler.settings
-        if not settings.getbool("MONITOR_ENABLED", True):
+        if not settings.getbool("MONITOR_ENABLED"):
             raise NotConfigured("MONITOR_ENABLED is off")
         thresholds = {
             field: float(value) for field, value in settings.getdict("MONITOR_MIN_COVERAGE").items()
         }
         if not thresholds:
             raise NotConfigured("MONITOR_MIN_COVERAGE is empty")
-        monitor = cls(thresholds, settings.getint("MONITOR_MIN_RECORDS", 5), crawler.stats)
+        monitor = cls(thresholds, settings.getint("MONITOR_MIN_RECORDS"), crawler.stats)
         crawler.signals.connect(monitor.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(monitor.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(monitor.spider_closed, signal=signals.spider_closed)

@@ -4,7 +4,7 @@
 
 - at the start, the spider's date window and sources (outlets, hosts,
   interfaces): ``Crawling hansard: window 2025-02-10 to 2025-02-11; interfaces …``;
-- every ``CRAWL_PROGRESS_INTERVAL`` seconds (default 60; 0 turns it off), one
+- every ``CRAWL_PROGRESS_INTERVAL`` seconds (0 turns it off), one
   progress line: pages fetched, records new and updated, links written, pages lost;
 - at the end, one line of what changed: new, updated and unchanged records per
   type, and the links added or removed; a crawl that found nothing says which
@@ -58,7 +58,7 @@ def found_nothing(stats: dict[str, Any]) -> bool:
 
 
 class CrawlReport:
-    """Settings: ``CRAWL_PROGRESS_INTERVAL`` (seconds, default 60; 0: no progress lines)."""
+    """Settings: ``CRAWL_REPORT_ENABLED``, ``CRAWL_PROGRESS_INTERVAL`` (seconds; 0: none)."""
 
     def __init__(self, crawler: Crawler, interval: float):
         self.crawler = crawler
@@ -68,9 +68,9 @@ class CrawlReport:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlReport:
-        if not crawler.settings.getbool("CRAWL_REPORT_ENABLED", True):
+        if not crawler.settings.getbool("CRAWL_REPORT_ENABLED"):
             raise NotConfigured("CRAWL_REPORT_ENABLED is off")
-        report = cls(crawler, crawler.settings.getfloat("CRAWL_PROGRESS_INTERVAL", 60))
+        report = cls(crawler, crawler.settings.getfloat("CRAWL_PROGRESS_INTERVAL"))
         crawler.signals.connect(report.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(report.spider_closed, signal=signals.spider_closed)
         return report
@@ -80,8 +80,7 @@ class CrawlReport:
         extension = self.crawler.get_extension(CorpusStoreExtension)
         if extension is None:
             return None
-        row = extension.store.conn.execute("SELECT COUNT(*) FROM links").fetchone()
-        return int(row[0])
+        return extension.store.count("links")
 
     def scope(self, spider: Spider) -> str:
         window = getattr(spider, "window", None)

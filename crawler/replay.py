@@ -11,8 +11,9 @@ are the response headers to replay (``Location`` for redirects, ``ETag`` and
 With ``-s REPLAY_DIR=<folder>``, :class:`ReplayAddon` puts
 :class:`ReplayDownloadHandler` in place of Scrapy's HTTP handlers, so nothing
 can reach the network: a URL missing from the manifest gets a 404 response,
-logged with its URL and counted as ``replay/missing``. URLs match in canonical
-form, so query order, default ports and fragments do not matter.
+logged with its URL and counted as ``corpus/replay/missing``. URLs match by
+:func:`crawler.urls.page_key`, so query order, default ports and fragments do
+not matter.
 
 A folder of WARC files (a crawl's own capture, ``<corpus>/warc``) instead of a
 manifest is replayed by :mod:`crawler.warc.replay` with the same guarantees.
@@ -34,7 +35,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
-from crawler.urls import url_key
+from crawler.urls import page_key
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -93,7 +94,7 @@ class Manifest:
                 line = raw.decode("utf-8")
                 if line.strip():
                     page = cls._read_entry(folder, manifest_path, number, line)
-                    found_hashes.append(_url_hash(url_key(page.url)))
+                    found_hashes.append(_url_hash(page_key(page.url)))
                     found_offsets.append(offset)
                 offset += len(raw)
         # A stable sort by hash keeps file order among equal hashes: of two lines
@@ -135,7 +136,7 @@ class Manifest:
 
     def get(self, url: str) -> SavedPage | None:
         """The saved page for ``url``; of several lines for one URL, the last wins."""
-        key = url_key(url)
+        key = page_key(url)
         wanted = _url_hash(key)
         found: SavedPage | None = None
         index = bisect_left(self.hashes, wanted)
@@ -144,7 +145,7 @@ class Manifest:
                 lines.seek(self.offsets[index])
                 line = lines.readline().decode("utf-8")
                 page = self._read_entry(self.folder, self.path, 0, line)
-                if url_key(page.url) == key:
+                if page_key(page.url) == key:
                     found = page
                 index += 1
         return found
@@ -219,14 +220,14 @@ class ReplayDownloadHandler:
         page = self.manifest.get(request.url)
         if page is None:
             logger.warning("Replay: %s is not in the manifest; answering 404", request.url)
-            self.stats.inc_value("replay/missing")
+            self.stats.inc_value("corpus/replay/missing")
             return Response(url=request.url, status=404, request=request)
         headers = Headers(page.headers)
         if page.status == 200 and not_modified(request, page):
-            self.stats.inc_value("replay/not_modified")
+            self.stats.inc_value("corpus/replay/not_modified")
             return Response(url=request.url, status=304, headers=headers, request=request)
         body = b"" if request.method == "HEAD" else page.file.read_bytes()
-        self.stats.inc_value("replay/served")
+        self.stats.inc_value("corpus/replay/served")
         response_class = responsetypes.from_args(headers=headers, url=request.url, body=body)
         return response_class(
             url=request.url, status=page.status, headers=headers, body=body, request=request

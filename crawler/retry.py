@@ -7,10 +7,10 @@ and for a ``429 Too Many Requests`` or ``503 Service Unavailable``:
 - waits the ``Retry-After`` the server sent (seconds, or an HTTP date) before
   the retry;
 - without a usable ``Retry-After``, backs off exponentially:
-  ``FETCH_RETRY_BACKOFF`` seconds (default 1) doubled at each retry, at most
+  ``FETCH_RETRY_BACKOFF`` seconds doubled at each retry, at most
   ``FETCH_RETRY_AFTER_MAX``;
 - when the server asks for a wait longer than ``FETCH_RETRY_AFTER_MAX``
-  (default 120 seconds), gives the page up at once and reports it lost
+  seconds, gives the page up at once and reports it lost
   (``retry_after_too_long``) rather than hold a scheduled run for hours.
 
 Waiting never blocks the reactor: the middleware's methods are coroutines that
@@ -69,12 +69,12 @@ def response_time(response: Response) -> datetime:
 
 
 class RetryAfterMiddleware(RetryMiddleware):
-    """Settings: ``FETCH_RETRY_AFTER_MAX`` (default 120 s), ``FETCH_RETRY_BACKOFF`` (1 s)."""
+    """Settings: ``FETCH_RETRY_AFTER_MAX``, ``FETCH_RETRY_BACKOFF`` (seconds)."""
 
     def __init__(self, settings: BaseSettings):
         super().__init__(settings)
-        self.max_wait = settings.getfloat("FETCH_RETRY_AFTER_MAX", 120.0)
-        self.backoff = settings.getfloat("FETCH_RETRY_BACKOFF", 1.0)
+        self.max_wait = settings.getfloat("FETCH_RETRY_AFTER_MAX")
+        self.backoff = settings.getfloat("FETCH_RETRY_BACKOFF")
 
     async def process_response(  # type: ignore[override]
         self, request: Request, response: Response, spider: Spider | None = None

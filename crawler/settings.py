@@ -11,6 +11,7 @@ operator sees: progress, lost pages, the stats file).
 
 from __future__ import annotations
 
+# The project's name and where `scrapy crawl` and `scrapy genspider` find spiders.
 BOT_NAME = "defence-hansard-corpus"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -22,10 +23,12 @@ COMMANDS_MODULE = "crawler.commands"
 # A contact address lets site operators reach whoever runs the crawl; set it
 # with `-s CONTACT=you@example.org` (it is appended to the User-Agent).
 CONTACT = ""
+# Names the crawler and where to read about it, instead of Scrapy's generic agent.
 USER_AGENT = (
     "defence-hansard-corpus/0.1 (research crawler; "
     "+https://github.com/defence-hansard-corpus/defence-hansard-corpus)"
 )
+# The sites' robots.txt is obeyed, and requests are spaced by how fast they answer.
 ROBOTSTXT_OBEY = True
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 2.0
@@ -38,6 +41,7 @@ DOWNLOAD_TIMEOUT = 30
 # No article or debate page comes near this; anything larger is not a page we want.
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+# A transient error is tried twice more; more would only slow an unattended run.
 RETRY_TIMES = 2
 # A page given up after its retries is reported as a lost page (crawler.lostpages),
 # which fails the crawl; an ERROR line as well would count it twice.
@@ -51,7 +55,8 @@ FETCH_RETRY_BACKOFF = 1.0
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 # Scrapy's HTTP cache would be a second source of truth; the corpus store
-# decides what needs fetching again (see crawler/fetchstate.py).
+# decides what needs fetching again (the store's pages table, read by
+# crawler/conditional.py).
 HTTPCACHE_ENABLED = False
 
 # --- Offline replay ------------------------------------------------------------
@@ -62,6 +67,7 @@ REPLAY_DIR = ""
 # capture, or with "capture_order" the captures in turn, as the original crawl saw them.
 REPLAY_WARC_REVISITS = "latest"
 
+# Add-ons adjust other settings before the crawl starts.
 ADDONS = {
     # With REPLAY_DIR set: answers every request from the snapshot, no delays.
     "crawler.replay.ReplayAddon": 0,
@@ -69,6 +75,8 @@ ADDONS = {
     "crawler.addons.ContactAddon": 10,
 }
 
+# Scrapy's downloader middlewares replaced by ones that report what they drop, and
+# the project's own checks; each entry says why.
 DOWNLOADER_MIDDLEWARES = {
     # Scrapy's offsite filter, with configured start points always allowed and
     # every filtered request reported as a lost page.
@@ -97,10 +105,14 @@ DOWNLOADER_MIDDLEWARES = {
 # refusing pages that are truncated or hold no content.
 PAGECHECK_DECODING_ENABLED = True
 PAGECHECK_ENABLED = True
+# Stored pages are fetched again only when they may have changed, with
+# If-None-Match/If-Modified-Since (crawler/conditional.py).
+FETCH_CONDITIONAL_ENABLED = True
 # A stored page whose record is older than this many days is not fetched again
 # (0: recheck everything, with conditional requests).
 FETCH_SETTLE_AFTER_DAYS = 30
 
+# What stands between the spiders and the pipelines; each entry says why.
 SPIDER_MIDDLEWARES = {
     # Every request a spider yields is read or reported lost (crawler.lostpages).
     "crawler.lostpages.LostPagesMiddleware": 60,
@@ -110,6 +122,7 @@ SPIDER_MIDDLEWARES = {
     "crawler.pagecheck.middleware.ParserErrorMiddleware": 960,
 }
 
+# The store, the coverage monitor and the operator's log lines; each entry says why.
 EXTENSIONS = {
     # Takes the corpus lock, holds the store open, writes the snapshot at the end.
     "crawler.corpus.extension.CorpusStoreExtension": 100,
@@ -120,15 +133,37 @@ EXTENSIONS = {
 }
 
 # --- What the operator sees ------------------------------------------------------
+# The log states the crawl's scope, its progress and what changed (crawler/progress.py).
+CRAWL_REPORT_ENABLED = True
 # Seconds between progress lines in the log (0: none).
 CRAWL_PROGRESS_INTERVAL = 60
 # Lost pages fail the crawl; an operator may tolerate this many (listed all the same).
 CRAWL_LOST_PAGES_TOLERATED = 0
 # How many lost pages the end of the log lists (the stats keep them all).
 CRAWL_LOST_PAGES_LISTED = 20
+# A file to write the crawl's final stats to as JSON, for scripts (empty: none).
+CRAWL_STATS_FILE = ""
 
 # --- The corpus ----------------------------------------------------------------
+# The folder of the store, its lock and its JSONL snapshot (empty: no store).
 CORPUS_DIR = "corpus"
+# The JSONL files are rewritten from the store at the end of every crawl.
+CORPUS_SNAPSHOT = True
+
+# --- The news spider (crawler/spiders/defence_news.py) ---------------------------
+# The outlet configuration the news spider reads (empty: crawler/outlets.json).
+NEWS_OUTLETS_FILE = ""
+# How deep listing pagination may go, for listings that print no dates.
+NEWS_LISTING_MAX_PAGES = 20
+# Reader comments under articles are read with the article.
+NEWS_COMMENTS_ENABLED = True
+
+# --- Linking (pipelines/linking.py) ------------------------------------------------
+# Articles are linked to the speeches they quote as they are stored.
+LINKING_ENABLED = True
+# A quoted debate may be at most this many days older than the article: past
+# it, a matching speech is a repeated phrase, not the one quoted.
+LINKING_WINDOW_DAYS = 30
 
 # --- The Hansard spider (crawler/spiders/hansard.py) ------------------------------
 # Host per interface over crawler/data/twfy.json's, so a mirror can be crawled like the site.
@@ -198,5 +233,7 @@ MONITOR_MIN_COVERAGE = {
 MONITOR_MIN_RECORDS = 5
 
 # --- Output hygiene ------------------------------------------------------------
+# Feeds (-o) keep Welsh and other non-ASCII text as it is, not as \u escapes.
 FEED_EXPORT_ENCODING = "utf-8"
+# Scrapy logs every scraped item at DEBUG: too much for a scheduled run's log.
 LOG_LEVEL = "INFO"

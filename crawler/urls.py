@@ -1,18 +1,37 @@
-"""URL forms: one for comparing fetched pages, one for identifying articles.
+"""URL identity: every form a URL takes in the crawler, and the names they go by.
 
-- :func:`url_key` is how the replay layer and the store compare URLs: w3lib's
-  canonical form (sorted query, no fragment) without a default port. It keeps
-  everything else, because two such URLs may really be different pages.
-- :func:`clean_url` is how a URL an article was seen at is recorded: as seen,
-  without tracking parameters or fragment (an AMP URL stays an AMP URL).
-- :func:`canonical_article_url` is how an article is identified across the
-  URLs it is published at: https, no ``www.``, no trailing slash, no tracking
-  parameters, no AMP variant.
+One vocabulary, used everywhere (the store's tables and the pipelines included):
+
+==============================  =====================================================
+name                            what it is, and what uses it
+==============================  =====================================================
+``page_key(url)``               compares fetched pages: w3lib's canonical form
+                                (sorted query, no fragment) without a default port.
+                                It keeps everything else, because two such URLs
+                                may really be different pages. The replay layer,
+                                conditional requests and the store's ``pages``
+                                table key on it.
+``seen_url(url)``               a URL an article was seen at, as recorded in its
+                                ``urls``: as seen, without tracking parameters or
+                                fragment (an AMP URL stays an AMP URL).
+``article_identity(url)``       the form identifying an article across the URLs it
+                                is published at: https, no ``www.``/``amp.``/``m.``,
+                                no trailing slash, no tracking parameters, no AMP
+                                path. The store's ``article_identities`` table
+                                maps it to the article's id.
+``article_seen_urls(rec)``      the seen URLs of one copy of an article: its
+                                fetched URL and its canonical URL, as ``seen_url``.
+``article_identities(urls)``    the identities of an article's seen URLs, sorted:
+                                what the article is found again by.
+``article_id_of(identity)``     the article's readable, stable id: host and path
+                                of its identity.
+==============================  =====================================================
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -53,7 +72,7 @@ TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_")
 AMP_PATH_SUFFIX = re.compile(r"/amp/?$")
 
 
-def url_key(url: str) -> str:
+def page_key(url: str) -> str:
     """Canonical form for comparing fetched URLs (query order, ports, fragments ignored)."""
     canonical = canonicalize_url(url, keep_fragments=False)
     parts = urlsplit(canonical)
@@ -67,9 +86,9 @@ def is_tracking_parameter(name: str) -> bool:
     return name in TRACKING_PARAMETERS or name.startswith(TRACKING_PREFIXES)
 
 
-def clean_url(url: str) -> str:
+def seen_url(url: str) -> str:
     """A URL as seen, minus what only tracks the reader: tracking parameters and fragment."""
-    parts = urlsplit(url_key(url))
+    parts = urlsplit(page_key(url))
     query = [
         (name, value)
         for name, value in parse_qsl(parts.query, keep_blank_values=True)
@@ -78,9 +97,9 @@ def clean_url(url: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def canonical_article_url(url: str) -> str:
+def article_identity(url: str) -> str:
     """The form that identifies an article, whatever variant of its URL was fetched."""
-    parts = urlsplit(url_key(url))
+    parts = urlsplit(page_key(url))
     host = (parts.hostname or "").lower()
     for prefix in ("www.", "amp.", "m."):
         if host.startswith(prefix):
@@ -94,6 +113,24 @@ def canonical_article_url(url: str) -> str:
         if not is_tracking_parameter(name)
     ]
     return urlunsplit(("https", host, path, urlencode(query), ""))
+
+
+def article_seen_urls(record: dict[str, Any]) -> list[str]:
+    """The URLs a copy of an article was seen at: fetched and canonical, as seen URLs."""
+    urls = {seen_url(record["url"])}
+    if record.get("canonical_url"):
+        urls.add(seen_url(record["canonical_url"]))
+    return sorted(urls)
+
+
+def article_identities(urls: list[str]) -> list[str]:
+    """The identities an article is found again by, whatever variant of a URL is fetched."""
+    return sorted({article_identity(url) for url in urls})
+
+
+def article_id_of(identity: str) -> str:
+    """Readable, stable article id: host and path of the article's identity."""
+    return identity.removeprefix("https://").removeprefix("http://")
 
 
 def join_url(base: str, href: str) -> str | None:

@@ -41,14 +41,13 @@ from crawler.dedup import fingerprint
 from crawler.dedup.merge import (
     ARTICLE_CRAWL_FIELDS,
     DEBATE_CRAWL_FIELDS,
-    identity_keys,
     original_order,
     revision_family,
     settle_change,
 )
 from crawler.drops import UnchangedRecord, UnusableRecord
 from crawler.items import ArticleItem, DebateItem, as_dict
-from crawler.urls import url_key
+from crawler.urls import article_identities, page_key
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -86,7 +85,7 @@ class CorpusStage:
         self.stats: StatsCollector = crawler.stats
         # An unchanged record still goes on to the linking pipeline when its
         # links were never written (a crawl killed between the two steps).
-        self.linking = crawler.settings.getbool("LINKING_ENABLED", True)
+        self.linking = crawler.settings.getbool("LINKING_ENABLED")
         self.validator = RecordValidator()
 
     @classmethod
@@ -98,7 +97,7 @@ class CorpusStage:
 
     def remember_pages(self, record: dict[str, Any], fetched_url: str) -> None:
         """Note that the fetched URL and every URL of the record hold this record."""
-        urls = {url_key(fetched_url), *(url_key(url) for url in record["urls"])}
+        urls = {page_key(fetched_url), *(page_key(url) for url in record["urls"])}
         self.store.remember_pages(
             sorted(urls),
             kind=self.prefix,
@@ -186,7 +185,7 @@ class ArticleCorpusPipeline(CorpusStage):
         with self.store.transaction():
             self.store.put_article(
                 record,
-                keys=identity_keys(record["urls"]),
+                identities=article_identities(record["urls"]),
                 sketch=sketch,
             )
             self.remark_copies(record, copies, now)
@@ -235,7 +234,9 @@ class ArticleCorpusPipeline(CorpusStage):
                 continue
             copy["duplicate_of"] = original["id"]
             copy["last_changed"] = now
-            self.store.put_article(copy, keys=identity_keys(copy["urls"]), sketch=copy_sketch)
+            self.store.put_article(
+                copy, identities=article_identities(copy["urls"]), sketch=copy_sketch
+            )
             self.count("near_copy_remarked")
             logger.info(
                 "Article %s is a near-copy of %s, published earlier", copy_id, original["id"]

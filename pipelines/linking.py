@@ -7,8 +7,8 @@ them is linked again. Either order gives the same links. The index lives in
 the corpus store (``link_*`` tables), and each record's index entries and links
 are written in one transaction with the mark that the record is linked.
 
-Settings: ``LINKING_ENABLED`` (default on), ``LINKING_WINDOW_DAYS`` (default
-30: how many days before an article a quoted debate may be).
+Settings: ``LINKING_ENABLED``, ``LINKING_WINDOW_DAYS`` (how many days before an
+article a quoted debate may be), declared in ``crawler/settings.py``.
 Stats: ``corpus/link/{articles,debates}`` (records linked),
 ``corpus/link/written``, ``corpus/link/removed``, ``corpus/link/undated_article``,
 ``corpus/link/invalid`` (links that do not follow ``crawler/schemas/link.schema.json``:
@@ -25,11 +25,13 @@ from scrapy.exceptions import NotConfigured
 from crawler.corpus.extension import corpus_store
 from crawler.corpus.validate import RecordValidator
 from crawler.items import ArticleItem, DebateItem, as_dict
-from crawler.linking.index import LinkIndex
-from crawler.linking.linker import DEFAULT_WINDOW_DAYS, link_article, link_debate
+from crawler.linking.linker import link_article, link_debate
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+    from crawler.corpus.store import CorpusStore
 
 logger = logging.getLogger(__name__)
 
@@ -46,27 +48,33 @@ def linkable_article(record: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 class LinkingPipeline:
-    def __init__(self, crawler: Crawler):
-        if not crawler.settings.getbool("LINKING_ENABLED", True):
-            raise NotConfigured("LINKING_ENABLED is off")
-        self.store = corpus_store(crawler)
-        self.index = LinkIndex(self.store.conn)
-        self.stats = crawler.stats
-        self.window_days = crawler.settings.getint("LINKING_WINDOW_DAYS", DEFAULT_WINDOW_DAYS)
+    def __init__(self, store: CorpusStore, stats: StatsCollector, *, window_days: int):
+        self.store = store
+        self.index = store.link_index()
+        self.stats = stats
+        self.window_days = window_days
         self.validator = RecordValidator()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> LinkingPipeline:
-        return cls(crawler)
+        if not crawler.settings.getbool("LINKING_ENABLED"):
+            raise NotConfigured("LINKING_ENABLED is off")
+        assert crawler.stats is not None
+        return cls(
+            corpus_store(crawler),
+            crawler.stats,
+            window_days=crawler.settings.getint("LINKING_WINDOW_DAYS"),
+        )
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, ArticleItem) and item.id:
-            self.link_article(item.id)
+            self.link_stored_article(item.id)
         elif isinstance(item, DebateItem):
-            self.link_debate(item.id)
+            self.link_stored_debate(item.id)
         return item
 
-    def link_article(self, article_id: str) -> None:
+    def link_stored_article(self, article_id: str) -> None:
+        """Link the stored article ``article_id`` and mark it linked (one transaction)."""
         record = self.store.get("articles", article_id)
         if record is None:
             return
@@ -78,7 +86,8 @@ class LinkingPipeline:
             self.store.mark_linked("articles", article_id)
         self.stats.inc_value("corpus/link/articles")
 
-    def link_debate(self, debate_id: str) -> None:
+    def link_stored_debate(self, debate_id: str) -> None:
+        """Link the stored debate ``debate_id`` and mark it linked (one transaction)."""
         record = self.store.get("debates", debate_id)
         if record is None:
             return

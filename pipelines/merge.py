@@ -38,9 +38,6 @@ from typing import TYPE_CHECKING, Any
 
 from crawler.dedup import fingerprint
 from crawler.dedup.merge import (
-    article_id_for,
-    article_urls,
-    identity_keys,
     merge_article,
     merge_debate,
     revision_family,
@@ -49,7 +46,13 @@ from crawler.drops import StaleRevision, UnusableRecord
 from crawler.gid import Gid
 from crawler.items import ArticleItem, DebateItem, as_dict, refill
 from crawler.pagecheck.quality import article_worse, debate_worse
-from crawler.urls import canonical_article_url, url_key
+from crawler.urls import (
+    article_id_of,
+    article_identities,
+    article_identity,
+    article_seen_urls,
+    page_key,
+)
 from pipelines.corpus import CorpusStage
 
 if TYPE_CHECKING:
@@ -71,23 +74,23 @@ class ArticleMergePipeline(CorpusStage):
             raise UnusableRecord(f"article without body text at {item.url}")
         incoming = as_dict(item)
         incoming["content_hash"] = fingerprint.content_hash(item.text)
-        incoming["urls"] = article_urls(incoming)
+        incoming["urls"] = article_seen_urls(incoming)
 
-        stored_id = self.store.article_id_for_urls(identity_keys(incoming["urls"]))
+        stored_id = self.store.article_id_for_identities(article_identities(incoming["urls"]))
         found_by_content = stored_id is None
         if found_by_content:
             stored_id = self.store.article_id_for_hash(incoming["content_hash"])
         stored = self.store.get("articles", stored_id) if stored_id else None
 
         if stored is None:
-            incoming["id"] = article_id_for(
-                canonical_article_url(incoming.get("canonical_url") or item.url)
+            incoming["id"] = article_id_of(
+                article_identity(incoming.get("canonical_url") or item.url)
             )
             refill(item, incoming)
             return item
         if found_by_content:
             self.count("content_merged")  # the same text at an unrelated URL
-        elif url_key(item.url) != url_key(stored["url"]):
+        elif page_key(item.url) != page_key(stored["url"]):
             self.count("url_merged")  # a copy at a variant URL (AMP, tracking…)
         record = merge_article(stored, incoming)
         if self.worse_than_stored(stored, record, item.url, article_worse):

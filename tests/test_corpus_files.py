@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import signal
+import sqlite3
 import subprocess
 from pathlib import Path
 
 from crawler.corpus import lock
 from crawler.corpus.snapshot import SNAPSHOT_FILES, write_snapshot
-from crawler.corpus.store import CorpusStore, dumps
+from crawler.corpus.store import STORE_FILENAME, CorpusStore, dumps
 from tests.support.crawl import ROOT, kill_when, run_crawl, start_crawl
 from tests.test_replay import HTML, make_snapshot
 
@@ -17,9 +18,9 @@ PROBE = {"SPIDER_MODULES": "crawler.spiders,tests.support.spiders", "ROBOTSTXT_O
 
 
 def fill_store(folder: Path, count: int) -> None:
-    store = CorpusStore(folder)
-    with store.transaction():
-        store.conn.executemany(
+    CorpusStore(folder).close()
+    with sqlite3.connect(folder / STORE_FILENAME) as conn:
+        conn.executemany(
             "INSERT INTO articles (id, record) VALUES (?, ?)",
             (
                 (
@@ -29,6 +30,7 @@ def fill_store(folder: Path, count: int) -> None:
                 for n in range(count)
             ),
         )
+    store = CorpusStore(folder)
     write_snapshot(store)
     store.close()
 
@@ -50,7 +52,9 @@ def probe_snapshot(tmp_path: Path, name: str = "p.html") -> Path:
 def test_snapshot_files_are_sorted_unique_utf8(tmp_path: Path) -> None:
     store = CorpusStore(tmp_path)
     for article_id in ["b", "a", "c"]:
-        store.put_article({"id": article_id, "title": "Llafur – “Ceidwadwyr”"}, keys=(), sketch=())
+        store.put_article(
+            {"id": article_id, "title": "Llafur – “Ceidwadwyr”"}, identities=(), sketch=()
+        )
     write_snapshot(store)
     raw = (tmp_path / "articles.jsonl").read_bytes()
     assert "“Ceidwadwyr”".encode() in raw  # UTF-8, not ASCII-escaped

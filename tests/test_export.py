@@ -277,7 +277,7 @@ def build_corpus(folder: Path) -> Path:
     """The corpus of ARTICLES, DEBATES and LINKS, written through the store's API."""
     store = CorpusStore(folder)
     for article in ARTICLES:
-        store.put_article(article, keys=(), sketch=())
+        store.put_article(article, identities=(), sketch=())
     for debate in DEBATES:
         store.put_debate(debate, family=debate["id"].split(".")[0])
     for article_id in sorted({link["article_id"] for link in LINKS}):
@@ -754,18 +754,20 @@ def test_export_reads_while_a_crawl_holds_the_lock_and_leaves_the_store_unchange
     assert store_file.read_bytes() == before
 
 
+class RolledBack(Exception):
+    """Ends a transaction by rolling it back."""
+
+
 def test_export_during_a_crawls_open_write_sees_only_committed_records(corpus, tmp_path):
     copy = tmp_path / "corpus"
     shutil.copytree(corpus, copy)
     crawl = CorpusStore(copy)
     try:
-        crawl.conn.execute("BEGIN IMMEDIATE")
-        crawl.conn.execute(
-            "INSERT INTO articles (id, record) VALUES (?, ?)",
-            ("0000uncommitted", json.dumps({"id": "0000uncommitted", "site": UKDJ})),
-        )
-        folder = run_export(copy, tmp_path / "out")
-        crawl.conn.execute("ROLLBACK")
+        with pytest.raises(RolledBack), crawl.transaction():
+            uncommitted = {"id": "0000uncommitted", "site": UKDJ}
+            crawl.put_article(uncommitted, identities=[], sketch=())
+            folder = run_export(copy, tmp_path / "out")
+            raise RolledBack
     finally:
         crawl.close()
     assert ids(read_jsonl(folder / "articles.jsonl")) == sorted(a["id"] for a in ARTICLES)

@@ -41,7 +41,7 @@ PARQUET_FILES = COMMON_FILES | {
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = build_corpus(tmp_path_factory.mktemp("corpus"))
     store = CorpusStore(folder)
-    store.put_article(MONTH_ARTICLE, keys=(), sketch=())
+    store.put_article(MONTH_ARTICLE, identities=(), sketch=())
     store.close()
     return folder
 
@@ -171,7 +171,7 @@ def test_the_data_card_describes_every_parquet_column_with_its_type(corpus, tmp_
 def test_a_damaged_crawler_time_stamp_is_refused_and_leaves_no_parquet_file(corpus, tmp_path):
     copy = tmp_path / "corpus"
     store = CorpusStore(copy)
-    store.put_article({**MONTH_ARTICLE, "fetched_at": "yesterday"}, keys=(), sketch=())
+    store.put_article({**MONTH_ARTICLE, "fetched_at": "yesterday"}, identities=(), sketch=())
     store.close()
     with pytest.raises(ExportError, match="fetched_at 'yesterday' in the store"):
         export(copy, tmp_path / "out", ExportOptions(format="parquet"))

@@ -6,12 +6,12 @@ from crawler.dedup import fingerprint
 from crawler.dedup.merge import (
     ARTICLE_CRAWL_FIELDS,
     DEBATE_CRAWL_FIELDS,
-    article_urls,
     merge_article,
     merge_debate,
     revision_family,
     settle_change,
 )
+from crawler.urls import article_seen_urls
 
 CANONICAL = "https://ukdefencejournal.org.uk/healey-hegseth/"
 BODY = (
@@ -23,7 +23,7 @@ BODY = (
 
 def store_article(stored: dict | None, incoming: dict, *, now: str) -> tuple[dict, bool]:
     """Merge a copy as the pipelines do (its URLs computed once), then settle what changed."""
-    record = merge_article(stored, dict(incoming, urls=article_urls(incoming)))
+    record = merge_article(stored, dict(incoming, urls=article_seen_urls(incoming)))
     return record, settle_change(stored, record, now=now, crawl_fields=ARTICLE_CRAWL_FIELDS)
 
 
@@ -133,7 +133,7 @@ def amp_copy_as_stored() -> dict:
 def test_a_field_carried_over_keeps_its_normalised_partner_and_flags() -> None:
     stored = amp_copy_as_stored()
     primary = article(fetched_at="2025-02-20T08:00:00+00:00", tags=[], comments=[])
-    record = merge_article(stored, dict(primary, urls=article_urls(primary)))
+    record = merge_article(stored, dict(primary, urls=article_seen_urls(primary)))
     assert record["url"] == CANONICAL, "the primary copy takes the content"
     assert record["tags"] == ["NATO"]
     assert (record["published_raw"], record["published"], record["published_precision"]) == (
@@ -151,7 +151,7 @@ def test_a_raw_value_the_new_copy_brings_comes_without_the_stored_normalised_val
     primary = article(
         fetched_at="2025-02-20T08:00:00+00:00", published_raw="ages ago", modified_raw="5 Feb"
     )
-    record = merge_article(stored, dict(primary, urls=article_urls(primary)))
+    record = merge_article(stored, dict(primary, urls=article_seen_urls(primary)))
     assert (record["published_raw"], record["published"], record["published_precision"]) == (
         "ages ago",
         None,

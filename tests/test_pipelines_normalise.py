@@ -12,15 +12,15 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-from crawler import settings as project
 from crawler.items import ArticleItem, Comment, DebateItem, LinkItem, Speech
 from pipelines.dates import DateNormalisationPipeline
 from pipelines.parties import PartyNormalisationPipeline
+from tests.support.project import project_settings
 
 UKDJ_URL = (
     "https://ukdefencejournal.org.uk/what-did-us-and-uk-defence-secretaries-talk-about-on-call/"
 )
-PROJECT_SETTINGS = {name: getattr(project, name) for name in dir(project) if name.isupper()}
+PROJECT_SETTINGS = project_settings()
 # When sample_pages/ was fetched.
 FETCHED_AT = "2025-11-21T05:42:17+00:00"
 

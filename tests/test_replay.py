@@ -162,7 +162,7 @@ def test_url_missing_from_manifest_gets_logged_404_and_stat_without_network(
         },
     )
     assert hits == [], "the replay layer let a request reach the network"
-    assert result.stats["replay/missing"] == 1
+    assert result.stats["corpus/replay/missing"] == 1
     assert result.stats["downloader/response_status_count/404"] == 1
     assert f"Replay: {missing} is not in the manifest" in result.stderr
     assert result.stats["probe/parsed"] == 1

@@ -20,11 +20,12 @@ from scrapy.utils.test import get_crawler
 from crawler.corpus.extension import CorpusStoreExtension
 from crawler.corpus.health import check_store
 from crawler.corpus.snapshot import SNAPSHOT_FILES
-from crawler.corpus.store import STORE_FILENAME, StoreUnusableError
+from crawler.corpus.store import SCHEMA_VERSION, STORE_FILENAME, StoreUnusableError
 from crawler.sample_corpus import SAMPLE_CRAWLS
 from crawler.verdict import crawl_failure
 from tests.conftest import BuiltCorpus
 from tests.support.crawl import ROOT, CrawlResult, crawl_env, run_crawl, scrapy_command
+from tests.support.project import project_settings
 from tests.support.snapshot import copy_sample_pages
 from tests.test_revisions import reissue_day_as_revision_b
 
@@ -133,7 +134,8 @@ def test_a_store_of_a_newer_schema_version_is_refused(
         conn.execute("PRAGMA user_version = 99")
     result = crawl_hansard(corpus)
     assert result.returncode == 2
-    assert "has schema version 99, newer than this crawler's 1" in last_line(result.stderr)
+    newer = f"has schema version 99, newer than this crawler's {SCHEMA_VERSION}"
+    assert newer in last_line(result.stderr)
 
 
 def test_check_store_lets_a_fresh_folder_and_a_store_without_snapshot_start(
@@ -183,6 +185,16 @@ def test_rebuild_reads_a_snapshot_from_another_folder(
     result = crawl_hansard(corpus)
     assert result.returncode == 0, result.stderr[-3000:]
     assert snapshot_bytes(corpus) == snapshot_bytes(sample_corpus.folder)
+
+
+def test_rebuild_links_within_the_linking_window_the_crawls_use(
+    sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
+    # The sample's articles quote the sitting of the day before they were published.
+    corpus = tmp_path / "corpus"
+    narrow = rebuild(corpus, "--from", str(sample_corpus.folder), "-s", "LINKING_WINDOW_DAYS=0")
+    assert narrow.returncode == 0, narrow.stderr
+    assert "the records give 0 link(s) links.jsonl lacks, and links.jsonl has 7" in narrow.stderr
 
 
 def test_rebuild_keeps_and_reports_snapshot_records_that_break_their_schema(
@@ -267,7 +279,7 @@ def test_a_store_that_lacks_records_of_the_snapshot_stops_the_crawl(
 
 
 def closing_crawl(corpus: Path) -> tuple[Crawler, CorpusStoreExtension]:
-    crawler = get_crawler(Spider, {"CORPUS_DIR": str(corpus)})
+    crawler = get_crawler(Spider, project_settings(CORPUS_DIR=str(corpus)))
     return crawler, CorpusStoreExtension.from_crawler(crawler)
 
 
@@ -278,7 +290,8 @@ def test_a_snapshot_that_would_lose_records_the_store_did_not_delete_is_not_writ
     crawler, extension = closing_crawl(corpus)
     try:
         # Records gone from the store during the crawl, with no deletion noted.
-        extension.store.conn.execute("DELETE FROM articles WHERE site = 'Forces News'")
+        with sqlite3.connect(extension.store.path) as other:
+            other.execute("DELETE FROM articles WHERE site = 'Forces News'")
         extension.spider_closed(Spider("probe"), "finished")
     finally:
         extension.engine_stopped()
@@ -298,9 +311,9 @@ def test_a_snapshot_may_lose_records_whose_deletion_the_store_noted(
     crawler, extension = closing_crawl(corpus)
     gone = "forcesnews.com/services/army/soldiers-test-new-counter-drone-kit-salisbury-plain"
     try:
-        with extension.store.transaction():
-            extension.store.conn.execute("DELETE FROM articles WHERE id = ?", (gone,))
-            extension.store.note_deletions("articles", [gone], reason="merged")
+        with sqlite3.connect(extension.store.path) as other:
+            other.execute("DELETE FROM articles WHERE id = ?", (gone,))
+        extension.store.note_deletions("articles", [gone], reason="merged")
         extension.spider_closed(Spider("probe"), "finished")
     finally:
         extension.engine_stopped()

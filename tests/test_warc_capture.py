@@ -10,11 +10,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from scrapy import Spider
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.sample_corpus import SEED_ARTICLE
+from crawler.warc.capture import WarcCaptureMiddleware
 from tests.conftest import BuiltCorpus, build_corpus
 from tests.support.crawl import kill_when, run_crawl, start_crawl
+from tests.support.project import project_settings
 
 SNAPSHOTS = ("articles", "debates", "links")
 
@@ -101,7 +106,7 @@ def test_a_replay_of_the_capture_gives_byte_identical_snapshots(
     )
     for crawl in replayed.crawls:
         assert crawl.returncode == 0, crawl.stderr[-3000:]
-        assert crawl.stats.get("replay/missing", 0) == 0
+        assert crawl.stats.get("corpus/replay/missing", 0) == 0
         assert "corpus/warc/bytes" not in crawl.stats  # nothing captured again
     assert not warc_folder(replayed.folder).exists()
     for name in SNAPSHOTS:
@@ -120,7 +125,7 @@ def test_a_url_missing_from_the_capture_is_a_logged_404(
         replay_dir=warc_folder(sample_corpus.folder),
         args={"urls": missing},
     )
-    assert result.stats["replay/missing"] == 1
+    assert result.stats["corpus/replay/missing"] == 1
     assert f"Replay: {missing} is not in the WARC capture; answering 404" in result.stderr
     assert result.read("articles") == []
 
@@ -190,3 +195,13 @@ def test_a_url_captured_twice_replays_by_the_revisits_setting(
     assert result.returncode == 0, result.stderr[-3000:]
     (article,) = result.read("articles")
     assert article["source"]["record_id"] == captures[which]
+
+
+def test_capture_is_off_when_there_is_no_folder_to_keep_pages_in(tmp_path: Path) -> None:
+    # No WARC_DIR and no corpus: nothing is written into a folder nobody named.
+    nowhere = get_crawler(Spider, project_settings(CORPUS_DIR="", WARC_DIR=""))
+    with pytest.raises(NotConfigured, match="WARC_DIR and CORPUS_DIR are empty"):
+        WarcCaptureMiddleware.from_crawler(nowhere)
+    corpus = get_crawler(Spider, project_settings(CORPUS_DIR=str(tmp_path / "corpus")))
+    middleware = WarcCaptureMiddleware.from_crawler(corpus)
+    assert middleware.writer.folder == tmp_path / "corpus" / "warc"

@@ -89,7 +89,9 @@ class Command(ScrapyCommand):
                 self.fail(f"the corpus store {store} passes its checks; give --force to replace it")
                 return
         try:
-            result = rebuild_store(corpus, opts.source)
+            result = rebuild_store(
+                corpus, opts.source, window_days=self.settings.getint("LINKING_WINDOW_DAYS")
+            )
         except RebuildError as error:
             self.fail(f"{error}; the corpus folder was not changed")
             return

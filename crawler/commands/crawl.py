@@ -96,7 +96,7 @@ class Command(ScrapyCrawlCommand):
             with open(stats_file, "w", encoding="utf-8") as out:
                 json.dump(stats, out, default=str, indent=1, sort_keys=True)
         failure = crawl_failure(
-            stats, lost_tolerated=self.settings.getint("CRAWL_LOST_PAGES_TOLERATED", 0)
+            stats, lost_tolerated=self.settings.getint("CRAWL_LOST_PAGES_TOLERATED")
         )
         if "signal" in forced:
             others = failure.removeprefix("crawl failed: ") if failure else ""

@@ -66,7 +66,10 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        corpus = Path(self.settings.get("CORPUS_DIR") or "corpus")
+        if not self.settings.get("CORPUS_DIR"):
+            self.fail("CORPUS_DIR is empty")
+            return
+        corpus = Path(self.settings.get("CORPUS_DIR"))
         capture = Path(self.settings.get("WARC_DIR") or corpus / "warc")
         target = Path(opts.into) if opts.into else corpus
         if opts.into and target.exists():

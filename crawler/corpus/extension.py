@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 
 class CorpusStoreExtension:
-    """Settings: ``CORPUS_DIR`` (default ``corpus``), ``CORPUS_SNAPSHOT`` (default on)."""
+    """Settings: ``CORPUS_DIR`` (empty: off), ``CORPUS_SNAPSHOT``."""
 
     def __init__(self, folder: Path, *, snapshot: bool, stats: object):
         self.folder = folder
@@ -54,7 +54,7 @@ class CorpusStoreExtension:
             raise NotConfigured("CORPUS_DIR is empty")
         extension = cls(
             Path(folder),
-            snapshot=crawler.settings.getbool("CORPUS_SNAPSHOT", True),
+            snapshot=crawler.settings.getbool("CORPUS_SNAPSHOT"),
             stats=crawler.stats,
         )
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)

@@ -21,11 +21,11 @@ from pathlib import Path
 
 from crawler.corpus.snapshot import SNAPSHOT_FILES, snapshot_losses
 from crawler.corpus.store import (
-    RECORD_TABLES,
     SCHEMA_VERSION,
     STORE_FILENAME,
     CorpusStore,
     StoreUnusableError,
+    read_header,
 )
 
 REBUILD_COMMAND = "scrapy corpus rebuild"
@@ -74,33 +74,21 @@ def check_store(folder: str | Path, *, thorough: bool = True) -> None:
                 f"({describe_snapshot(snapshot)}); {remedy}"
             )
         return
-    conn = sqlite3.connect(path, isolation_level=None)
     try:
-        verdict = conn.execute("PRAGMA quick_check(1)").fetchone()[0] if thorough else "ok"
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {
-            name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        }
-        holds_records = any(
-            conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0]
-            for table in RECORD_TABLES
-            if table in tables
-        )
+        header = read_header(path, check_integrity=thorough)
     except sqlite3.DatabaseError as error:
         damage = f"the corpus store {path} is damaged ({error})"
         raise StoreUnusableError(f"{damage}; {remedy}") from None
-    finally:
-        conn.close()
-    if verdict != "ok":
+    if header.integrity != "ok":
         raise StoreUnusableError(
-            f"the corpus store {path} is damaged (quick_check: {verdict}); {remedy}"
+            f"the corpus store {path} is damaged (quick_check: {header.integrity}); {remedy}"
         )
-    if version > SCHEMA_VERSION:
+    if header.version > SCHEMA_VERSION:
         raise StoreUnusableError(
-            f"the corpus store {path} has schema version {version}, newer than this "
+            f"the corpus store {path} has schema version {header.version}, newer than this "
             f"crawler's {SCHEMA_VERSION}; update the crawler"
         )
-    if snapshot and not holds_records:
+    if snapshot and not header.holds_records:
         raise StoreUnusableError(
             f"the corpus store {path} holds no records but {folder} holds a snapshot "
             f"({describe_snapshot(snapshot)}); {remedy}"

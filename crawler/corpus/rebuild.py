@@ -28,10 +28,9 @@ from crawler.corpus.snapshot import SNAPSHOT_FILES
 from crawler.corpus.store import STORE_FILENAME, CorpusStore
 from crawler.corpus.validate import RecordValidator
 from crawler.dedup import fingerprint
-from crawler.dedup.merge import identity_keys, revision_family
-from crawler.linking.index import LinkIndex
+from crawler.dedup.merge import revision_family
 from crawler.linking.linker import debate_speeches, link_article
-from crawler.urls import url_key
+from crawler.urls import article_identities, page_key
 from pipelines.linking import linkable_article
 
 TEMP_PREFIX = ".rebuild-"
@@ -80,8 +79,11 @@ def read_snapshot(
             yield record
 
 
-def rebuild_store(corpus: str | Path, source: str | Path | None = None) -> RebuildResult:
-    """Build ``corpus``'s store anew from the snapshot in ``source`` (default: ``corpus``).
+def rebuild_store(
+    corpus: str | Path, source: str | Path | None = None, *, window_days: int
+) -> RebuildResult:
+    """Build ``corpus``'s store anew from the snapshot in ``source`` (default: ``corpus``),
+    linking articles to debates up to ``window_days`` before them (``LINKING_WINDOW_DAYS``).
 
     The caller holds the corpus lock. Raises :class:`RebuildError` (leaving the
     folder untouched) when there is no snapshot or a line of it is not a record.
@@ -97,31 +99,29 @@ def rebuild_store(corpus: str | Path, source: str | Path | None = None) -> Rebui
     with replaced_atomically(
         target, prefix=TEMP_PREFIX, suffix=".sqlite3", companions=JOURNAL_SUFFIXES
     ) as temporary:
-        result = _build(temporary, source)
+        result = _build(temporary, source, window_days)
         # The new store has no journal: the old store's must not be read with it.
         for suffix in JOURNAL_SUFFIXES:
             Path(f"{target}{suffix}").unlink(missing_ok=True)
     return result
 
 
-def _build(path: Path, source: Path) -> RebuildResult:
+def _build(path: Path, source: Path, window_days: int) -> RebuildResult:
     validator = RecordValidator()
     store = CorpusStore(path.parent, filename=path.name)
     result = RebuildResult()
     try:
-        index = LinkIndex(store.conn)
         with store.transaction():
-            result.counts["debates"] = _add_debates(store, index, source, validator, result)
+            result.counts["debates"] = _add_debates(store, source, validator, result)
             recomputed, result.counts["articles"] = _add_articles(
-                store, index, source, validator, result
+                store, source, validator, result, window_days
             )
             snapshot_links = _add_links(store, source, validator, result)
             result.counts["links"] = len(snapshot_links)
         result.links_not_in_snapshot = len(recomputed - snapshot_links)
         result.snapshot_links_not_recomputed = len(snapshot_links - recomputed)
         # A WAL left beside the temporary file would be lost in the rename.
-        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        store.conn.execute("PRAGMA journal_mode=DELETE")
+        store.checkpoint()
     finally:
         store.close()
     return result
@@ -129,7 +129,7 @@ def _build(path: Path, source: Path) -> RebuildResult:
 
 def _remember_pages(store: CorpusStore, record: dict[str, Any], kind: str, date_field: str):
     store.remember_pages(
-        sorted({url_key(url) for url in [record["url"], *record.get("urls", [])]}),
+        sorted({page_key(url) for url in [record["url"], *record.get("urls", [])]}),
         kind=kind,
         record_id=record["id"],
         content_date=record.get(date_field),
@@ -138,7 +138,6 @@ def _remember_pages(store: CorpusStore, record: dict[str, Any], kind: str, date_
 
 def _add_debates(
     store: CorpusStore,
-    index: LinkIndex,
     source: Path,
     validator: RecordValidator,
     result: RebuildResult,
@@ -146,11 +145,8 @@ def _add_debates(
     count = 0
     for record in read_snapshot(source / SNAPSHOT_FILES["debates"], validator, "debate", result):
         store.put_debate(record, family=revision_family(record))
-        store.conn.executemany(
-            "INSERT OR REPLACE INTO debate_aliases (old_id, debate_id) VALUES (?, ?)",
-            [(old_id, record["id"]) for old_id in record.get("previous_ids", [])],
-        )
-        index.replace_debate(record["id"], debate_speeches(record))
+        store.add_debate_aliases(record["id"], record.get("previous_ids", []))
+        store.link_index().replace_debate(record["id"], debate_speeches(record))
         store.mark_linked("debates", record["id"])
         _remember_pages(store, record, "debate", "date")
         count += 1
@@ -159,10 +155,10 @@ def _add_debates(
 
 def _add_articles(
     store: CorpusStore,
-    index: LinkIndex,
     source: Path,
     validator: RecordValidator,
     result: RebuildResult,
+    window_days: int,
 ) -> tuple[set[str], int]:
     """Store the articles and index their quotations; returns the link ids they give."""
     recomputed: set[str] = set()
@@ -171,11 +167,12 @@ def _add_articles(
     for record in articles:
         store.put_article(
             record,
-            keys=identity_keys(record["urls"]),
+            identities=article_identities(record["urls"]),
             sketch=fingerprint.sketch(record["text"]),
         )
         # Every debate is indexed already, so this finds all of the article's links.
-        recomputed.update(link.id for link in link_article(linkable_article(record), index))
+        links = link_article(linkable_article(record), store.link_index(), window_days=window_days)
+        recomputed.update(link.id for link in links)
         store.mark_linked("articles", record["id"])
         _remember_pages(store, record, "article", "published")
         count += 1

@@ -75,10 +75,7 @@ def write_snapshot(store: CorpusStore, folder: str | Path | None = None) -> dict
     remove_stale_temporaries(target)
     # One read transaction, so the three files describe the same moment.
     counts: dict[str, int] = {}
-    store.conn.execute("BEGIN")
-    try:
+    with store.read_transaction():
         for table, filename in SNAPSHOT_FILES.items():
             counts[table] = write_jsonl_atomically(target / filename, store.iter_raw(table))
-    finally:
-        store.conn.execute("COMMIT")
     return counts

@@ -11,9 +11,12 @@ The JSONL files in the corpus folder are snapshots of this store
 revision replacing an older one, links recomputed) are noted in ``deletions``,
 so a snapshot that lost records without such a note can be refused.
 
-The store carries its schema version (``PRAGMA user_version``); a store of a
-newer version is refused. Whether a folder's store can be trusted before a
-crawl writes to it is :func:`crawler.corpus.health.check_store`'s to say.
+The store carries its schema version (``PRAGMA user_version``); an older store
+is brought up to date in place when it is opened (:data:`MIGRATIONS`), a store
+of a newer version is refused. The store owns its connection: other code goes
+through its methods (reads, transactions, :meth:`CorpusStore.link_index`).
+Whether a folder's store can be trusted before a crawl writes to it is
+:func:`crawler.corpus.health.check_store`'s to say.
 """
 
 from __future__ import annotations
@@ -21,30 +24,33 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from crawler.dedup.fingerprint import decode_sketch, encode_sketch
+from crawler.linking.index import LinkIndex
 
 STORE_FILENAME = "corpus.sqlite3"
 # Bumped when the tables below change in a way older code cannot read;
 # stored as ``PRAGMA user_version``. Stores from before versioning read 0.
-SCHEMA_VERSION = 1
+# An older store is brought up to date when it is opened (see MIGRATIONS).
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY,
     record TEXT NOT NULL,
     content_hash TEXT,
-    signature BLOB,
+    sketch BLOB,
     published TEXT,
     site TEXT,
     linked INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS articles_by_hash ON articles (content_hash);
-CREATE TABLE IF NOT EXISTS article_urls (
-    url TEXT PRIMARY KEY,
+CREATE TABLE IF NOT EXISTS article_identities (
+    identity TEXT PRIMARY KEY,
     article_id TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS article_sketch (
@@ -93,6 +99,21 @@ CREATE TABLE IF NOT EXISTS pages (
 
 RECORD_TABLES = ("articles", "debates", "links")
 
+# What each schema version renamed, applied in place to an older store when it
+# is opened: (version, table, old column or None for the table itself, new name).
+# Version 0 is version 1's layout without the ``deletions`` table, which the
+# schema script adds.
+MIGRATIONS = (
+    # The column holds the near-copy sketch (crawler.dedup.fingerprint.sketch).
+    (2, "articles", "signature", "sketch"),
+    # The table maps an article identity (crawler.urls.article_identity) to its id.
+    (2, "article_urls", None, "article_identities"),
+    (2, "article_identities", "url", "identity"),
+    # The linking index's table of articles whose quotations are indexed
+    # (crawler.linking.index), named apart from the linker's link_article().
+    (2, "link_article", None, "link_quoting_article"),
+)
+
 
 @dataclass(frozen=True)
 class PageState:
@@ -110,6 +131,37 @@ class StoreUnusableError(RuntimeError):
     """The corpus folder's store cannot be trusted: a crawl must not write to it."""
 
 
+@dataclass(frozen=True)
+class StoreHeader:
+    """What a store file says of itself, read without opening it for writing."""
+
+    integrity: str
+    """``PRAGMA quick_check``'s verdict: ``"ok"`` when sound (or not checked)."""
+    version: int
+    holds_records: bool
+
+
+def read_header(path: Path, *, check_integrity: bool) -> StoreHeader:
+    """Integrity, schema version and whether any record table holds a record, read
+    without creating or migrating anything. Raises :class:`sqlite3.DatabaseError`
+    for a file that is not a readable SQLite database."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        integrity = conn.execute("PRAGMA quick_check(1)").fetchone()[0] if check_integrity else "ok"
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {
+            name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        holds_records = any(
+            conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0]
+            for table in RECORD_TABLES
+            if table in tables
+        )
+    finally:
+        conn.close()
+    return StoreHeader(integrity, version, holds_records)
+
+
 def dumps(record: dict[str, Any]) -> str:
     """The one JSON form used everywhere: UTF-8 text, stable key order."""
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -118,72 +170,127 @@ def dumps(record: dict[str, Any]) -> str:
 class CorpusStore:
     """Typed access to the corpus database. One instance per process and folder."""
 
-    def __init__(self, folder: str | Path, *, filename: str = STORE_FILENAME):
+    def __init__(
+        self, folder: str | Path, *, filename: str = STORE_FILENAME, read_only: bool = False
+    ):
+        """Open (and create, or bring up to date) the store; ``read_only`` opens an
+        existing store as it is, for readers that must not change it (exports)."""
         self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
         self.path = self.folder / filename
-        self.conn = sqlite3.connect(self.path, isolation_level=None)
+        self._link_index: LinkIndex | None = None
+        if read_only:
+            uri = f"{self.path.resolve().as_uri()}?mode=ro"
+            self._conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(self.path, isolation_level=None)
         version = self._schema_version()
         if version > SCHEMA_VERSION:
-            self.conn.close()
+            self._conn.close()
             raise StoreUnusableError(
                 f"the corpus store {self.path} has schema version {version}, newer than this"
                 f" crawler's {SCHEMA_VERSION}; update the crawler"
             )
-        self.conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA journal_mode=WAL")
         # WAL with NORMAL sync keeps every committed transaction across a
         # process kill; only a power cut can lose the last few.
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA foreign_keys=OFF")
-        self.conn.executescript(SCHEMA)
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute("PRAGMA foreign_keys=OFF")
         if version < SCHEMA_VERSION:
-            # Version 0 is the same layout without the deletions table, which
-            # the script above has just added.
-            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            with self.transaction():
+                self._migrate(version)
+        self._conn.executescript(SCHEMA)
+        if version < SCHEMA_VERSION:
+            self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _schema_version(self) -> int:
         try:
-            return self.conn.execute("PRAGMA user_version").fetchone()[0]
+            return self._conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as error:
-            self.conn.close()
+            self._conn.close()
             unreadable = f"the corpus store {self.path} is unreadable: {error}"
             raise StoreUnusableError(unreadable) from None
 
+    def _migrate(self, version: int) -> None:
+        """Apply the renames of the versions after ``version``, skipping those already
+        made (a migration interrupted before the version was written runs again)."""
+        for target, table, column, new_name in MIGRATIONS:
+            if target <= version or not self._has_table(table):
+                continue
+            if column is None:
+                if not self._has_table(new_name):
+                    self._conn.execute(f"ALTER TABLE {table} RENAME TO {new_name}")
+            elif column in self._columns(table):
+                self._conn.execute(f"ALTER TABLE {table} RENAME COLUMN {column} TO {new_name}")
+
+    def _has_table(self, table: str) -> bool:
+        row = self._conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+        ).fetchone()
+        return row is not None
+
+    def _columns(self, table: str) -> set[str]:
+        return {row[1] for row in self._conn.execute(f"PRAGMA table_info({table})")}
+
     def close(self) -> None:
-        self.conn.close()
+        self._conn.close()
 
     def transaction(self) -> sqlite3.Connection:
         """``with store.transaction():`` commits the block, or rolls it back on error."""
-        return _Transaction(self.conn)  # type: ignore[return-value]
+        return _Transaction(self._conn)  # type: ignore[return-value]
+
+    @contextmanager
+    def read_transaction(self) -> Iterator[None]:
+        """Every read in the block sees the same committed state of the store."""
+        self._conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self._conn.execute("COMMIT")
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database file and stop keeping one: the
+        file alone then holds the whole store, ready to be moved or copied."""
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._conn.execute("PRAGMA journal_mode=DELETE")
+
+    def link_index(self) -> LinkIndex:
+        """The linking index kept in this store's ``link_*`` tables (one per store)."""
+        if self._link_index is None:
+            self._link_index = LinkIndex(self._conn)
+        return self._link_index
 
     # --- generic records ----------------------------------------------------
 
     def get(self, table: str, record_id: str) -> dict[str, Any] | None:
         self._check_table(table)
-        row = self.conn.execute(f"SELECT record FROM {table} WHERE id = ?", (record_id,)).fetchone()
+        row = self._conn.execute(
+            f"SELECT record FROM {table} WHERE id = ?", (record_id,)
+        ).fetchone()
         return json.loads(row[0]) if row else None
 
     def iter_records(self, table: str) -> Iterator[dict[str, Any]]:
         """Every record of ``table``, sorted by id (byte order of the UTF-8 id)."""
         self._check_table(table)
-        cursor = self.conn.execute(f"SELECT record FROM {table} ORDER BY id")
+        cursor = self._conn.execute(f"SELECT record FROM {table} ORDER BY id")
         for (record,) in cursor:
             yield json.loads(record)
 
     def iter_raw(self, table: str) -> Iterator[str]:
         """Like :meth:`iter_records`, as the stored JSON text (no decode/encode round trip)."""
         self._check_table(table)
-        for (record,) in self.conn.execute(f"SELECT record FROM {table} ORDER BY id"):
+        for (record,) in self._conn.execute(f"SELECT record FROM {table} ORDER BY id"):
             yield record
 
     def count(self, table: str) -> int:
+        """How many records ``table`` holds."""
         self._check_table(table)
-        return self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        return self._conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
     def ids(self, table: str) -> Iterator[str]:
         """Every id of ``table``, sorted."""
         self._check_table(table)
-        for (record_id,) in self.conn.execute(f"SELECT id FROM {table} ORDER BY id"):
+        for (record_id,) in self._conn.execute(f"SELECT id FROM {table} ORDER BY id"):
             yield record_id
 
     def note_deletions(
@@ -191,7 +298,7 @@ class CorpusStore:
     ) -> None:
         """Record that ``ids`` left ``table`` on purpose (a snapshot may then lose them)."""
         self._check_table(table)
-        self.conn.executemany(
+        self._conn.executemany(
             "INSERT OR REPLACE INTO deletions (tbl, id, replaced_by, reason, at)"
             " VALUES (?, ?, ?, ?, datetime('now'))",
             [(table, record_id, replaced_by, reason) for record_id in ids],
@@ -200,7 +307,7 @@ class CorpusStore:
     def deleted_ids(self, table: str) -> set[str]:
         """Ids recorded as removed on purpose from ``table`` and not stored again since."""
         self._check_table(table)
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             f"SELECT d.id FROM deletions d LEFT JOIN {table} r ON r.id = d.id"
             " WHERE d.tbl = ? AND r.id IS NULL",
             (table,),
@@ -214,17 +321,18 @@ class CorpusStore:
 
     # --- articles -----------------------------------------------------------
 
-    def article_id_for_urls(self, urls: Iterable[str]) -> str | None:
-        for url in urls:
-            row = self.conn.execute(
-                "SELECT article_id FROM article_urls WHERE url = ?", (url,)
+    def article_id_for_identities(self, identities: Iterable[str]) -> str | None:
+        """The id of the article found by the first of ``identities`` that is stored."""
+        for identity in identities:
+            row = self._conn.execute(
+                "SELECT article_id FROM article_identities WHERE identity = ?", (identity,)
             ).fetchone()
             if row:
                 return row[0]
         return None
 
     def article_id_for_hash(self, content_hash: str) -> str | None:
-        row = self.conn.execute(
+        row = self._conn.execute(
             "SELECT id FROM articles WHERE content_hash = ? ORDER BY id LIMIT 1",
             (content_hash,),
         ).fetchone()
@@ -247,7 +355,7 @@ class CorpusStore:
         """
         shared: dict[str, int] = {}
         for value in dict.fromkeys(sketch):
-            rows = self.conn.execute(
+            rows = self._conn.execute(
                 "SELECT article_id FROM article_sketch WHERE value = ? LIMIT ?",
                 (value, max_postings + 1),
             ).fetchall()
@@ -259,8 +367,8 @@ class CorpusStore:
         for article_id in sorted(shared):
             if shared[article_id] < min_shared or article_id == exclude:
                 continue
-            row = self.conn.execute(
-                "SELECT signature, published FROM articles WHERE id = ?", (article_id,)
+            row = self._conn.execute(
+                "SELECT sketch, published FROM articles WHERE id = ?", (article_id,)
             ).fetchone()
             if row and row[0] is not None:
                 found.append((article_id, decode_sketch(row[0]), row[1]))
@@ -270,18 +378,18 @@ class CorpusStore:
         self,
         record: dict[str, Any],
         *,
-        keys: Iterable[str],
+        identities: Iterable[str],
         sketch: tuple[int, ...],
     ) -> None:
-        """Insert or replace an article with its URL keys and fingerprint (one transaction)."""
+        """Insert or replace an article with its identities and sketch (one transaction)."""
         article_id = record["id"]
         with self.transaction():
-            row = self.conn.execute(
-                "SELECT signature FROM articles WHERE id = ?", (article_id,)
+            row = self._conn.execute(
+                "SELECT sketch FROM articles WHERE id = ?", (article_id,)
             ).fetchone()
             previous = decode_sketch(row[0]) if row and row[0] else ()
-            self.conn.execute(
-                "INSERT OR REPLACE INTO articles (id, record, content_hash, signature,"
+            self._conn.execute(
+                "INSERT OR REPLACE INTO articles (id, record, content_hash, sketch,"
                 " published, site) VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     article_id,
@@ -292,17 +400,17 @@ class CorpusStore:
                     record.get("site"),
                 ),
             )
-            self.conn.executemany(
-                "INSERT OR REPLACE INTO article_urls (url, article_id) VALUES (?, ?)",
-                [(key, article_id) for key in keys],
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO article_identities (identity, article_id) VALUES (?, ?)",
+                [(identity, article_id) for identity in identities],
             )
-            # Delete the previous sketch by its keys (read from the stored
-            # signature): a delete by article_id alone would scan the table.
-            self.conn.executemany(
+            # Delete the previous sketch's postings by their keys (read from the
+            # stored sketch): a delete by article_id alone would scan the table.
+            self._conn.executemany(
                 "DELETE FROM article_sketch WHERE value = ? AND article_id = ?",
                 [(value, article_id) for value in previous],
             )
-            self.conn.executemany(
+            self._conn.executemany(
                 "INSERT OR IGNORE INTO article_sketch (value, article_id) VALUES (?, ?)",
                 [(value, article_id) for value in sketch],
             )
@@ -310,13 +418,13 @@ class CorpusStore:
     # --- debates ------------------------------------------------------------
 
     def debate_id_for_alias(self, old_id: str) -> str | None:
-        row = self.conn.execute(
+        row = self._conn.execute(
             "SELECT debate_id FROM debate_aliases WHERE old_id = ?", (old_id,)
         ).fetchone()
         return row[0] if row else None
 
     def debates_in_family(self, family: str) -> list[dict[str, Any]]:
-        rows = self.conn.execute(
+        rows = self._conn.execute(
             "SELECT record FROM debates WHERE family = ? ORDER BY id", (family,)
         ).fetchall()
         return [json.loads(record) for (record,) in rows]
@@ -333,32 +441,41 @@ class CorpusStore:
         with self.transaction():
             self.note_deletions("debates", replaces, reason="revision", replaced_by=record["id"])
             for old_id in replaces:
-                self.conn.execute("DELETE FROM debates WHERE id = ?", (old_id,))
-                self.conn.execute(
+                self._conn.execute("DELETE FROM debates WHERE id = ?", (old_id,))
+                self._conn.execute(
                     "INSERT OR REPLACE INTO debate_aliases (old_id, debate_id) VALUES (?, ?)",
                     (old_id, record["id"]),
                 )
-                self.conn.execute(
+                self._conn.execute(
                     "UPDATE debate_aliases SET debate_id = ? WHERE debate_id = ?",
                     (record["id"], old_id),
                 )
-            self.conn.execute(
+            self._conn.execute(
                 "INSERT OR REPLACE INTO debates (id, record, date, house, family)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (record["id"], dumps(record), record.get("date"), record.get("house"), family),
             )
+
+    def add_debate_aliases(self, debate_id: str, old_ids: Iterable[str]) -> None:
+        """Record that ``old_ids`` (earlier revisions' ids) now name ``debate_id``."""
+        self._conn.executemany(
+            "INSERT OR REPLACE INTO debate_aliases (old_id, debate_id) VALUES (?, ?)",
+            [(old_id, debate_id) for old_id in old_ids],
+        )
 
     # --- links --------------------------------------------------------------
 
     def is_linked(self, table: str, record_id: str) -> bool:
         """Whether the record's links were computed since it was last written."""
         self._check_table(table)
-        row = self.conn.execute(f"SELECT linked FROM {table} WHERE id = ?", (record_id,)).fetchone()
+        row = self._conn.execute(
+            f"SELECT linked FROM {table} WHERE id = ?", (record_id,)
+        ).fetchone()
         return bool(row and row[0])
 
     def mark_linked(self, table: str, record_id: str) -> None:
         self._check_table(table)
-        self.conn.execute(f"UPDATE {table} SET linked = 1 WHERE id = ?", (record_id,))
+        self._conn.execute(f"UPDATE {table} SET linked = 1 WHERE id = ?", (record_id,))
 
     def replace_links(
         self,
@@ -375,8 +492,8 @@ class CorpusStore:
         with self.transaction():
             gone = self.link_ids(**{column: key}) - {link["id"] for link in links}
             self.note_deletions("links", gone, reason="relinked")
-            removed = self.conn.execute(f"DELETE FROM links WHERE {column} = ?", (key,)).rowcount
-            self.conn.executemany(
+            removed = self._conn.execute(f"DELETE FROM links WHERE {column} = ?", (key,)).rowcount
+            self._conn.executemany(
                 "INSERT OR REPLACE INTO links (id, record, article_id, debate_id)"
                 " VALUES (?, ?, ?, ?)",
                 [
@@ -388,7 +505,7 @@ class CorpusStore:
 
     def put_link(self, link: dict[str, Any]) -> None:
         """Insert or replace one link as it is (a rebuild from the snapshot)."""
-        self.conn.execute(
+        self._conn.execute(
             "INSERT OR REPLACE INTO links (id, record, article_id, debate_id) VALUES (?, ?, ?, ?)",
             (link["id"], dumps(link), link["article_id"], link["debate_id"]),
         )
@@ -396,13 +513,13 @@ class CorpusStore:
     def link_ids(self, *, article_id: str | None = None, debate_id: str | None = None) -> set[str]:
         column, key = ("article_id", article_id) if article_id else ("debate_id", debate_id)
         return {
-            row[0] for row in self.conn.execute(f"SELECT id FROM links WHERE {column} = ?", (key,))
+            row[0] for row in self._conn.execute(f"SELECT id FROM links WHERE {column} = ?", (key,))
         }
 
     # --- pages (conditional requests, settled pages) -------------------------
 
     def page(self, url: str) -> PageState | None:
-        row = self.conn.execute(
+        row = self._conn.execute(
             "SELECT url, kind, record_id, content_date, etag, last_modified"
             " FROM pages WHERE url = ?",
             (url,),
@@ -410,7 +527,7 @@ class CorpusStore:
         return PageState(*row) if row else None
 
     def remember_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
-        self.conn.execute(
+        self._conn.execute(
             "INSERT INTO pages (url, etag, last_modified) VALUES (?, ?, ?)"
             " ON CONFLICT(url) DO UPDATE SET etag = excluded.etag,"
             " last_modified = excluded.last_modified",
@@ -421,7 +538,7 @@ class CorpusStore:
         self, urls: Iterable[str], *, kind: str, record_id: str, content_date: str | None
     ) -> None:
         """Record that ``urls`` hold the stored record ``record_id``."""
-        self.conn.executemany(
+        self._conn.executemany(
             "INSERT INTO pages (url, kind, record_id, content_date) VALUES (?, ?, ?, ?)"
             " ON CONFLICT(url) DO UPDATE SET kind = excluded.kind,"
             " record_id = excluded.record_id, content_date = excluded.content_date",
@@ -433,19 +550,19 @@ class _Transaction:
     """BEGIN/COMMIT around a block; nested uses join the outer transaction."""
 
     def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
+        self._conn = conn
         self.outer = False
 
     def __enter__(self) -> sqlite3.Connection:
-        self.outer = not self.conn.in_transaction
+        self.outer = not self._conn.in_transaction
         if self.outer:
-            self.conn.execute("BEGIN IMMEDIATE")
-        return self.conn
+            self._conn.execute("BEGIN IMMEDIATE")
+        return self._conn
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if not self.outer:
             return
         if exc_type is None:
-            self.conn.execute("COMMIT")
+            self._conn.execute("COMMIT")
         else:
-            self.conn.execute("ROLLBACK")
+            self._conn.execute("ROLLBACK")

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from crawler.gid import Gid
-from crawler.urls import canonical_article_url, clean_url, url_key
+from crawler.urls import page_key
 
 # Fields that describe the crawl rather than the article: a change in them alone
 # is not a new version of the article.
@@ -70,28 +70,10 @@ ARTICLE_FLAG_FIELDS = {
 _EMPTY: tuple[Any, ...] = (None, [], {}, "")
 
 
-def article_id_for(canonical_url: str) -> str:
-    """Readable, stable article id: host and path of the canonical URL."""
-    return canonical_url.removeprefix("https://").removeprefix("http://")
-
-
 def is_primary_copy(record: dict[str, Any]) -> bool:
     """Whether this copy was fetched at the URL its page names as canonical."""
     canonical = record.get("canonical_url")
-    return bool(canonical) and url_key(record["url"]) == url_key(canonical)
-
-
-def article_urls(record: dict[str, Any]) -> list[str]:
-    """The URLs an article copy was seen at: fetched and canonical, tracking removed."""
-    urls = {clean_url(record["url"])}
-    if record.get("canonical_url"):
-        urls.add(clean_url(record["canonical_url"]))
-    return sorted(urls)
-
-
-def identity_keys(urls: list[str]) -> list[str]:
-    """The keys under which an article is found again, whatever variant of a URL is fetched."""
-    return sorted({canonical_article_url(url) for url in urls})
+    return bool(canonical) and page_key(record["url"]) == page_key(canonical)
 
 
 def content_of(record: dict[str, Any], crawl_fields: frozenset[str]) -> dict[str, Any]:
@@ -101,7 +83,7 @@ def content_of(record: dict[str, Any], crawl_fields: frozenset[str]) -> dict[str
 def merge_article(stored: dict[str, Any] | None, incoming: dict[str, Any]) -> dict[str, Any]:
     """The record an incoming article copy makes with the stored one, before normalisation.
 
-    ``incoming`` carries its ``urls`` (:func:`article_urls`) and, when nothing is
+    ``incoming`` carries its ``urls`` (:func:`crawler.urls.article_seen_urls`) and, when nothing is
     stored, its ``id``. A field carried over from the stored record keeps its
     normalised partner and its flags as stored; every raw value the incoming copy
     brings keeps its own (empty) partner, for the date normaliser to fill.

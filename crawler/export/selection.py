@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import shlex
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,23 +16,12 @@ class ReadOnlyCorpus(CorpusStore):
     """The corpus store opened read-only: no lock, no schema changes, no writes."""
 
     def __init__(self, folder: str | Path):
-        self.folder = Path(folder)
-        self.path = self.folder / STORE_FILENAME
-        if not self.path.is_file():
+        path = Path(folder) / STORE_FILENAME
+        if not path.is_file():
             raise ExportError(
-                f"no corpus store at {self.path}; set CORPUS_DIR to the crawl's corpus folder"
+                f"no corpus store at {path}; set CORPUS_DIR to the crawl's corpus folder"
             )
-        uri = f"{self.path.resolve().as_uri()}?mode=ro"
-        self.conn = sqlite3.connect(uri, uri=True, isolation_level=None)
-
-    @contextmanager
-    def read_transaction(self) -> Iterator[None]:
-        """Every query in the block sees the same committed state of the store."""
-        self.conn.execute("BEGIN")
-        try:
-            yield
-        finally:
-            self.conn.execute("COMMIT")
+        super().__init__(folder, read_only=True)
 
 
 @dataclass

@@ -16,7 +16,7 @@ Tables (all prefixed ``link_``, created by :class:`LinkIndex`):
 ``link_speech_shingle``
     ``(hash, day, sid)``: the shingles of every indexed speech, ``day`` being
     its sitting date.
-``link_article``
+``link_quoting_article``
     One row per article whose quotations are indexed: ``aid``, ``article_id``,
     ``date``, ``day``, ``passages`` (JSON list of the quoted passages).
 ``link_quote_shingle``
@@ -80,7 +80,7 @@ CREATE TABLE IF NOT EXISTS link_speech_shingle (
     sid  INTEGER NOT NULL,
     PRIMARY KEY (hash, day, sid)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS link_article (
+CREATE TABLE IF NOT EXISTS link_quoting_article (
     aid        INTEGER PRIMARY KEY,
     article_id TEXT NOT NULL UNIQUE,
     date       TEXT NOT NULL,
@@ -360,7 +360,8 @@ class LinkIndex:
             day = day_number(date)
             iso = date if isinstance(date, str) else date.isoformat()
             cursor = self.conn.execute(
-                "INSERT INTO link_article (article_id, date, day, passages) VALUES (?, ?, ?, ?)",
+                "INSERT INTO link_quoting_article (article_id, date, day, passages)"
+                " VALUES (?, ?, ?, ?)",
                 (article_id, iso[:10], day, json.dumps(passages, ensure_ascii=False)),
             )
             aid = cursor.lastrowid
@@ -379,7 +380,8 @@ class LinkIndex:
 
     def _remove_article(self, article_id: str) -> bool:
         row = self.conn.execute(
-            "SELECT aid, day, passages FROM link_article WHERE article_id = ?", (article_id,)
+            "SELECT aid, day, passages FROM link_quoting_article WHERE article_id = ?",
+            (article_id,),
         ).fetchone()
         if row is None:
             return False
@@ -389,7 +391,7 @@ class LinkIndex:
             "DELETE FROM link_quote_shingle WHERE hash = ? AND day = ? AND aid = ?",
             [(h, day, aid) for h in hashes],
         )
-        self.conn.execute("DELETE FROM link_article WHERE aid = ?", (aid,))
+        self.conn.execute("DELETE FROM link_quoting_article WHERE aid = ?", (aid,))
         return True
 
     def article_candidates(
@@ -417,7 +419,7 @@ class LinkIndex:
         for chunk in _chunks(sorted_aids):
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
-                f"SELECT article_id FROM link_article WHERE aid IN ({marks})", list(chunk)
+                f"SELECT article_id FROM link_quoting_article WHERE aid IN ({marks})", list(chunk)
             )
             found.extend(article_id for (article_id,) in rows)
         return sorted(found)

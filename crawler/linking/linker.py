@@ -24,6 +24,7 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 
+from crawler import settings
 from crawler.gid import Gid
 from crawler.items import LinkItem
 from crawler.linking.align import MIN_SCORE, Alignment, align, quoted_word_count
@@ -36,8 +37,9 @@ from crawler.linking.quotes import (
     same_person,
 )
 
-DEFAULT_WINDOW_DAYS = 30
-"""Articles are linked to debates held up to this many days before publication."""
+DEFAULT_WINDOW_DAYS: int = settings.LINKING_WINDOW_DAYS
+"""Articles are linked to debates held up to this many days before publication: the
+crawl's ``LINKING_WINDOW_DAYS``, for callers outside a crawl (tests, benchmarks)."""
 MIN_QUOTE_WORDS = 5
 """Fewer quoted words than this (scare quotes, a phrase) never link on their own."""
 UNLINKED_SPEECH_KINDS = frozenset({"division", "procedural"})

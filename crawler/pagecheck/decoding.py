@@ -146,7 +146,7 @@ class EvidenceDecodingMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> EvidenceDecodingMiddleware:
-        if not crawler.settings.getbool("PAGECHECK_DECODING_ENABLED", True):
+        if not crawler.settings.getbool("PAGECHECK_DECODING_ENABLED"):
             raise NotConfigured("PAGECHECK_DECODING_ENABLED is off")
         return cls(crawler.stats)
 

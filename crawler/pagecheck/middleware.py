@@ -68,7 +68,7 @@ class PageCheckMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PageCheckMiddleware:
-        if not crawler.settings.getbool("PAGECHECK_ENABLED", True):
+        if not crawler.settings.getbool("PAGECHECK_ENABLED"):
             raise NotConfigured("PAGECHECK_ENABLED is off")
         return cls(crawler)
 

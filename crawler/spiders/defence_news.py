@@ -22,10 +22,10 @@ counted as ``corpus/news/page/not_html``.
 
 Settings:
 
-- ``NEWS_COMMENTS_ENABLED`` (default ``True``): read reader comments.
-- ``NEWS_LISTING_MAX_PAGES`` (default 20): how deep listing pagination may go,
+- ``NEWS_COMMENTS_ENABLED``: read reader comments.
+- ``NEWS_LISTING_MAX_PAGES``: how deep listing pagination may go,
   for listings that print no dates.
-- ``NEWS_OUTLETS_FILE`` (default ``crawler/outlets.json``): the outlet
+- ``NEWS_OUTLETS_FILE`` (empty: ``crawler/outlets.json``): the outlet
   configuration to read, for crawling outlets of your own.
 
 Article requests carry ``corpus_conditional``: a stored article is fetched again
@@ -229,7 +229,7 @@ class DefenceNewsSpider(CorpusSpider):
         found = parse_listing(response, base_url=response.url, item_css=item_css)
         yield from self._article_requests(outlet, found.links)
         page = response.meta.get("listing_page", 1)
-        max_pages = self.settings.getint("NEWS_LISTING_MAX_PAGES", 20)
+        max_pages = self.settings.getint("NEWS_LISTING_MAX_PAGES")
         dates = [discovery_date(link.published_raw) for link in found.links]
         known = [moment for moment in dates if moment is not None]
         # Listings run newest first: once a whole page predates `since`, stop.
@@ -250,7 +250,7 @@ class DefenceNewsSpider(CorpusSpider):
             url=response.url,
             outlet=outlet,
             fetched_at=fetched_at(response),
-            with_comments=self.settings.getbool("NEWS_COMMENTS_ENABLED", True),
+            with_comments=self.settings.getbool("NEWS_COMMENTS_ENABLED"),
         )
         published = discovery_date(item.published_raw)
         if (

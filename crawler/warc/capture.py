@@ -17,7 +17,8 @@ A crawl replayed from WARC files (``REPLAY_DIR`` holding ``*.warc.gz``)
 captures nothing: its bytes are already pinned by the records they come from,
 which the replay handler puts in ``request.meta["warc_source"]`` instead.
 
-Settings: ``WARC_ENABLED``, ``WARC_DIR`` (default ``<CORPUS_DIR>/warc``),
+Settings: ``WARC_ENABLED``, ``WARC_DIR`` (empty: ``<CORPUS_DIR>/warc``; with
+both empty the middleware is off),
 ``WARC_MAX_FILE_SIZE`` (bytes before a new file is started) and
 ``WARC_RETENTION_MAX_BYTES`` (oldest files removed beyond it; 0 keeps all).
 Stats: ``corpus/warc/records``, ``corpus/warc/bytes``, ``corpus/warc/files``,
@@ -218,7 +219,10 @@ class WarcCaptureMiddleware:
         if replay_dir and is_warc_folder(replay_dir):
             # Replayed bytes are already pinned by the records they come from.
             raise NotConfigured("replaying WARC files: nothing new to capture")
-        folder = settings.get("WARC_DIR") or (Path(settings.get("CORPUS_DIR") or "corpus") / "warc")
+        corpus_dir = settings.get("CORPUS_DIR")
+        folder = settings.get("WARC_DIR") or (corpus_dir and Path(corpus_dir) / "warc")
+        if not folder:
+            raise NotConfigured("WARC_DIR and CORPUS_DIR are empty: nowhere to keep the pages")
         writer = WarcWriter(
             Path(folder),
             max_size=settings.getint("WARC_MAX_FILE_SIZE"),

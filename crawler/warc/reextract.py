@@ -17,8 +17,7 @@ from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.dedup.merge import identity_keys
-from crawler.urls import canonical_article_url
+from crawler.urls import article_identities, article_identity
 from crawler.warc.files import warc_files
 
 SNAPSHOTS = ("articles", "debates", "links")
@@ -67,7 +66,7 @@ def pages_to_read(corpus: Path, warc_folder: Path) -> Pages:
     (AMP, tracking parameters) of the same article, so ``urls`` comes out the same."""
     captured = captured_responses(warc_folder)
     pages = Pages()
-    article_keys: set[str] = set()
+    identities: set[str] = set()
     for name in ("articles", "debates"):
         urls: set[str] = set()
         for record in read_snapshot(corpus, name).values():
@@ -82,11 +81,9 @@ def pages_to_read(corpus: Path, warc_folder: Path) -> Pages:
                     )
                 urls.add(captured[source["record_id"]])
             if name == "articles" and sources:
-                article_keys.update(identity_keys(record.get("urls") or [record["url"]]))
+                identities.update(article_identities(record.get("urls") or [record["url"]]))
         if name == "articles":
-            urls.update(
-                url for url in captured.values() if canonical_article_url(url) in article_keys
-            )
+            urls.update(url for url in captured.values() if article_identity(url) in identities)
         setattr(pages, name, sorted(urls))
     return pages
 

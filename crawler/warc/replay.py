@@ -6,7 +6,7 @@ record (20 bytes a record); a requested record is read again from its file.
 :class:`WarcReplayDownloadHandler` answers requests from it with the same
 guarantees as the manifest replay of :mod:`crawler.replay`: nothing reaches
 the network, a URL missing from the capture gets a 404 logged with its URL
-and counted ``replay/missing``, a conditional request is answered 304 from
+and counted ``corpus/replay/missing``, a conditional request is answered 304 from
 the record's ``ETag``/``Last-Modified``, and the ``Date`` header is replayed,
 so ``fetched_at`` is the original fetch time.
 
@@ -44,7 +44,7 @@ from warcio.recordloader import ArcWarcRecord
 
 from crawler.errors import SettingError
 from crawler.replay import ManifestError, SavedPage, not_modified
-from crawler.urls import url_key
+from crawler.urls import page_key
 from crawler.warc.capture import SOURCE_META
 from crawler.warc.files import warc_files
 
@@ -109,7 +109,7 @@ class WarcIndex:
                         if record.rec_type != "response" or _status(record) == 304:
                             continue
                         url = record.rec_headers.get_header("WARC-Target-URI")
-                        hashes.append(_url_hash(url_key(url)))
+                        hashes.append(_url_hash(page_key(url)))
                         numbers.append(number)
                         offsets.append(records.get_record_offset())
                 except ArchiveLoadFailed as error:
@@ -148,7 +148,7 @@ class WarcIndex:
 
     def captures(self, url: str) -> list[tuple[int, int]]:
         """(file number, offset) of every capture of ``url``, in capture order."""
-        key = url_key(url)
+        key = page_key(url)
         wanted = _url_hash(key)
         found: list[tuple[int, int]] = []
         index = bisect_left(self.hashes, wanted)
@@ -157,7 +157,7 @@ class WarcIndex:
             index += 1
         if len(found) > 1:
             # Hash collisions are possible in principle: keep only this URL's records.
-            found = [spot for spot in found if url_key(self.read(*spot).url) == key]
+            found = [spot for spot in found if page_key(self.read(*spot).url) == key]
         return found
 
 
@@ -186,7 +186,7 @@ class WarcReplayDownloadHandler:
         folder = crawler.settings.get("REPLAY_DIR")
         if not folder:
             raise NotConfigured("REPLAY_DIR is not set")
-        self.mode = crawler.settings.get("REPLAY_WARC_REVISITS") or "latest"
+        self.mode = crawler.settings.get("REPLAY_WARC_REVISITS")
         if self.mode not in REVISIT_MODES:
             raise SettingError(
                 f"REPLAY_WARC_REVISITS must be one of {', '.join(REVISIT_MODES)}, not {self.mode!r}"
@@ -203,10 +203,10 @@ class WarcReplayDownloadHandler:
         captures = self.index.captures(request.url)
         if not captures:
             logger.warning("Replay: %s is not in the WARC capture; answering 404", request.url)
-            self.stats.inc_value("replay/missing")
+            self.stats.inc_value("corpus/replay/missing")
             return Response(url=request.url, status=404, request=request)
         if self.mode == "capture_order":
-            key = url_key(request.url)
+            key = page_key(request.url)
             spot = captures[min(self.requested[key], len(captures) - 1)]
             self.requested[key] += 1
         else:
@@ -218,10 +218,10 @@ class WarcReplayDownloadHandler:
             captured.url, Path(), captured.status, {name: value for name, value in captured.headers}
         )
         if captured.status == 200 and not_modified(request, saved):
-            self.stats.inc_value("replay/not_modified")
+            self.stats.inc_value("corpus/replay/not_modified")
             return Response(url=request.url, status=304, headers=headers, request=request)
         body = b"" if request.method == "HEAD" else captured.body
-        self.stats.inc_value("replay/served")
+        self.stats.inc_value("corpus/replay/served")
         response_class = responsetypes.from_args(headers=headers, url=request.url, body=body)
         return response_class(
             url=request.url, status=captured.status, headers=headers, body=body, request=request

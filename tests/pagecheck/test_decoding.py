@@ -8,6 +8,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.pagecheck.decoding import EvidenceDecodingMiddleware, decide_encoding
 from crawler.spiders.base import CorpusSpider
+from tests.support.project import project_settings
 
 WELSH = "<p>Bydd y Gweinidog yn cyfarfod â’r Ysgrifennydd ynglŷn â’r dŵr.</p>"
 FRENCH = "<p>Le ministre a visité l’école près de Brest; déjà vu, à la carte, naïve.</p>" * 3
@@ -61,7 +62,7 @@ def test_an_undeclared_legacy_page_is_detected() -> None:
 
 
 def test_the_middleware_gives_parsers_the_right_text_and_counts_the_decision() -> None:
-    crawler = get_crawler(CorpusSpider)
+    crawler = get_crawler(CorpusSpider, project_settings())
     middleware = EvidenceDecodingMiddleware.from_crawler(crawler)
     response = HtmlResponse(
         "https://cy.example.org/",

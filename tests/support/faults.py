@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 
 from crawler.replay import Manifest, not_modified
-from crawler.urls import url_key
+from crawler.urls import page_key
 from tests.support.crawl import SAMPLE_PAGES
 
 ORIGINAL_URL_HEADER = "X-Loopback-Url"
@@ -250,7 +250,7 @@ class FaultServer:
     ):
         self.manifest = Manifest.load(folder)
         self.mirrors = dict(mirrors or {})
-        self.faults = {url_key(url): fault for url, fault in (faults or {}).items()}
+        self.faults = {page_key(url): fault for url, fault in (faults or {}).items()}
         self.default = default
         self.exchanges: list[Exchange] = []
         self._lock = threading.Lock()
@@ -280,8 +280,8 @@ class FaultServer:
         return loopback_settings(self)
 
     def requests_for(self, url: str) -> list[Exchange]:
-        key = url_key(url)
-        return [exchange for exchange in self.exchanges if url_key(exchange.url) == key]
+        key = page_key(url)
+        return [exchange for exchange in self.exchanges if page_key(exchange.url) == key]
 
     # -- one connection, one request
     def _handle(self, handler: socketserver.StreamRequestHandler) -> None:
@@ -301,7 +301,7 @@ class FaultServer:
         with self._lock:
             self.exchanges.append(exchange)
         answer = self._saved_answer(exchange)
-        fault = self.faults.get(url_key(url)) if url else None
+        fault = self.faults.get(page_key(url)) if url else None
         fault = fault or self.default
         if fault is not None:
             answer = fault(answer, exchange) or answer
