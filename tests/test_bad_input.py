@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.support.crawl import run_crawl
-from tests.support.snapshot import copy_sample_pages, edit_page
+from tests.support.pages import copy_sample_pages, edit_page
 from tests.test_reruns import TYPHOONS_ID, TYPHOONS_URL
 
 NONSENSE_DATE = "the twelfth of Smarch"

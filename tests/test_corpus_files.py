@@ -10,8 +10,9 @@ from pathlib import Path
 from crawler.corpus import lock
 from crawler.corpus.snapshot import SNAPSHOT_FILES, write_snapshot
 from crawler.corpus.store import CorpusStore, dumps
-from tests.support.crawl import ROOT, kill_when, run_crawl, start_crawl
-from tests.test_replay import HTML, make_snapshot
+from tests.support.crawl import kill_when, run_crawl, start_crawl
+from tests.support.pages import ROOT, write_replay
+from tests.test_replay import HTML
 
 PROBE = {"SPIDER_MODULES": "crawler.spiders,tests.support.spiders", "ROBOTSTXT_OBEY": "False"}
 
@@ -34,7 +35,7 @@ def fill_store(folder: Path, count: int) -> None:
 
 
 def probe_snapshot(tmp_path: Path, name: str = "p.html") -> Path:
-    return make_snapshot(
+    return write_replay(
         tmp_path / "snap",
         [
             {

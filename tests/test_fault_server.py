@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from crawler.sample_corpus import SAMPLE_CRAWLS
-from tests.support.crawl import RUN_TIME_FIELDS, CrawlResult, run_crawl
+from tests.support.corpus import RUN_TIME_FIELDS
+from tests.support.crawl import CrawlResult, run_crawl
 from tests.support.faults import FaultServer, status
 
 # Fields that record when a crawl ran, not what it read.

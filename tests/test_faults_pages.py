@@ -18,7 +18,8 @@ from crawler.pagecheck.quality import REPLACEMENT_FLAG
 from crawler.pages.twfy import NO_GID_FLAG
 from crawler.sample_corpus import SAMPLE_CRAWLS
 from tests.support import bad_pages
-from tests.support.crawl import RUN_TIME_FIELDS, SAMPLE_PAGES, CrawlResult, run_crawl
+from tests.support.corpus import RUN_TIME_FIELDS
+from tests.support.crawl import CrawlResult, run_crawl
 from tests.support.faults import (
     Fault,
     FaultServer,
@@ -30,7 +31,7 @@ from tests.support.faults import (
     redirect,
     status,
 )
-from tests.support.snapshot import copy_sample_pages, edit_page
+from tests.support.pages import SAMPLE_PAGES, copy_sample_pages, edit_page
 
 NEWS_SPIDER, NEWS_WINDOW = SAMPLE_CRAWLS[0]
 HANSARD_SPIDER, HANSARD_WINDOW = SAMPLE_CRAWLS[2]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from crawler.sample_corpus import SAMPLE_CRAWLS
 from tests.support.crawl import run_crawl
-from tests.support.snapshot import copy_sample_pages
+from tests.support.pages import copy_sample_pages
 
 NEWS_SPIDER, NEWS_ARGS = SAMPLE_CRAWLS[0]
 HANSARD_SPIDER, HANSARD_ARGS = SAMPLE_CRAWLS[2]

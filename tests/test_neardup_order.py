@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from crawler.dedup.merge import original_order
-from tests.support.crawl import RUN_TIME_FIELDS, CrawlResult, run_crawl
+from tests.support.corpus import RUN_TIME_FIELDS
+from tests.support.crawl import CrawlResult, run_crawl
 
 ORIGINAL_URL = (
     "https://ukdefencejournal.org.uk/autonomous-minehunting-boat-completes-sea-trials-off-scotland/"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from crawler.sample_corpus import SAMPLE_CRAWLS
-from tests.conftest import BuiltCorpus, build_corpus
-from tests.support.crawl import RUN_TIME_FIELDS, kill_when, run_crawl, start_crawl
-from tests.support.snapshot import copy_sample_pages, edit_page
+from tests.support.corpus import BuiltCorpus
+from tests.support.crawl import RUN_TIME_FIELDS, build_corpus, kill_when, run_crawl, start_crawl
+from tests.support.pages import copy_sample_pages, edit_page
 
 TYPHOONS_URL = "https://ukdefencejournal.org.uk/typhoons-scrambled-to-shadow-russian-aircraft-near-uk-airspace/"
 TYPHOONS_ID = (

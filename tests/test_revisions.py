@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import build_corpus
-from tests.support.crawl import run_crawl
-from tests.support.snapshot import copy_sample_pages
+from tests.support.crawl import build_corpus, run_crawl
+from tests.support.pages import copy_sample_pages
 
 OLD, NEW = "2025-02-10a.", "2025-02-10b."
 

@@ -23,9 +23,9 @@ from crawler.corpus.snapshot import SNAPSHOT_FILES
 from crawler.corpus.store import STORE_FILENAME, StoreUnusableError
 from crawler.sample_corpus import SAMPLE_CRAWLS
 from crawler.verdict import crawl_failure
-from tests.conftest import BuiltCorpus
-from tests.support.crawl import ROOT, CrawlResult, crawl_env, run_crawl, scrapy_command
-from tests.support.snapshot import copy_sample_pages
+from tests.support.corpus import BuiltCorpus
+from tests.support.crawl import CrawlResult, crawl_env, run_crawl, scrapy_command
+from tests.support.pages import ROOT, copy_sample_pages
 from tests.test_revisions import reissue_day_as_revision_b
 
 HANSARD = SAMPLE_CRAWLS[2]

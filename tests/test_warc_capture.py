@@ -13,8 +13,8 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.sample_corpus import SEED_ARTICLE
-from tests.conftest import BuiltCorpus, build_corpus
-from tests.support.crawl import kill_when, run_crawl, start_crawl
+from tests.support.corpus import BuiltCorpus
+from tests.support.crawl import build_corpus, kill_when, run_crawl, start_crawl
 
 SNAPSHOTS = ("articles", "debates", "links")
 

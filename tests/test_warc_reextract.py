@@ -8,9 +8,10 @@ import subprocess
 from pathlib import Path
 
 from crawler import settings
-from tests.conftest import BuiltCorpus
 from tests.support.altered import CapitalTitlePipeline, is_altered
-from tests.support.crawl import ROOT, RUN_TIME_FIELDS, crawl_env, scrapy_command
+from tests.support.corpus import RUN_TIME_FIELDS, BuiltCorpus
+from tests.support.crawl import crawl_env, scrapy_command
+from tests.support.pages import ROOT
 
 # The project's pipelines, and the changed "extractor" before them.
 ALTERED = json.dumps(

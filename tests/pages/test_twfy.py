@@ -14,7 +14,8 @@ import pytest
 from parsel import Selector
 
 from crawler.pages import twfy
-from tests.pages.twfy_helpers import CY, HOST_OF, WWW, saved_response
+from tests.pages.twfy_helpers import CY, HOST_OF, WWW
+from tests.support.pages import saved_response
 
 SEED_GID = "2025-02-10a.1.1"
 EDGE_GID = "2025-02-11a.190.0"
