@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 
 import pytest
 import pytest_twisted
 from _pytest.python import pytest_pyfunc_call as call_test_function
 
-from tests.support.corpus import BuiltCorpus
+from tests.support.corpus import BuiltCorpus, copy_corpus
 from tests.support.crawl import build_corpus
 
 
@@ -30,3 +31,12 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> object | None:
 def sample_corpus(tmp_path_factory: pytest.TempPathFactory) -> BuiltCorpus:
     """The corpus built from sample_pages/, once per test run (read it, do not change it)."""
     return build_corpus(tmp_path_factory.mktemp("sample") / "corpus")
+
+
+@pytest.fixture
+def sample_corpus_copy(sample_corpus: BuiltCorpus, tmp_path: Path) -> BuiltCorpus:
+    """A copy of the sample corpus in ``tmp_path / "corpus"``, for a test to crawl into or change.
+
+    Its ``crawls`` are the ones that built the sample corpus.
+    """
+    return BuiltCorpus(copy_corpus(sample_corpus.folder, tmp_path / "corpus"), sample_corpus.crawls)

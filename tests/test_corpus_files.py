@@ -10,7 +10,7 @@ from pathlib import Path
 from crawler.corpus import lock
 from crawler.corpus.snapshot import SNAPSHOT_FILES, write_snapshot
 from crawler.corpus.store import CorpusStore, dumps
-from tests.support.crawl import kill_when, run_crawl, start_crawl
+from tests.support.crawl import crawl_in_process, kill_when, run_crawl, start_crawl
 from tests.support.pages import ROOT, write_replay
 from tests.test_replay import HTML
 
@@ -78,7 +78,7 @@ def test_sigkill_while_writing_the_snapshot_leaves_the_previous_one_whole(
     assert after == before
 
     # The next crawl clears the leftovers and writes a whole new snapshot.
-    result = run_crawl(
+    result = crawl_in_process(
         "probe",
         corpus,
         replay_dir=tmp_path / "snap",
@@ -95,7 +95,7 @@ def test_sigkill_while_writing_the_snapshot_leaves_the_previous_one_whole(
 def test_a_later_crawl_keeps_records_it_did_not_revisit(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     fill_store(corpus, 3)
-    result = run_crawl(
+    result = crawl_in_process(
         "probe",
         corpus,
         replay_dir=probe_snapshot(tmp_path),

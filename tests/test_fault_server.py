@@ -6,7 +6,7 @@ from pathlib import Path
 
 from crawler.sample_corpus import SAMPLE_CRAWLS
 from tests.support.corpus import RUN_TIME_FIELDS
-from tests.support.crawl import CrawlResult, run_crawl
+from tests.support.crawl import CrawlResult, crawl_in_process
 from tests.support.faults import FaultServer, status
 
 # Fields that record when a crawl ran, not what it read.
@@ -15,7 +15,9 @@ from tests.support.faults import FaultServer, status
 
 def build_over_loopback(server: FaultServer, corpus: Path) -> list[CrawlResult]:
     return [
-        run_crawl(spider, corpus, replay_dir=None, args=arguments, settings=server.settings())
+        crawl_in_process(
+            spider, corpus, replay_dir=None, args=arguments, settings=server.settings()
+        )
         for spider, arguments in SAMPLE_CRAWLS
     ]
 
@@ -41,7 +43,7 @@ def test_a_clean_server_gives_the_replayed_corpus(sample_corpus, tmp_path: Path)
 def test_a_fault_is_served_for_its_url_only(tmp_path: Path) -> None:
     feed = "https://ukdefencejournal.org.uk/feed/"
     with FaultServer(faults={feed: status(404)}) as server:
-        run_crawl(
+        crawl_in_process(
             "defence_news",
             tmp_path / "corpus",
             replay_dir=None,

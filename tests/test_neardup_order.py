@@ -9,7 +9,7 @@ import pytest
 
 from crawler.dedup.merge import original_order
 from tests.support.corpus import RUN_TIME_FIELDS
-from tests.support.crawl import CrawlResult, run_crawl
+from tests.support.crawl import CrawlResult, crawl_in_process
 
 ORIGINAL_URL = (
     "https://ukdefencejournal.org.uk/autonomous-minehunting-boat-completes-sea-trials-off-scotland/"
@@ -23,7 +23,7 @@ COPY_ID = "forcesnews.com/services/navy/uncrewed-minehunter-finishes-clyde-trial
 
 def crawl_in_order(corpus: Path, urls: list[str]) -> list[CrawlResult]:
     """One crawl per URL, in the order given: the fetch order is certain."""
-    results = [run_crawl("defence_news", corpus, args={"urls": url}) for url in urls]
+    results = [crawl_in_process("defence_news", corpus, args={"urls": url}) for url in urls]
     for result in results:
         assert result.returncode == 0, result.stderr[-3000:]
     return results

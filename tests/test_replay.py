@@ -10,7 +10,7 @@ import pytest
 from scrapy import Request
 
 from crawler.replay import Manifest, ManifestError, not_modified
-from tests.support.crawl import run_crawl
+from tests.support.crawl import crawl_in_process
 from tests.support.pages import write_replay
 
 HTML = "<html><head><title>T</title></head><body><p>Body text of the page.</p></body></html>"
@@ -140,7 +140,7 @@ def test_url_missing_from_manifest_gets_logged_404_and_stat_without_network(
         ],
         {"p.html": HTML},
     )
-    result = run_crawl(
+    result = crawl_in_process(
         "probe",
         tmp_path / "corpus",
         replay_dir=snapshot,

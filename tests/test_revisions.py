@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.support.crawl import build_corpus, run_crawl
+from tests.support.crawl import build_corpus, crawl_in_process
 from tests.support.pages import copy_sample_pages
 
 OLD, NEW = "2025-02-10a.", "2025-02-10b."
@@ -32,7 +32,7 @@ def test_new_revision_replaces_the_old_one_and_keeps_old_gids(tmp_path: Path) ->
     build_corpus(corpus)
     pages = copy_sample_pages(tmp_path / "pages")
     reissue_day_as_revision_b(pages)
-    result = run_crawl(
+    result = crawl_in_process(
         "hansard",
         corpus,
         replay_dir=pages,
@@ -56,7 +56,7 @@ def test_new_revision_replaces_the_old_one_and_keeps_old_gids(tmp_path: Path) ->
     assert all(link["speech_id"].startswith(NEW) for link in links)
 
     # The old revision's page, met again later, does not bring the old record back.
-    stale = run_crawl(
+    stale = crawl_in_process(
         "hansard",
         corpus,
         args={"urls": "https://www.theyworkforyou.com/debates/?id=2025-02-10a.1.1"},

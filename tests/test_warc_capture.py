@@ -14,7 +14,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.sample_corpus import SEED_ARTICLE
 from tests.support.corpus import BuiltCorpus
-from tests.support.crawl import build_corpus, kill_when, run_crawl, start_crawl
+from tests.support.crawl import build_corpus, crawl_in_process, kill_when, start_crawl
 
 SNAPSHOTS = ("articles", "debates", "links")
 
@@ -114,7 +114,7 @@ def test_a_url_missing_from_the_capture_is_a_logged_404(
     sample_corpus: BuiltCorpus, tmp_path: Path
 ) -> None:
     missing = "https://ukdefencejournal.org.uk/never-captured/"
-    result = run_crawl(
+    result = crawl_in_process(
         "defence_news",
         tmp_path / "corpus",
         replay_dir=warc_folder(sample_corpus.folder),
@@ -180,7 +180,7 @@ def test_a_url_captured_twice_replays_by_the_revisits_setting(
         if url == seed_url
     ]
     assert len(captures) == 2
-    result = run_crawl(
+    result = crawl_in_process(
         "defence_news",
         tmp_path / "corpus",
         replay_dir=warc_folder(sample_corpus.folder),

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 from crawler import settings
 from tests.support.altered import CapitalTitlePipeline, is_altered
-from tests.support.corpus import RUN_TIME_FIELDS, BuiltCorpus
+from tests.support.corpus import RUN_TIME_FIELDS, BuiltCorpus, copy_corpus
 from tests.support.crawl import crawl_env, scrapy_command
 from tests.support.pages import ROOT
 
@@ -17,11 +16,6 @@ from tests.support.pages import ROOT
 ALTERED = json.dumps(
     {**settings.ITEM_PIPELINES, f"{CapitalTitlePipeline.__module__}.CapitalTitlePipeline": 120}
 )
-
-
-def copy_corpus(corpus: BuiltCorpus, target: Path) -> Path:
-    shutil.copytree(corpus.folder, target, ignore=shutil.ignore_patterns(".lock", "*-shm", "*-wal"))
-    return target
 
 
 def reextract(corpus: Path, *options: str) -> subprocess.CompletedProcess:
@@ -42,7 +36,7 @@ def without_run_fields(records: list[dict]) -> list[dict]:
 def test_unchanged_code_rebuilds_the_same_corpus_and_says_so(
     sample_corpus: BuiltCorpus, tmp_path: Path
 ) -> None:
-    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    corpus = copy_corpus(sample_corpus.folder, tmp_path / "corpus")
     result = reextract(corpus, "--into", str(tmp_path / "new"))
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.splitlines()[:3] == [
@@ -62,7 +56,7 @@ def test_unchanged_code_rebuilds_the_same_corpus_and_says_so(
 def test_a_changed_extractor_is_reported_for_exactly_the_records_it_changed(
     sample_corpus: BuiltCorpus, tmp_path: Path
 ) -> None:
-    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    corpus = copy_corpus(sample_corpus.folder, tmp_path / "corpus")
     expected = sorted(a["id"] for a in read(corpus, "articles") if is_altered(a["title"]))
     assert len(expected) >= 2
 
