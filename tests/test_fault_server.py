@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from crawler.sample_corpus import SAMPLE_CRAWLS
-from tests.support.corpus import RUN_TIME_FIELDS
+from tests.support.corpus import without_run_time_fields
 from tests.support.crawl import CrawlResult, crawl_in_process
 from tests.support.faults import FaultServer, status
 
@@ -22,19 +22,14 @@ def build_over_loopback(server: FaultServer, corpus: Path) -> list[CrawlResult]:
     ]
 
 
-def comparable(records: list[dict]) -> list[dict]:
-    return [
-        {key: value for key, value in record.items() if key not in RUN_TIME_FIELDS}
-        for record in records
-    ]
-
-
 def test_a_clean_server_gives_the_replayed_corpus(sample_corpus, tmp_path: Path) -> None:
     with FaultServer() as server:
         crawls = build_over_loopback(server, tmp_path / "corpus")
     assert [crawl.returncode for crawl in crawls] == [0, 0, 0]
     for name in ("articles", "debates", "links"):
-        assert comparable(crawls[-1].read(name)) == comparable(sample_corpus.read(name)), name
+        assert without_run_time_fields(crawls[-1].read(name)) == without_run_time_fields(
+            sample_corpus.read(name)
+        ), name
     # Every request went to the server, under its real URL.
     assert server.exchanges
     assert all(exchange.url.startswith("https://") for exchange in server.exchanges)

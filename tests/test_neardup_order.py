@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from crawler.dedup.merge import original_order
-from tests.support.corpus import RUN_TIME_FIELDS
+from tests.support.corpus import without_run_time_fields
 from tests.support.crawl import CrawlResult, crawl_in_process
 
 ORIGINAL_URL = (
@@ -29,16 +29,14 @@ def crawl_in_order(corpus: Path, urls: list[str]) -> list[CrawlResult]:
     return results
 
 
-def comparable(records: list[dict]) -> list[dict]:
-    return [{k: v for k, v in record.items() if k not in RUN_TIME_FIELDS} for record in records]
-
-
 def test_two_crawls_in_opposite_orders_give_the_same_corpus(tmp_path: Path) -> None:
     original_first = crawl_in_order(tmp_path / "original-first", [ORIGINAL_URL, COPY_URL])
     copy_first = crawl_in_order(tmp_path / "copy-first", [COPY_URL, ORIGINAL_URL])
 
     for name in ("articles", "links"):
-        assert comparable(original_first[-1].read(name)) == comparable(copy_first[-1].read(name))
+        assert without_run_time_fields(original_first[-1].read(name)) == without_run_time_fields(
+            copy_first[-1].read(name)
+        )
     articles = {record["id"]: record for record in copy_first[-1].read("articles")}
     assert articles[COPY_ID]["duplicate_of"] == ORIGINAL_ID
     assert articles[ORIGINAL_ID]["duplicate_of"] is None

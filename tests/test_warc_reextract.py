@@ -8,7 +8,7 @@ from pathlib import Path
 
 from crawler import settings
 from tests.support.altered import CapitalTitlePipeline, is_altered
-from tests.support.corpus import RUN_TIME_FIELDS, BuiltCorpus, copy_corpus
+from tests.support.corpus import BuiltCorpus, copy_corpus, without_run_time_fields
 from tests.support.crawl import crawl_env, scrapy_command
 from tests.support.pages import ROOT
 
@@ -29,10 +29,6 @@ def read(folder: Path, name: str) -> list[dict]:
     return [json.loads(line) for line in (folder / f"{name}.jsonl").read_text("utf-8").splitlines()]
 
 
-def without_run_fields(records: list[dict]) -> list[dict]:
-    return [{k: v for k, v in record.items() if k not in RUN_TIME_FIELDS} for record in records]
-
-
 def test_unchanged_code_rebuilds_the_same_corpus_and_says_so(
     sample_corpus: BuiltCorpus, tmp_path: Path
 ) -> None:
@@ -45,7 +41,7 @@ def test_unchanged_code_rebuilds_the_same_corpus_and_says_so(
         "links: no changes",
     ]
     for name in ("articles", "debates", "links"):
-        assert without_run_fields(read(tmp_path / "new", name)) == without_run_fields(
+        assert without_run_time_fields(read(tmp_path / "new", name)) == without_run_time_fields(
             read(corpus, name)
         )
     # The new corpus holds the capture its records cite.
