@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.support.crawl import build_corpus, crawl_in_process
+from tests.support.corpus import BuiltCorpus
+from tests.support.crawl import crawl_in_process
 from tests.support.pages import copy_sample_pages
 
 OLD, NEW = "2025-02-10a.", "2025-02-10b."
@@ -27,9 +28,10 @@ def reissue_day_as_revision_b(pages: Path) -> None:
     manifest.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries), "utf-8")
 
 
-def test_new_revision_replaces_the_old_one_and_keeps_old_gids(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    build_corpus(corpus)
+def test_new_revision_replaces_the_old_one_and_keeps_old_gids(
+    tmp_path: Path, sample_corpus_copy: BuiltCorpus
+) -> None:
+    corpus = sample_corpus_copy.folder
     pages = copy_sample_pages(tmp_path / "pages")
     reissue_day_as_revision_b(pages)
     result = crawl_in_process(

@@ -14,6 +14,7 @@ lock, a component that patches the process (``tests.support.diskfull``).
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
 import logging
@@ -176,10 +177,30 @@ def crawl_in_process(
         returncode, reason, stats = pytest_twisted.blockon(
             deferred_from_coro(_crawl(spider, project, dict(args or {})))
         )
+    assert_lock_released(corpus)
     stderr = stream.getvalue()
     if reason:
         stderr += f"scrapy crawl: {reason}\n"
     return CrawlResult(returncode, "", stderr, stats, corpus, records)
+
+
+def assert_lock_released(corpus: Path) -> None:
+    """Fail when a finished crawl still holds ``corpus``'s lock.
+
+    A process that exits drops its locks; a crawl in the test process must give
+    its lock back itself, or the next crawl of the folder would be let in (the
+    lock is re-entrant within a process) or locked out.
+    """
+    path = corpus / ".lock"
+    if not path.exists():
+        return
+    # flock() locks belong to an open file: a second one conflicts even in this process.
+    with path.open("a", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise AssertionError(f"the crawl left the corpus lock {path} held") from None
+        fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 async def _crawl(
