@@ -13,7 +13,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.sample_corpus import SEED_ARTICLE
-from tests.support.corpus import BuiltCorpus
+from tests.support.corpus import BuiltCorpus, without_run_time_fields
 from tests.support.crawl import build_corpus, crawl_in_process, kill_when, start_crawl
 
 SNAPSHOTS = ("articles", "debates", "links")
@@ -151,13 +151,9 @@ def test_a_crawl_killed_while_capturing_then_rerun_leaves_valid_files_and_the_sa
     result = warcio_check(folder)
     assert result.returncode == 0, result.stdout[-2000:]
     for name in SNAPSHOTS:
-        assert without_sources(rerun.read(name)) == without_sources(sample_corpus.read(name))
-
-
-def without_sources(records: list[dict]) -> list[dict]:
-    """Records without the fields that name this crawl's own capture and clock."""
-    drop = {"source", "first_seen", "last_changed"}
-    return [{key: value for key, value in record.items() if key not in drop} for record in records]
+        assert without_run_time_fields(rerun.read(name)) == without_run_time_fields(
+            sample_corpus.read(name)
+        )
 
 
 def test_source_is_recorded_json_with_the_four_fields(sample_corpus: BuiltCorpus) -> None:
