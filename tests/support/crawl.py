@@ -14,6 +14,7 @@ lock, a component that patches the process (``tests.support.diskfull``).
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import io
 import json
@@ -34,10 +35,12 @@ from scrapy.crawler import AsyncCrawlerRunner
 from scrapy.settings import Settings
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.log import TopLevelFormatter
+from twisted.internet.defer import Deferred
 
 from crawler.commands.crawl import USER_ERRORS, Command, describe, unusable_folder
 from crawler.corpus import lock
 from crawler.corpus.store import StoreUnusableError
+from crawler.normalise.dates import default_normaliser
 from crawler.replay import ManifestError
 from crawler.sample_corpus import SAMPLE_CRAWLS
 from crawler.verdict import crawl_failure
@@ -173,8 +176,9 @@ def crawl_in_process(
     crawl has finished. Needs the reactor pytest-twisted runs (``--reactor=asyncio``).
     """
     project = crawl_settings(corpus, replay_dir=replay_dir, settings=settings)
+    forget_earlier_crawls()
     with captured_log(project) as (stream, records):
-        returncode, reason, stats = pytest_twisted.blockon(
+        returncode, reason, stats = wait_on_reactor(
             deferred_from_coro(_crawl(spider, project, dict(args or {})))
         )
     assert_lock_released(corpus)
@@ -182,6 +186,40 @@ def crawl_in_process(
     if reason:
         stderr += f"scrapy crawl: {reason}\n"
     return CrawlResult(returncode, "", stderr, stats, corpus, records)
+
+
+def forget_earlier_crawls() -> None:
+    """Start a crawl with the caches a new ``scrapy crawl`` process starts with.
+
+    The date normaliser of the process keeps the strings it has read; a crawl
+    counts its hits and misses (``corpus/date/cache_*``), which must not depend
+    on the crawls a test ran before. Caches of data files stay: they hold the
+    same whichever crawl filled them.
+    """
+    default_normaliser.cache_clear()
+
+
+class _ReactorLoop:
+    """The asyncio loop the reactor runs, while the reactor's greenlet is switched out."""
+
+    loop: asyncio.AbstractEventLoop | None = None
+
+
+def wait_on_reactor(deferred: Deferred[Any]) -> Any:
+    """The result of ``deferred``, waited for outside the reactor (pytest-twisted's ``blockon``).
+
+    asyncio marks one running loop per thread, not per greenlet: the reactor's
+    loop is marked running only while the reactor's greenlet runs, and whatever
+    the test had marked (Playwright's sync API runs its own loop in a greenlet
+    too) is put back when the crawl is over.
+    """
+    outside = asyncio._get_running_loop()
+    asyncio._set_running_loop(_ReactorLoop.loop)  # None until the reactor first runs
+    try:
+        return pytest_twisted.blockon(deferred)
+    finally:
+        _ReactorLoop.loop = asyncio._get_running_loop() or _ReactorLoop.loop
+        asyncio._set_running_loop(outside)
 
 
 def assert_lock_released(corpus: Path) -> None:
