@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.crawl import CrawlResult, run_crawl
+from tests.support.crawl import CrawlResult, crawl_in_process
 
 SAVED = "Wed, 12 Feb 2025 08:00:00 GMT"
 UNCONFIGURED = "https://www.navylookout.example"
@@ -123,7 +123,7 @@ def replay(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def crawl(replay: tuple[Path, Path], corpus: Path, *urls: str) -> CrawlResult:
     folder, outlets = replay
-    return run_crawl(
+    return crawl_in_process(
         "defence_news",
         corpus,
         replay_dir=folder,

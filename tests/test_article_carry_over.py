@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.support.crawl import CrawlResult, run_crawl
+from tests.support.crawl import CrawlResult, crawl_in_process
 
 HOST = "https://www.navylookout.example"
 URL = f"{HOST}/hms-cromarty-returns-to-portsmouth-after-three-years-in-the-gulf/"
@@ -67,7 +67,7 @@ def replay(folder: Path, saved: str, html: str) -> Path:
 
 
 def crawl(corpus: Path, pages: Path) -> CrawlResult:
-    result = run_crawl(
+    result = crawl_in_process(
         "defence_news",
         corpus,
         replay_dir=pages,

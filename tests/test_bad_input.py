@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.crawl import run_crawl
-from tests.support.snapshot import copy_sample_pages, edit_page
+from tests.support.crawl import crawl_in_process
+from tests.support.pages import copy_sample_pages, edit_page
 from tests.test_reruns import TYPHOONS_ID, TYPHOONS_URL
 
 NONSENSE_DATE = "the twelfth of Smarch"
@@ -46,13 +46,13 @@ def test_nonsense_date_and_unknown_party_are_flagged_and_the_crawl_finishes(tmp_
     pages = copy_sample_pages(tmp_path / "pages")
     seed_bad_values(pages)
     corpus = tmp_path / "corpus"
-    news = run_crawl(
+    news = crawl_in_process(
         "defence_news",
         corpus,
         replay_dir=pages,
         args={"since": "2025-02-01", "until": "2025-02-28"},
     )
-    hansard = run_crawl(
+    hansard = crawl_in_process(
         "hansard",
         corpus,
         replay_dir=pages,

@@ -11,8 +11,9 @@ from pathlib import Path
 from crawler.corpus import lock
 from crawler.corpus.snapshot import SNAPSHOT_FILES, write_snapshot
 from crawler.corpus.store import STORE_FILENAME, CorpusStore, dumps
-from tests.support.crawl import ROOT, kill_when, run_crawl, start_crawl
-from tests.test_replay import HTML, make_snapshot
+from tests.support.crawl import crawl_in_process, kill_when, run_crawl, start_crawl
+from tests.support.pages import ROOT, write_replay
+from tests.test_replay import HTML
 
 PROBE = {"SPIDER_MODULES": "crawler.spiders,tests.support.spiders", "ROBOTSTXT_OBEY": "False"}
 
@@ -36,7 +37,7 @@ def fill_store(folder: Path, count: int) -> None:
 
 
 def probe_snapshot(tmp_path: Path, name: str = "p.html") -> Path:
-    return make_snapshot(
+    return write_replay(
         tmp_path / "snap",
         [
             {
@@ -81,7 +82,7 @@ def test_sigkill_while_writing_the_snapshot_leaves_the_previous_one_whole(
     assert after == before
 
     # The next crawl clears the leftovers and writes a whole new snapshot.
-    result = run_crawl(
+    result = crawl_in_process(
         "probe",
         corpus,
         replay_dir=tmp_path / "snap",
@@ -98,7 +99,7 @@ def test_sigkill_while_writing_the_snapshot_leaves_the_previous_one_whole(
 def test_a_later_crawl_keeps_records_it_did_not_revisit(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     fill_store(corpus, 3)
-    result = run_crawl(
+    result = crawl_in_process(
         "probe",
         corpus,
         replay_dir=probe_snapshot(tmp_path),

@@ -6,7 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.support.crawl import ROOT, SAMPLE_PAGES, crawl_env
+from tests.support.crawl import crawl_env
+from tests.support.pages import ROOT, SAMPLE_PAGES
 
 WINDOW = ["-a", "since=2025-02-10", "-a", "until=2025-02-11"]
 

@@ -10,7 +10,7 @@ from scrapy.utils.project import get_project_settings
 from crawler.addons import ContactAddon
 from crawler.replay import ReplayAddon
 from tests.support.crawl import run_crawl
-from tests.test_replay import make_snapshot
+from tests.support.pages import write_replay
 
 # An article page whose only paragraph is a menu link: no body text to extract.
 EMPTY_ARTICLE = (
@@ -20,7 +20,7 @@ EMPTY_ARTICLE = (
 
 
 def test_a_crawl_that_drops_an_unusable_record_exits_1_with_the_reason(tmp_path: Path) -> None:
-    snapshot = make_snapshot(
+    snapshot = write_replay(
         tmp_path / "snap",
         [
             {

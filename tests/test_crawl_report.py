@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.crawl import run_crawl
+from tests.support.crawl import crawl_in_process
 from tests.support.faults import FaultServer, slow
 
 NEWS_WINDOW = {"since": "2025-02-01", "until": "2025-02-28"}
@@ -20,12 +20,12 @@ def log_line(stderr: str, marker: str) -> str:
 
 
 def test_the_log_states_the_window_and_sources_and_ends_with_what_changed(tmp_path: Path) -> None:
-    news = run_crawl("defence_news", tmp_path / "corpus", args=NEWS_WINDOW)
+    news = crawl_in_process("defence_news", tmp_path / "corpus", args=NEWS_WINDOW)
     assert log_line(news.stderr, "Changes:") == (
         "Changes: articles 7 new, 0 updated, 0 unchanged; debates 0 new, 0 updated, 0 unchanged;"
         " links +0 (0 in the corpus)"
     )
-    result = run_crawl("hansard", tmp_path / "corpus", args=HANSARD_WINDOW)
+    result = crawl_in_process("hansard", tmp_path / "corpus", args=HANSARD_WINDOW)
     assert (news.returncode, result.returncode) == (0, 0), result.stderr[-2000:]
     assert log_line(result.stderr, "Crawling hansard:") == (
         "Crawling hansard: window 2025-02-10 to 2025-02-11; "
@@ -45,8 +45,8 @@ def test_the_log_states_the_window_and_sources_and_ends_with_what_changed(tmp_pa
 
 def test_a_rerun_reports_unchanged_records_and_no_link_change(tmp_path: Path) -> None:
     args = {"urls": "https://www.theyworkforyou.com/debates/?id=2025-02-10a.1.1"}
-    first = run_crawl("hansard", tmp_path / "corpus", args=args)
-    second = run_crawl("hansard", tmp_path / "corpus", args=args)
+    first = crawl_in_process("hansard", tmp_path / "corpus", args=args)
+    second = crawl_in_process("hansard", tmp_path / "corpus", args=args)
     assert (first.returncode, second.returncode) == (0, 0)
     links = len(second.read("links"))
     assert log_line(second.stderr, "Crawling hansard:").startswith(
@@ -60,7 +60,7 @@ def test_a_rerun_reports_unchanged_records_and_no_link_change(tmp_path: Path) ->
 
 def test_a_crawl_that_finds_nothing_says_which_window_it_used(tmp_path: Path) -> None:
     window = {"since": "2030-01-01", "until": "2030-01-07"}
-    result = run_crawl("defence_news", tmp_path / "corpus", args=window)
+    result = crawl_in_process("defence_news", tmp_path / "corpus", args=window)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.read("articles") == []
     assert log_line(result.stderr, "No record found") == (
@@ -71,7 +71,7 @@ def test_a_crawl_that_finds_nothing_says_which_window_it_used(tmp_path: Path) ->
 
 def test_a_progress_line_is_logged_every_interval(tmp_path: Path) -> None:
     with FaultServer(faults={TYPHOONS: slow(3)}) as server:
-        result = run_crawl(
+        result = crawl_in_process(
             "defence_news",
             tmp_path / "corpus",
             replay_dir=None,
@@ -91,7 +91,7 @@ def test_a_progress_line_is_logged_every_interval(tmp_path: Path) -> None:
 
 
 def test_progress_lines_are_off_with_a_zero_interval(tmp_path: Path) -> None:
-    result = run_crawl(
+    result = crawl_in_process(
         "hansard",
         tmp_path / "corpus",
         args={"urls": "https://www.theyworkforyou.com/debates/?id=2025-02-10a.1.1"},

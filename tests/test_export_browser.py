@@ -63,7 +63,10 @@ def chromium() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+# One module's browser: Playwright's sync API runs its own asyncio loop in a
+# greenlet, as pytest-twisted runs the reactor's; the crawls of other modules
+# run while no browser is open, and the sample corpus is built before this one is.
+@pytest.fixture(scope="module")
 def browser(chromium: str):
     from playwright.sync_api import sync_playwright
 
@@ -139,7 +142,7 @@ def check_site(browser, folder: Path, screenshots: Path, prefix: str) -> int:
 
 
 def test_the_link_browser_of_the_sample_corpus_highlights_every_link_with_no_error(
-    browser, sample_corpus, tmp_path, screenshots
+    sample_corpus, browser, tmp_path, screenshots
 ):
     folder = tmp_path / "browser"
     export(sample_corpus.folder, folder, ExportOptions(format="html"))

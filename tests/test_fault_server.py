@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from crawler.sample_corpus import SAMPLE_CRAWLS
-from tests.support.crawl import RUN_TIME_FIELDS, CrawlResult, run_crawl
+from tests.support.corpus import without_run_time_fields
+from tests.support.crawl import CrawlResult, crawl_in_process
 from tests.support.faults import FaultServer, status
 
 # Fields that record when a crawl ran, not what it read.
@@ -14,15 +15,10 @@ from tests.support.faults import FaultServer, status
 
 def build_over_loopback(server: FaultServer, corpus: Path) -> list[CrawlResult]:
     return [
-        run_crawl(spider, corpus, replay_dir=None, args=arguments, settings=server.settings())
+        crawl_in_process(
+            spider, corpus, replay_dir=None, args=arguments, settings=server.settings()
+        )
         for spider, arguments in SAMPLE_CRAWLS
-    ]
-
-
-def comparable(records: list[dict]) -> list[dict]:
-    return [
-        {key: value for key, value in record.items() if key not in RUN_TIME_FIELDS}
-        for record in records
     ]
 
 
@@ -31,7 +27,9 @@ def test_a_clean_server_gives_the_replayed_corpus(sample_corpus, tmp_path: Path)
         crawls = build_over_loopback(server, tmp_path / "corpus")
     assert [crawl.returncode for crawl in crawls] == [0, 0, 0]
     for name in ("articles", "debates", "links"):
-        assert comparable(crawls[-1].read(name)) == comparable(sample_corpus.read(name)), name
+        assert without_run_time_fields(crawls[-1].read(name)) == without_run_time_fields(
+            sample_corpus.read(name)
+        ), name
     # Every request went to the server, under its real URL.
     assert server.exchanges
     assert all(exchange.url.startswith("https://") for exchange in server.exchanges)
@@ -40,7 +38,7 @@ def test_a_clean_server_gives_the_replayed_corpus(sample_corpus, tmp_path: Path)
 def test_a_fault_is_served_for_its_url_only(tmp_path: Path) -> None:
     feed = "https://ukdefencejournal.org.uk/feed/"
     with FaultServer(faults={feed: status(404)}) as server:
-        run_crawl(
+        crawl_in_process(
             "defence_news",
             tmp_path / "corpus",
             replay_dir=None,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import time
@@ -21,12 +20,12 @@ from typing import Any
 import pytest
 from scrapy.utils.project import get_project_settings
 
+from tests.support.corpus import RUN_TIME_FIELDS, copy_corpus
 from tests.support.crawl import (
-    ROOT,
-    RUN_TIME_FIELDS,
     CrawlResult,
     crawl_command,
     crawl_env,
+    crawl_in_process,
     run_crawl,
 )
 from tests.support.faults import (
@@ -42,6 +41,7 @@ from tests.support.faults import (
     status,
     times,
 )
+from tests.support.pages import ROOT
 
 WINDOW = {"since": "2025-02-01", "until": "2025-02-28"}
 UKDJ = "https://ukdefencejournal.org.uk"
@@ -83,9 +83,11 @@ def crawl(
     corpus: Path,
     spider: str = "defence_news",
     args: dict[str, str] | None = None,
+    runner: Callable[..., CrawlResult] = crawl_in_process,
     **settings: Any,
 ) -> CrawlResult:
-    return run_crawl(
+    """A crawl over ``server``, in this process unless ``runner`` is :func:`run_crawl`."""
+    return runner(
         spider,
         corpus,
         replay_dir=None,
@@ -268,7 +270,7 @@ def test_lost_pages_up_to_the_tolerated_number_do_not_fail_the_crawl(tmp_path: P
 def test_the_reason_is_the_only_line_on_stderr_when_logging_to_a_file(tmp_path: Path) -> None:
     log = tmp_path / "crawl.log"
     with FaultServer(faults={TYPHOONS: status(404)}) as server:
-        result = crawl(server, tmp_path / "corpus", LOG_FILE=str(log))
+        result = crawl(server, tmp_path / "corpus", runner=run_crawl, LOG_FILE=str(log))
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         "scrapy crawl: crawl failed: 1 page(s) lost (http_404: 1; listed in the log)"
@@ -362,8 +364,7 @@ def corpus_without_typhoons(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def built_corpus(source: Path, tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
     """A copy of ``source`` for one test, and its snapshot files' bytes."""
-    corpus = tmp_path / "corpus"
-    shutil.copytree(source, corpus, ignore=shutil.ignore_patterns(".lock"))
+    corpus = copy_corpus(source, tmp_path / "corpus")
     return corpus, {name: (corpus / f"{name}.jsonl").read_bytes() for name in SNAPSHOT}
 
 
@@ -379,7 +380,10 @@ def test_a_full_disk_leaves_the_previous_snapshot_whole_and_fails_the_crawl(
     corpus, before = built_corpus(corpus_without_typhoons, tmp_path)
     with FaultServer() as server:
         result = crawl(
-            server, corpus, EXTENSIONS=with_extension("tests.support.diskfull.DiskFullExtension")
+            server,
+            corpus,
+            runner=run_crawl,  # the extension patches os.fsync for the whole process
+            EXTENSIONS=with_extension("tests.support.diskfull.DiskFullExtension"),
         )
     assert result.stats["corpus/article/new"] == 1  # the snapshot would have changed
     assert result.returncode == 1

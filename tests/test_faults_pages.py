@@ -8,7 +8,6 @@ which must equal the clean crawl's except for the page the fault took.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,8 @@ from crawler.pagecheck.quality import REPLACEMENT_FLAG
 from crawler.pages.twfy import NO_GID_FLAG
 from crawler.sample_corpus import SAMPLE_CRAWLS
 from tests.support import bad_pages
-from tests.support.crawl import RUN_TIME_FIELDS, SAMPLE_PAGES, CrawlResult, run_crawl
+from tests.support.corpus import RUN_TIME_FIELDS, copy_corpus
+from tests.support.crawl import CrawlResult, crawl_in_process
 from tests.support.faults import (
     Fault,
     FaultServer,
@@ -30,7 +30,7 @@ from tests.support.faults import (
     redirect,
     status,
 )
-from tests.support.snapshot import copy_sample_pages, edit_page
+from tests.support.pages import SAMPLE_PAGES, copy_sample_pages, edit_page
 
 NEWS_SPIDER, NEWS_WINDOW = SAMPLE_CRAWLS[0]
 HANSARD_SPIDER, HANSARD_WINDOW = SAMPLE_CRAWLS[2]
@@ -80,7 +80,7 @@ def crawl(
     **settings: str,
 ) -> CrawlResult:
     with FaultServer(folder=folder, faults=faults, default=default) as server:
-        return run_crawl(
+        return crawl_in_process(
             spider,
             corpus,
             replay_dir=None,
@@ -123,12 +123,6 @@ def clean_hansard(tmp_path_factory: pytest.TempPathFactory) -> CrawlResult:
 @pytest.fixture(scope="module")
 def clean_debates(clean_hansard: CrawlResult) -> dict[str, dict[str, Any]]:
     return by_id(clean_hansard.read("debates"))
-
-
-def copy_corpus(clean: CrawlResult, target: Path) -> Path:
-    """A corpus as the clean crawl left it, for a later crawl to re-check."""
-    shutil.copytree(clean.corpus, target, ignore=shutil.ignore_patterns(".lock"))
-    return target
 
 
 def assert_article_lost(result: CrawlResult, clean: dict[str, dict], reason: str) -> None:
@@ -278,7 +272,7 @@ def test_an_empty_200_is_lost(clean_articles, tmp_path: Path) -> None:
 def test_a_recheck_with_invalid_bytes_keeps_the_stored_article(
     clean_news: CrawlResult, tmp_path: Path
 ) -> None:
-    corpus = copy_corpus(clean_news, tmp_path / "corpus")
+    corpus = copy_corpus(clean_news.corpus, tmp_path / "corpus")
     before = clean_news.read("articles")
     damaged = article_page().replace(b"on the Round Tower", b"on the Round \xff\xfeTower", 1)
     again = news_crawl(corpus, {ARTICLE_URL: body(damaged)}, FETCH_CONDITIONAL_ENABLED="False")
@@ -295,7 +289,7 @@ def test_a_recheck_with_invalid_bytes_keeps_the_stored_article(
 def test_a_recheck_of_an_edited_article_still_updates_it(
     clean_news: CrawlResult, tmp_path: Path
 ) -> None:
-    corpus = copy_corpus(clean_news, tmp_path / "corpus")
+    corpus = copy_corpus(clean_news.corpus, tmp_path / "corpus")
     before = next(record for record in clean_news.read("articles") if record["id"] == ARTICLE_ID)
     edited = article_page().replace(b"on the jetty.", b"on the jetty as she came alongside.", 1)
     again = news_crawl(corpus, {ARTICLE_URL: body(edited)}, FETCH_CONDITIONAL_ENABLED="False")
@@ -310,7 +304,7 @@ def test_a_recheck_of_an_edited_article_still_updates_it(
 def test_a_recheck_of_a_welsh_page_with_invalid_bytes_keeps_the_stored_debate(
     clean_hansard: CrawlResult, clean_debates, tmp_path: Path
 ) -> None:
-    corpus = copy_corpus(clean_hansard, tmp_path / "corpus")
+    corpus = copy_corpus(clean_hansard.corpus, tmp_path / "corpus")
     page = (SAMPLE_PAGES / "cy.theyworkforyou.com/debates/id-2025-02-10a.1.1.html").read_bytes()
     damaged = page.replace(b"commitment to NATO.", b"commitment to \xff\xfeNATO.", 1)
     again = crawl(

@@ -27,7 +27,7 @@ from crawler.pagecheck.decoding import decide_encoding
 from crawler.pagecheck.problems import content_problem, truncation
 from crawler.pages import discovery, twfy, twfy_members
 from crawler.pages.article import parse_article
-from tests.support.crawl import SAMPLE_PAGES
+from tests.support.pages import SAMPLE_PAGES
 
 SEED = 20250210
 FETCHED_AT = "2025-02-13T09:12:00+00:00"

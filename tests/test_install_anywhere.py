@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.support.crawl import SAMPLE_PAGES
+from tests.support.pages import SAMPLE_PAGES
 from tests.test_export import ROOT
 
 SOURCES = ("crawler", "pipelines", "pyproject.toml", "README.md")

@@ -17,8 +17,9 @@ from typing import Any
 import lxml.html
 import pytest
 
-from tests.support.crawl import RUN_TIME_FIELDS, CrawlResult, run_crawl
-from tests.support.snapshot import copy_sample_pages
+from tests.support.corpus import RUN_TIME_FIELDS
+from tests.support.crawl import CrawlResult, crawl_in_process
+from tests.support.pages import copy_sample_pages
 
 SECTION = "2025-02-10a.1.1"
 KEPT_SPEECHES = ("g1.2", "g2.1")
@@ -62,7 +63,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def crawl(corpus: Path, pages: Path, interface: str, **settings: Any) -> CrawlResult:
-    result = run_crawl(
+    result = crawl_in_process(
         "hansard",
         corpus,
         replay_dir=pages,

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.crawl import ROOT, crawl_command, crawl_env
+from tests.support.crawl import crawl_command, crawl_env
+from tests.support.pages import ROOT
 
 OUTLET = {
     "key": "example",

@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 from crawler.sample_corpus import SAMPLE_CRAWLS
-from tests.support.crawl import run_crawl
-from tests.support.snapshot import copy_sample_pages
+from tests.support.crawl import crawl_in_process
+from tests.support.pages import copy_sample_pages
 
 NEWS_SPIDER, NEWS_ARGS = SAMPLE_CRAWLS[0]
 HANSARD_SPIDER, HANSARD_ARGS = SAMPLE_CRAWLS[2]
@@ -49,7 +49,7 @@ def test_articles_that_lost_their_dates_fail_the_crawl(tmp_path: Path) -> None:
     # UK Defence Journal's theme stops printing dates; Forces News still does.
     for page in saved_pages(pages, "ukdefencejournal.org.uk/"):
         strip_publication_dates(page)
-    result = run_crawl(NEWS_SPIDER, tmp_path / "corpus", replay_dir=pages, args=NEWS_ARGS)
+    result = crawl_in_process(NEWS_SPIDER, tmp_path / "corpus", replay_dir=pages, args=NEWS_ARGS)
     assert result.returncode == 1
     reason = last_line(result.stderr)
     assert reason.startswith("scrapy crawl: crawl failed: ")
@@ -65,7 +65,9 @@ def test_speeches_that_lost_their_member_links_fail_the_crawl(tmp_path: Path) ->
     # Speaker links move to a URL form the parser does not know.
     for page in saved_pages(pages, "theyworkforyou.com/debates/?id="):
         page.write_text(page.read_text("utf-8").replace('"/mp/?p=', '"/people/?name='), "utf-8")
-    result = run_crawl(HANSARD_SPIDER, tmp_path / "corpus", replay_dir=pages, args=HANSARD_ARGS)
+    result = crawl_in_process(
+        HANSARD_SPIDER, tmp_path / "corpus", replay_dir=pages, args=HANSARD_ARGS
+    )
     assert result.returncode == 1
     assert "debate.speech.person_id coverage 0.00 < 0.80 (0 of 13 spoken speeches)" in (
         last_line(result.stderr)
@@ -73,7 +75,7 @@ def test_speeches_that_lost_their_member_links_fail_the_crawl(tmp_path: Path) ->
 
 
 def test_a_clean_crawl_passes_and_says_what_it_measured(tmp_path: Path) -> None:
-    result = run_crawl(HANSARD_SPIDER, tmp_path / "corpus", args=HANSARD_ARGS)
+    result = crawl_in_process(HANSARD_SPIDER, tmp_path / "corpus", args=HANSARD_ARGS)
     assert result.returncode == 0, result.stderr[-3000:]
     assert (
         "Field coverage: debate.speech.person_id 1.00 (13 of 13), "
@@ -87,7 +89,9 @@ def test_too_few_records_skip_the_check_and_say_so(tmp_path: Path) -> None:
     pages = copy_sample_pages(tmp_path / "pages")
     for page in saved_pages(pages, url):
         strip_publication_dates(page)
-    result = run_crawl(NEWS_SPIDER, tmp_path / "corpus", replay_dir=pages, args={"urls": url})
+    result = crawl_in_process(
+        NEWS_SPIDER, tmp_path / "corpus", replay_dir=pages, args={"urls": url}
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert (
         "Field coverage not checked, too few records to mean anything (MONITOR_MIN_RECORDS=5): "
@@ -103,7 +107,7 @@ def test_thresholds_and_the_minimum_come_from_settings(tmp_path: Path) -> None:
     # The sample's listing and sitemap link two older articles it does not hold;
     # without dates those links are followed too: the pages are lost, tolerated here.
     lost = {"CRAWL_LOST_PAGES_TOLERATED": "2"}
-    result = run_crawl(
+    result = crawl_in_process(
         NEWS_SPIDER,
         tmp_path / "corpus",
         replay_dir=pages,
@@ -112,7 +116,7 @@ def test_thresholds_and_the_minimum_come_from_settings(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stats["corpus/lost/http_404"] == 2
-    disabled = run_crawl(
+    disabled = crawl_in_process(
         NEWS_SPIDER,
         tmp_path / "corpus-off",
         replay_dir=pages,

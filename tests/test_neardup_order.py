@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from crawler.dedup.merge import original_order
-from tests.support.crawl import RUN_TIME_FIELDS, CrawlResult, run_crawl
+from tests.support.corpus import without_run_time_fields
+from tests.support.crawl import CrawlResult, crawl_in_process
 
 ORIGINAL_URL = (
     "https://ukdefencejournal.org.uk/autonomous-minehunting-boat-completes-sea-trials-off-scotland/"
@@ -22,14 +23,10 @@ COPY_ID = "forcesnews.com/services/navy/uncrewed-minehunter-finishes-clyde-trial
 
 def crawl_in_order(corpus: Path, urls: list[str]) -> list[CrawlResult]:
     """One crawl per URL, in the order given: the fetch order is certain."""
-    results = [run_crawl("defence_news", corpus, args={"urls": url}) for url in urls]
+    results = [crawl_in_process("defence_news", corpus, args={"urls": url}) for url in urls]
     for result in results:
         assert result.returncode == 0, result.stderr[-3000:]
     return results
-
-
-def comparable(records: list[dict]) -> list[dict]:
-    return [{k: v for k, v in record.items() if k not in RUN_TIME_FIELDS} for record in records]
 
 
 def test_two_crawls_in_opposite_orders_give_the_same_corpus(tmp_path: Path) -> None:
@@ -37,7 +34,9 @@ def test_two_crawls_in_opposite_orders_give_the_same_corpus(tmp_path: Path) -> N
     copy_first = crawl_in_order(tmp_path / "copy-first", [COPY_URL, ORIGINAL_URL])
 
     for name in ("articles", "links"):
-        assert comparable(original_first[-1].read(name)) == comparable(copy_first[-1].read(name))
+        assert without_run_time_fields(original_first[-1].read(name)) == without_run_time_fields(
+            copy_first[-1].read(name)
+        )
     articles = {record["id"]: record for record in copy_first[-1].read("articles")}
     assert articles[COPY_ID]["duplicate_of"] == ORIGINAL_ID
     assert articles[ORIGINAL_ID]["duplicate_of"] is None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import socket
 import threading
 from pathlib import Path
@@ -11,25 +10,15 @@ import pytest
 from scrapy import Request
 
 from crawler.replay import Manifest, ManifestError, not_modified
-from tests.support.crawl import run_crawl
+from tests.support.crawl import crawl_in_process
+from tests.support.pages import write_replay
 
 HTML = "<html><head><title>T</title></head><body><p>Body text of the page.</p></body></html>"
 
 
-def make_snapshot(folder: Path, entries: list[dict], files: dict[str, str]) -> Path:
-    for name, content in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
-    (folder / "manifest.jsonl").write_text(
-        "".join(json.dumps(entry) + "\n" for entry in entries), encoding="utf-8"
-    )
-    return folder
-
-
 def test_manifest_path_outside_folder_is_refused(tmp_path: Path) -> None:
     (tmp_path / "secret.html").write_text(HTML)
-    snapshot = make_snapshot(
+    snapshot = write_replay(
         tmp_path / "snap",
         [{"url": "https://example.org/", "path": "../secret.html"}],
         {"page.html": HTML},
@@ -39,7 +28,7 @@ def test_manifest_path_outside_folder_is_refused(tmp_path: Path) -> None:
 
 
 def test_manifest_absolute_path_outside_folder_is_refused(tmp_path: Path) -> None:
-    snapshot = make_snapshot(
+    snapshot = write_replay(
         tmp_path, [{"url": "https://example.org/", "path": "/etc/hostname"}], {"p.html": HTML}
     )
     with pytest.raises(ManifestError, match="points outside"):
@@ -47,7 +36,7 @@ def test_manifest_absolute_path_outside_folder_is_refused(tmp_path: Path) -> Non
 
 
 def test_manifest_error_names_the_line(tmp_path: Path) -> None:
-    snapshot = make_snapshot(
+    snapshot = write_replay(
         tmp_path,
         [{"url": "https://example.org/a", "path": "p.html"}, {"url": "https://example.org/b"}],
         {"p.html": HTML},
@@ -66,7 +55,7 @@ def test_manifest_error_names_the_line(tmp_path: Path) -> None:
     ],
 )
 def test_urls_match_in_canonical_form(tmp_path: Path, asked: str) -> None:
-    snapshot = make_snapshot(
+    snapshot = write_replay(
         tmp_path,
         [{"url": "https://example.org/debates/?d=2&id=1", "path": "p.html"}],
         {"p.html": HTML},
@@ -75,7 +64,7 @@ def test_urls_match_in_canonical_form(tmp_path: Path, asked: str) -> None:
 
 
 def test_different_scheme_or_path_does_not_match(tmp_path: Path) -> None:
-    snapshot = make_snapshot(
+    snapshot = write_replay(
         tmp_path, [{"url": "https://example.org/a", "path": "p.html"}], {"p.html": HTML}
     )
     manifest = Manifest.load(snapshot)
@@ -84,7 +73,7 @@ def test_different_scheme_or_path_does_not_match(tmp_path: Path) -> None:
 
 
 def test_conditional_request_is_answered_from_saved_validators(tmp_path: Path) -> None:
-    snapshot = make_snapshot(
+    snapshot = write_replay(
         tmp_path,
         [
             {
@@ -140,7 +129,7 @@ def test_url_missing_from_manifest_gets_logged_404_and_stat_without_network(
 ) -> None:
     port, hits = tripwire
     missing = f"http://127.0.0.1:{port}/not-saved"
-    snapshot = make_snapshot(
+    snapshot = write_replay(
         tmp_path / "snap",
         [
             {
@@ -151,7 +140,7 @@ def test_url_missing_from_manifest_gets_logged_404_and_stat_without_network(
         ],
         {"p.html": HTML},
     )
-    result = run_crawl(
+    result = crawl_in_process(
         "probe",
         tmp_path / "corpus",
         replay_dir=snapshot,
@@ -169,7 +158,7 @@ def test_url_missing_from_manifest_gets_logged_404_and_stat_without_network(
 
 
 def test_of_two_manifest_lines_for_one_url_the_later_wins(tmp_path: Path) -> None:
-    snapshot = make_snapshot(
+    snapshot = write_replay(
         tmp_path,
         [
             {"url": "https://example.org/a", "path": "old.html"},

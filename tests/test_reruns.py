@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from crawler.sample_corpus import SAMPLE_CRAWLS
-from tests.conftest import BuiltCorpus, build_corpus
-from tests.support.crawl import RUN_TIME_FIELDS, kill_when, run_crawl, start_crawl
-from tests.support.snapshot import copy_sample_pages, edit_page
+from tests.support.corpus import BuiltCorpus, without_run_time_fields
+from tests.support.crawl import build_corpus, crawl_in_process, kill_when, start_crawl
+from tests.support.pages import copy_sample_pages, edit_page
 
 TYPHOONS_URL = "https://ukdefencejournal.org.uk/typhoons-scrambled-to-shadow-russian-aircraft-near-uk-airspace/"
 TYPHOONS_ID = (
@@ -18,16 +18,14 @@ TYPHOONS_ID = (
 )
 
 
-def without_crawl_timestamps(records: list[dict]) -> list[dict]:
-    return [{k: v for k, v in record.items() if k not in RUN_TIME_FIELDS} for record in records]
-
-
 def corpus_contents(corpus: BuiltCorpus) -> dict[str, list[dict]]:
     return {name: corpus.read(name) for name in ("articles", "debates", "links")}
 
 
-def test_two_crawls_in_a_row_leave_the_corpus_identical(tmp_path: Path) -> None:
-    first = build_corpus(tmp_path / "corpus")
+def test_two_crawls_in_a_row_leave_the_corpus_identical(
+    tmp_path: Path, sample_corpus_copy: BuiltCorpus
+) -> None:
+    first = sample_corpus_copy
     before = {
         name: (first.folder / f"{name}.jsonl").read_bytes()
         for name in ("articles", "debates", "links")
@@ -45,8 +43,10 @@ def test_two_crawls_in_a_row_leave_the_corpus_identical(tmp_path: Path) -> None:
     assert variants.stats["item_dropped_reasons_count/UnchangedRecord"] == 3
 
 
-def test_revalidating_unchanged_pages_costs_304s_and_changes_nothing(tmp_path: Path) -> None:
-    first = build_corpus(tmp_path / "corpus", FETCH_SETTLE_AFTER_DAYS="0")
+def test_revalidating_unchanged_pages_costs_304s_and_changes_nothing(
+    tmp_path: Path, sample_corpus_copy: BuiltCorpus
+) -> None:
+    first = sample_corpus_copy
     second = build_corpus(tmp_path / "corpus", FETCH_SETTLE_AFTER_DAYS="0")
     assert corpus_contents(second) == corpus_contents(first)
     news, _, hansard = second.crawls
@@ -55,9 +55,11 @@ def test_revalidating_unchanged_pages_costs_304s_and_changes_nothing(tmp_path: P
     assert "corpus/article/updated" not in news.stats
 
 
-def test_changing_one_saved_article_updates_exactly_that_record(tmp_path: Path) -> None:
+def test_changing_one_saved_article_updates_exactly_that_record(
+    tmp_path: Path, sample_corpus_copy: BuiltCorpus
+) -> None:
     pages = copy_sample_pages(tmp_path / "pages")
-    first = build_corpus(tmp_path / "corpus", replay_dir=pages, FETCH_SETTLE_AFTER_DAYS="0")
+    first = sample_corpus_copy
     before = {record["id"]: record for record in first.read("articles")}
     edit_page(
         pages,
@@ -95,7 +97,7 @@ def test_a_crawl_killed_and_run_again_ends_as_an_uninterrupted_one(
 ) -> None:
     corpus = tmp_path / "corpus"
     for spider, arguments in SAMPLE_CRAWLS[:killed_crawl]:
-        assert run_crawl(spider, corpus, args=arguments).returncode == 0
+        assert crawl_in_process(spider, corpus, args=arguments).returncode == 0
     spider, arguments = SAMPLE_CRAWLS[killed_crawl]
     # Slow enough to be caught half-way.
     process = start_crawl(spider, corpus, args=arguments, settings={"DOWNLOAD_DELAY": 0.4})
@@ -108,6 +110,6 @@ def test_a_crawl_killed_and_run_again_ends_as_an_uninterrupted_one(
     for crawl in resumed.crawls:
         assert crawl.returncode == 0, crawl.stderr[-3000:]
     for name in ("articles", "debates", "links"):
-        assert without_crawl_timestamps(resumed.read(name)) == without_crawl_timestamps(
+        assert without_run_time_fields(resumed.read(name)) == without_run_time_fields(
             sample_corpus.read(name)
         ), name

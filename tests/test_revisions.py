@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import build_corpus
-from tests.support.crawl import run_crawl
-from tests.support.snapshot import copy_sample_pages
+from tests.support.corpus import BuiltCorpus
+from tests.support.crawl import crawl_in_process
+from tests.support.pages import copy_sample_pages
 
 OLD, NEW = "2025-02-10a.", "2025-02-10b."
 
@@ -28,12 +28,13 @@ def reissue_day_as_revision_b(pages: Path) -> None:
     manifest.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries), "utf-8")
 
 
-def test_new_revision_replaces_the_old_one_and_keeps_old_gids(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    build_corpus(corpus)
+def test_new_revision_replaces_the_old_one_and_keeps_old_gids(
+    tmp_path: Path, sample_corpus_copy: BuiltCorpus
+) -> None:
+    corpus = sample_corpus_copy.folder
     pages = copy_sample_pages(tmp_path / "pages")
     reissue_day_as_revision_b(pages)
-    result = run_crawl(
+    result = crawl_in_process(
         "hansard",
         corpus,
         replay_dir=pages,
@@ -57,7 +58,7 @@ def test_new_revision_replaces_the_old_one_and_keeps_old_gids(tmp_path: Path) ->
     assert all(link["speech_id"].startswith(NEW) for link in links)
 
     # The old revision's page, met again later, does not bring the old record back.
-    stale = run_crawl(
+    stale = crawl_in_process(
         "hansard",
         corpus,
         args={"urls": "https://www.theyworkforyou.com/debates/?id=2025-02-10a.1.1"},

@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from tests.conftest import BuiltCorpus
+from tests.support.corpus import BuiltCorpus
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_ARTICLE_ID = (

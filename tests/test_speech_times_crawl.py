@@ -13,7 +13,8 @@ from pathlib import Path
 
 import lxml.html
 
-from tests.support.crawl import SAMPLE_PAGES, run_crawl
+from tests.support.crawl import crawl_in_process
+from tests.support.pages import SAMPLE_PAGES
 
 DEBATE_URL = "https://www.theyworkforyou.com/debates/?id=2025-02-11a.190.0"
 STAMPED = {"g190.1", "g191.2", "g192.1"}
@@ -55,7 +56,7 @@ def write_replay(folder: Path) -> Path:
 
 def test_stamps_of_a_debate_without_lead_time_are_read_against_sitting_hours(tmp_path):
     replay = write_replay(tmp_path / "replay")
-    result = run_crawl(
+    result = crawl_in_process(
         "hansard",
         tmp_path / "corpus",
         replay_dir=replay,

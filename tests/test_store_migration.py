@@ -15,9 +15,9 @@ from crawler.corpus.store import SCHEMA_VERSION, STORE_FILENAME, CorpusStore, du
 from crawler.dedup.fingerprint import encode_sketch, sketch
 from crawler.linking.index import day_number, passage_shingles
 from crawler.sample_corpus import SAMPLE_CRAWLS
-from tests.conftest import BuiltCorpus
-from tests.support.crawl import run_crawl
-from tests.test_store_safety import copy_corpus, snapshot_bytes
+from tests.support.corpus import BuiltCorpus, copy_corpus
+from tests.support.crawl import crawl_in_process
+from tests.test_store_safety import snapshot_bytes
 
 # The tables of schema version 1 that version 2 renamed, as version 1 created them.
 VERSION_1_TABLES = """
@@ -181,7 +181,7 @@ def test_a_store_from_before_versioning_and_a_half_migrated_store_open(tmp_path:
 def test_a_crawl_into_a_corpus_whose_store_has_the_old_names_changes_nothing(
     sample_corpus: BuiltCorpus, tmp_path: Path
 ) -> None:
-    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    corpus = copy_corpus(sample_corpus.folder, tmp_path / "corpus")
     with sqlite3.connect(corpus / STORE_FILENAME) as conn:
         conn.execute("ALTER TABLE articles RENAME COLUMN sketch TO signature")
         conn.execute("ALTER TABLE article_identities RENAME COLUMN identity TO url")
@@ -190,7 +190,7 @@ def test_a_crawl_into_a_corpus_whose_store_has_the_old_names_changes_nothing(
         conn.execute("PRAGMA user_version = 1")
     # Every page fetched again: articles are found by identity and sketch, and linked.
     for spider, arguments in SAMPLE_CRAWLS:
-        rerun = run_crawl(
+        rerun = crawl_in_process(
             spider, corpus, args=arguments, settings={"FETCH_CONDITIONAL_ENABLED": "False"}
         )
         assert rerun.returncode == 0, rerun.stderr[-3000:]

@@ -23,10 +23,10 @@ from crawler.corpus.snapshot import SNAPSHOT_FILES
 from crawler.corpus.store import SCHEMA_VERSION, STORE_FILENAME, StoreUnusableError
 from crawler.sample_corpus import SAMPLE_CRAWLS
 from crawler.verdict import crawl_failure
-from tests.conftest import BuiltCorpus
-from tests.support.crawl import ROOT, CrawlResult, crawl_env, run_crawl, scrapy_command
+from tests.support.corpus import BuiltCorpus, copy_corpus
+from tests.support.crawl import CrawlResult, crawl_env, crawl_in_process, scrapy_command
+from tests.support.pages import ROOT, copy_sample_pages
 from tests.support.project import project_settings
-from tests.support.snapshot import copy_sample_pages
 from tests.test_revisions import reissue_day_as_revision_b
 
 HANSARD = SAMPLE_CRAWLS[2]
@@ -64,13 +64,6 @@ STORE_FAULTS: dict[str, tuple[Callable[[Path], None], str]] = {
 }
 
 
-def copy_corpus(corpus: BuiltCorpus, target: Path) -> Path:
-    # The store is closed: its SQLite shared-memory and WAL files (left by any
-    # test that read the shared sample corpus) are not part of it.
-    shutil.copytree(corpus.folder, target, ignore=shutil.ignore_patterns(".lock", "*-shm", "*-wal"))
-    return target
-
-
 def snapshot_bytes(folder: Path) -> dict[str, bytes]:
     return {name: (folder / name).read_bytes() for name in SNAPSHOT_FILES.values()}
 
@@ -84,7 +77,7 @@ def rebuild(corpus: Path, *options: str) -> subprocess.CompletedProcess:
 
 def crawl_hansard(corpus: Path, **options) -> CrawlResult:
     spider, arguments = HANSARD
-    return run_crawl(spider, corpus, args=arguments, **options)
+    return crawl_in_process(spider, corpus, args=arguments, **options)
 
 
 def last_line(text: str) -> str:
@@ -98,7 +91,7 @@ def last_line(text: str) -> str:
 def test_a_lost_store_stops_the_crawl_and_a_rebuild_restores_the_corpus(
     fault: str, sample_corpus: BuiltCorpus, tmp_path: Path
 ) -> None:
-    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    corpus = copy_corpus(sample_corpus.folder, tmp_path / "corpus")
     clean = snapshot_bytes(sample_corpus.folder)
     damage, state = STORE_FAULTS[fault]
     damage(corpus / STORE_FILENAME)
@@ -118,7 +111,7 @@ def test_a_lost_store_stops_the_crawl_and_a_rebuild_restores_the_corpus(
     assert rebuilt.stdout.strip().endswith("2 debates, 7 articles, 7 links")
     assert rebuilt.stderr == ""  # the records give exactly the links of links.jsonl
     for spider, arguments in SAMPLE_CRAWLS:
-        rerun = run_crawl(spider, corpus, args=arguments)
+        rerun = crawl_in_process(spider, corpus, args=arguments)
         assert rerun.returncode == 0, rerun.stderr[-3000:]
     assert snapshot_bytes(corpus) == clean
     # Everything was settled or unchanged: the rebuilt store knew every page.
@@ -129,7 +122,7 @@ def test_a_lost_store_stops_the_crawl_and_a_rebuild_restores_the_corpus(
 def test_a_store_of_a_newer_schema_version_is_refused(
     sample_corpus: BuiltCorpus, tmp_path: Path
 ) -> None:
-    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    corpus = copy_corpus(sample_corpus.folder, tmp_path / "corpus")
     with sqlite3.connect(corpus / STORE_FILENAME) as conn:
         conn.execute("PRAGMA user_version = 99")
     result = crawl_hansard(corpus)
@@ -157,7 +150,7 @@ def test_check_store_lets_a_fresh_folder_and_a_store_without_snapshot_start(
 def test_rebuild_refuses_a_healthy_store_unless_forced(
     sample_corpus: BuiltCorpus, tmp_path: Path
 ) -> None:
-    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    corpus = copy_corpus(sample_corpus.folder, tmp_path / "corpus")
     before = (corpus / STORE_FILENAME).read_bytes()
     refused = rebuild(corpus)
     assert refused.returncode == 2
@@ -200,7 +193,7 @@ def test_rebuild_links_within_the_linking_window_the_crawls_use(
 def test_rebuild_keeps_and_reports_snapshot_records_that_break_their_schema(
     sample_corpus: BuiltCorpus, tmp_path: Path
 ) -> None:
-    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    corpus = copy_corpus(sample_corpus.folder, tmp_path / "corpus")
     lose_store(corpus / STORE_FILENAME)
     articles = corpus / "articles.jsonl"
     lines = articles.read_text("utf-8").splitlines()
@@ -219,14 +212,14 @@ def test_rebuild_keeps_and_reports_snapshot_records_that_break_their_schema(
     )
     # What researchers were given is restored, the odd record included.
     news, arguments = SAMPLE_CRAWLS[1]
-    assert run_crawl(news, corpus, args=arguments).returncode == 0
+    assert crawl_in_process(news, corpus, args=arguments).returncode == 0
     assert snapshot_bytes(corpus) == before
 
 
 def test_rebuild_stops_at_a_snapshot_line_that_is_not_json(
     sample_corpus: BuiltCorpus, tmp_path: Path
 ) -> None:
-    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    corpus = copy_corpus(sample_corpus.folder, tmp_path / "corpus")
     lose_store(corpus / STORE_FILENAME)
     articles = corpus / "articles.jsonl"
     content = articles.read_bytes()
@@ -259,7 +252,7 @@ def test_a_store_that_lacks_records_of_the_snapshot_stops_the_crawl(
     # a corpus that only ever crawled Hansard, put in place of the right one.
     other = tmp_path / "hansard-only"
     assert crawl_hansard(other).returncode == 0
-    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    corpus = copy_corpus(sample_corpus.folder, tmp_path / "corpus")
     shutil.copy(other / STORE_FILENAME, corpus / STORE_FILENAME)
 
     result = crawl_hansard(corpus)
@@ -286,7 +279,7 @@ def closing_crawl(corpus: Path) -> tuple[Crawler, CorpusStoreExtension]:
 def test_a_snapshot_that_would_lose_records_the_store_did_not_delete_is_not_written(
     sample_corpus: BuiltCorpus, tmp_path: Path
 ) -> None:
-    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    corpus = copy_corpus(sample_corpus.folder, tmp_path / "corpus")
     crawler, extension = closing_crawl(corpus)
     try:
         # Records gone from the store during the crawl, with no deletion noted.
@@ -307,7 +300,7 @@ def test_a_snapshot_that_would_lose_records_the_store_did_not_delete_is_not_writ
 def test_a_snapshot_may_lose_records_whose_deletion_the_store_noted(
     sample_corpus: BuiltCorpus, tmp_path: Path
 ) -> None:
-    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    corpus = copy_corpus(sample_corpus.folder, tmp_path / "corpus")
     crawler, extension = closing_crawl(corpus)
     gone = "forcesnews.com/services/army/soldiers-test-new-counter-drone-kit-salisbury-plain"
     try:
@@ -325,10 +318,10 @@ def test_a_snapshot_may_lose_records_whose_deletion_the_store_noted(
 def test_a_revision_that_replaces_a_debate_is_a_recorded_deletion(
     sample_corpus: BuiltCorpus, tmp_path: Path
 ) -> None:
-    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    corpus = copy_corpus(sample_corpus.folder, tmp_path / "corpus")
     pages = copy_sample_pages(tmp_path / "pages")
     reissue_day_as_revision_b(pages)
-    result = run_crawl(
+    result = crawl_in_process(
         "hansard",
         corpus,
         replay_dir=pages,
@@ -350,7 +343,7 @@ def test_a_revision_that_replaces_a_debate_is_a_recorded_deletion(
 def test_a_record_that_breaks_its_schema_is_not_stored_and_fails_the_crawl(
     tmp_path: Path,
 ) -> None:
-    result = run_crawl(
+    result = crawl_in_process(
         "probe_raw_language", tmp_path / "corpus", args={"urls": ARTICLE_URL}, settings=PROBE
     )
     assert result.returncode == 1

@@ -17,8 +17,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.sample_corpus import SEED_ARTICLE
 from crawler.warc.capture import WarcCaptureMiddleware
-from tests.conftest import BuiltCorpus, build_corpus
-from tests.support.crawl import kill_when, run_crawl, start_crawl
+from tests.support.corpus import BuiltCorpus, without_run_time_fields
+from tests.support.crawl import build_corpus, crawl_in_process, kill_when, start_crawl
 from tests.support.project import project_settings
 
 SNAPSHOTS = ("articles", "debates", "links")
@@ -119,7 +119,7 @@ def test_a_url_missing_from_the_capture_is_a_logged_404(
     sample_corpus: BuiltCorpus, tmp_path: Path
 ) -> None:
     missing = "https://ukdefencejournal.org.uk/never-captured/"
-    result = run_crawl(
+    result = crawl_in_process(
         "defence_news",
         tmp_path / "corpus",
         replay_dir=warc_folder(sample_corpus.folder),
@@ -156,13 +156,9 @@ def test_a_crawl_killed_while_capturing_then_rerun_leaves_valid_files_and_the_sa
     result = warcio_check(folder)
     assert result.returncode == 0, result.stdout[-2000:]
     for name in SNAPSHOTS:
-        assert without_sources(rerun.read(name)) == without_sources(sample_corpus.read(name))
-
-
-def without_sources(records: list[dict]) -> list[dict]:
-    """Records without the fields that name this crawl's own capture and clock."""
-    drop = {"source", "first_seen", "last_changed"}
-    return [{key: value for key, value in record.items() if key not in drop} for record in records]
+        assert without_run_time_fields(rerun.read(name)) == without_run_time_fields(
+            sample_corpus.read(name)
+        )
 
 
 def test_source_is_recorded_json_with_the_four_fields(sample_corpus: BuiltCorpus) -> None:
@@ -185,7 +181,7 @@ def test_a_url_captured_twice_replays_by_the_revisits_setting(
         if url == seed_url
     ]
     assert len(captures) == 2
-    result = run_crawl(
+    result = crawl_in_process(
         "defence_news",
         tmp_path / "corpus",
         replay_dir=warc_folder(sample_corpus.folder),

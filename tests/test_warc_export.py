@@ -7,8 +7,9 @@ import json
 import subprocess
 from pathlib import Path
 
-from tests.conftest import BuiltCorpus
-from tests.support.crawl import ROOT, crawl_env, scrapy_command
+from tests.support.corpus import BuiltCorpus
+from tests.support.crawl import crawl_env, scrapy_command
+from tests.support.pages import ROOT
 
 
 def export(corpus: Path, folder: Path, *options: str) -> subprocess.CompletedProcess:

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 from crawler import settings
-from tests.conftest import BuiltCorpus
 from tests.support.altered import CapitalTitlePipeline, is_altered
-from tests.support.crawl import ROOT, RUN_TIME_FIELDS, crawl_env, scrapy_command
+from tests.support.corpus import BuiltCorpus, copy_corpus, without_run_time_fields
+from tests.support.crawl import crawl_env, scrapy_command
+from tests.support.pages import ROOT
 
 # The project's pipelines, and the changed "extractor" before them.
 ALTERED = json.dumps(
     {**settings.ITEM_PIPELINES, f"{CapitalTitlePipeline.__module__}.CapitalTitlePipeline": 120}
 )
-
-
-def copy_corpus(corpus: BuiltCorpus, target: Path) -> Path:
-    shutil.copytree(corpus.folder, target, ignore=shutil.ignore_patterns(".lock", "*-shm", "*-wal"))
-    return target
 
 
 def reextract(corpus: Path, *options: str) -> subprocess.CompletedProcess:
@@ -34,14 +29,10 @@ def read(folder: Path, name: str) -> list[dict]:
     return [json.loads(line) for line in (folder / f"{name}.jsonl").read_text("utf-8").splitlines()]
 
 
-def without_run_fields(records: list[dict]) -> list[dict]:
-    return [{k: v for k, v in record.items() if k not in RUN_TIME_FIELDS} for record in records]
-
-
 def test_unchanged_code_rebuilds_the_same_corpus_and_says_so(
     sample_corpus: BuiltCorpus, tmp_path: Path
 ) -> None:
-    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    corpus = copy_corpus(sample_corpus.folder, tmp_path / "corpus")
     result = reextract(corpus, "--into", str(tmp_path / "new"))
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.splitlines()[:3] == [
@@ -50,7 +41,7 @@ def test_unchanged_code_rebuilds_the_same_corpus_and_says_so(
         "links: no changes",
     ]
     for name in ("articles", "debates", "links"):
-        assert without_run_fields(read(tmp_path / "new", name)) == without_run_fields(
+        assert without_run_time_fields(read(tmp_path / "new", name)) == without_run_time_fields(
             read(corpus, name)
         )
     # The new corpus holds the capture its records cite.
@@ -61,7 +52,7 @@ def test_unchanged_code_rebuilds_the_same_corpus_and_says_so(
 def test_a_changed_extractor_is_reported_for_exactly_the_records_it_changed(
     sample_corpus: BuiltCorpus, tmp_path: Path
 ) -> None:
-    corpus = copy_corpus(sample_corpus, tmp_path / "corpus")
+    corpus = copy_corpus(sample_corpus.folder, tmp_path / "corpus")
     expected = sorted(a["id"] for a in read(corpus, "articles") if is_altered(a["title"]))
     assert len(expected) >= 2
 

@@ -10,7 +10,7 @@ from scrapy.http import HtmlResponse, Response, XmlResponse
 
 from crawler.pagecheck.problems import content_problem, truncation
 from tests.support import bad_pages
-from tests.support.crawl import SAMPLE_PAGES
+from tests.support.pages import SAMPLE_PAGES
 
 URL = "https://ukdefencejournal.org.uk/some-article/"
 

@@ -9,17 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scrapy import Request
-from scrapy.http import Headers, Response
-from scrapy.responsetypes import responsetypes
+from scrapy.http import Response
 
 from crawler.items import ArticleItem
 from crawler.outlets import Outlet, load_outlets, outlet_for_url
 from crawler.pages.article import parse_article
-from crawler.replay import Manifest
 from crawler.spiders.base import fetched_at
+from tests.support.pages import saved_response
 
-SAMPLE_PAGES = Path(__file__).resolve().parents[2] / "sample_pages"
 EXPECTED = Path(__file__).resolve().parent / "expected"
 
 UKDJ = "https://ukdefencejournal.org.uk"
@@ -50,22 +47,6 @@ ARTICLE_URLS = [
     FN_SYNDICATED_URL,
     FN_ARMY_URL,
 ]
-
-
-@cache
-def manifest() -> Manifest:
-    return Manifest.load(SAMPLE_PAGES)
-
-
-def saved_response(url: str) -> Response:
-    """The saved page for ``url`` as the response Scrapy would build for it."""
-    page = manifest().get(url)
-    if page is None:
-        raise LookupError(f"{url} is not in sample_pages/manifest.jsonl")
-    headers = Headers(page.headers)
-    body = page.file.read_bytes()
-    cls = responsetypes.from_args(headers=headers, url=url, body=body)
-    return cls(url=url, status=page.status, headers=headers, body=body, request=Request(url))
 
 
 @cache

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -15,33 +13,40 @@ from tests.pages.conftest import (
     INDUSTRY_URL,
     NO_BYLINE_URL,
     PARAPHRASE_URL,
-    SAMPLE_PAGES,
     SEED_AMP_URL,
     SEED_URL,
     UPDATED_URL,
 )
-
-ROOT = SAMPLE_PAGES.parent
+from tests.support.crawl import crawl_in_process
 
 
 @cache
 def crawl(*arguments: str) -> tuple[dict, ...]:
     """Items of one replayed crawl; storage and pipelines are off, only the spider runs."""
     with tempfile.TemporaryDirectory() as folder:
-        return _crawl(Path(folder) / "items.jsonl", arguments)
+        return _crawl(Path(folder), arguments)
 
 
-def _crawl(out: Path, arguments: tuple[str, ...]) -> tuple[dict, ...]:
-    command = [
-        sys.executable, "-m", "scrapy", "crawl", "defence_news",
-        "-s", f"REPLAY_DIR={SAMPLE_PAGES}",
-        "-s", "ITEM_PIPELINES={}",
-        "-s", "EXTENSIONS={}",
-        "-s", "LOG_LEVEL=WARNING",
-        "-O", str(out),
-        *arguments,
-    ]  # fmt: skip
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+def _crawl(folder: Path, arguments: tuple[str, ...]) -> tuple[dict, ...]:
+    """``arguments`` as on the command line (``-a name=value``, ``-s NAME=value``)."""
+    out = folder / "items.jsonl"
+    options: dict[str, dict[str, str]] = {"-a": {}, "-s": {}}
+    for flag, option in zip(arguments[::2], arguments[1::2], strict=True):
+        name, _, value = option.partition("=")
+        options[flag][name] = value
+    result = crawl_in_process(
+        "defence_news",
+        folder / "corpus",
+        args=options["-a"],
+        settings={
+            "ITEM_PIPELINES": "{}",
+            "EXTENSIONS": "{}",
+            "LOG_LEVEL": "WARNING",
+            # -O items.jsonl
+            "FEEDS": json.dumps({str(out): {"format": "jsonlines", "overwrite": True}}),
+            **options["-s"],
+        },
+    )
     assert out.exists(), result.stderr[-3000:]
     return tuple(json.loads(line) for line in out.read_text(encoding="utf-8").splitlines())
 

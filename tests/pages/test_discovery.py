@@ -26,8 +26,8 @@ from tests.pages.conftest import (
     UKDJ,
     UPDATED_URL,
     outlet,
-    saved_response,
 )
+from tests.support.pages import saved_response
 
 AUTHOR_PAGE_1 = f"{UKDJ}/author/george-allison/"
 AUTHOR_PAGE_2 = f"{UKDJ}/author/george-allison/page/2/"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from crawler.normalise.parties import PARTIES_PATH
-from tests.support.crawl import CrawlResult, run_crawl
-from tests.support.snapshot import copy_sample_pages, edit_page
+from tests.support.crawl import CrawlResult, crawl_in_process
+from tests.support.pages import copy_sample_pages, edit_page
 
 WINDOW = {"since": "2025-02-10", "until": "2025-02-11"}
 SEED_DEBATE = "https://{host}.theyworkforyou.com/debates/?id=2025-02-10a.1.1"
@@ -23,7 +23,7 @@ MCDONALD = "26526"
 @pytest.fixture(scope="module")
 def both_interfaces(tmp_path_factory: pytest.TempPathFactory) -> CrawlResult:
     corpus = tmp_path_factory.mktemp("hansard") / "corpus"
-    result = run_crawl("hansard", corpus, args={"interface": "both", **WINDOW})
+    result = crawl_in_process("hansard", corpus, args={"interface": "both", **WINDOW})
     assert result.returncode == 0, result.stderr[-3000:]
     return result
 
@@ -69,7 +69,7 @@ def test_the_table_named_by_the_setting_tells_party_lines_from_offices(tmp_path:
         PARTIES_PATH.read_text(encoding="utf-8") + "yorkshire,Yorkshire Party,Yorkshire Party,\n",
         encoding="utf-8",
     )
-    result = run_crawl(
+    result = crawl_in_process(
         "hansard",
         tmp_path / "corpus",
         replay_dir=pages,

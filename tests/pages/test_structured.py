@@ -7,7 +7,8 @@ from parsel import Selector
 
 from crawler.pages.article import iso_language, strip_site_name
 from crawler.pages.structured import JsonLd, person_names, site_name
-from tests.pages.conftest import ARTICLE_URLS, parsed, saved_response
+from tests.pages.conftest import ARTICLE_URLS, parsed
+from tests.support.pages import saved_response
 
 
 @pytest.mark.parametrize("url", ARTICLE_URLS)

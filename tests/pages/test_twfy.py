@@ -12,13 +12,13 @@ import pytest
 from parsel import Selector
 
 from crawler.gid import Gid
-from crawler.normalise.parties import Party, PartyTable, default_party_table
+from crawler.normalise.parties import Party, PartyTable
 from crawler.pages import twfy
-from tests.pages.twfy_helpers import CY, HOST_OF, WWW, saved_response
+from tests.pages.twfy_helpers import CY, FETCHED, HOST_OF, PARTIES, WWW, parsed_debate
+from tests.support.pages import saved_response
 
 SEED_GID = "2025-02-10a.1.1"
 EDGE_GID = "2025-02-11a.190.0"
-FETCHED = "2025-11-21T05:42:17+00:00"
 
 SEED_SPEECHES = [
     ("2025-02-10a.1.2", "Wendy Chamberlain", "25814"),
@@ -94,22 +94,16 @@ FURNITURE = [
 ]
 
 INTERFACES = ["en", "cy"]
-PARTIES = default_party_table()
-
-
-def debate(interface: str, gid: str):
-    url = f"{HOST_OF[interface]}/debates/?id={gid}"
-    return twfy.parse_debate(saved_response(url), url=url, fetched_at=FETCHED, parties=PARTIES)
 
 
 @pytest.fixture(scope="module")
 def seed() -> dict:
-    return {interface: debate(interface, SEED_GID) for interface in INTERFACES}
+    return {interface: parsed_debate(interface, SEED_GID) for interface in INTERFACES}
 
 
 @pytest.fixture(scope="module")
 def edge() -> dict:
-    return {interface: debate(interface, EDGE_GID) for interface in INTERFACES}
+    return {interface: parsed_debate(interface, EDGE_GID) for interface in INTERFACES}
 
 
 def speech(item, gid: str):

@@ -14,20 +14,13 @@ from datetime import date
 import pytest
 from parsel import Selector
 
-from crawler.normalise.parties import default_party_table
 from crawler.pages import twfy, twfy_members
 from crawler.pages.twfy_members import MemberRecord, Membership, PartyOutcome
-from tests.pages.twfy_helpers import HOST_OF, WWW, saved_response
+from tests.pages.twfy_helpers import FETCHED, HOST_OF, PARTIES, WWW, parsed_debate
+from tests.support.pages import saved_response
 
 SEED_GID = "2025-02-10a.1.1"
 EDGE_GID = "2025-02-11a.190.0"
-FETCHED = "2025-11-21T05:42:17+00:00"
-PARTIES = default_party_table()
-
-
-def debate(interface: str, gid: str):
-    url = f"{HOST_OF[interface]}/debates/?id={gid}"
-    return twfy.parse_debate(saved_response(url), url=url, fetched_at=FETCHED, parties=PARTIES)
 
 
 @pytest.fixture(scope="module")
@@ -124,12 +117,15 @@ def one_speech_debate(section: str, line: str, *, interface: str = "en"):
 
 @pytest.mark.parametrize("interface", ["en", "cy"])
 def test_speakers_with_an_office_line_need_their_member_page_once(interface):
-    assert twfy_members.member_pages_needed(debate(interface, SEED_GID)) == ["25814", "10271"]
+    assert twfy_members.member_pages_needed(parsed_debate(interface, SEED_GID)) == [
+        "25814",
+        "10271",
+    ]
 
 
 @pytest.mark.parametrize("interface", ["en", "cy"])
 def test_member_pages_give_the_seed_office_holders_their_party(members, interface):
-    item = debate(interface, SEED_GID)
+    item = parsed_debate(interface, SEED_GID)
     outcomes = twfy_members.fill_parties_from_member_pages(item, members)
     assert outcomes == [PartyOutcome.MEMBER_PAGE] * 5
     chamberlain = speech(item, "2025-02-10a.1.2")
@@ -143,7 +139,7 @@ def test_member_pages_give_the_seed_office_holders_their_party(members, interfac
 
 
 def test_the_page_seat_is_taken_only_from_a_member_who_never_sat_for_another(members):
-    item = debate("en", SEED_GID)
+    item = parsed_debate("en", SEED_GID)
     twfy_members.fill_parties_from_member_pages(item, members)
     assert speech(item, "2025-02-10a.1.2").constituency == "North East Fife"
     # Healey sat for Wentworth before: his page's current seat may not be that day's.
@@ -151,14 +147,14 @@ def test_the_page_seat_is_taken_only_from_a_member_who_never_sat_for_another(mem
 
 
 def test_a_party_line_needs_no_member_page(members):
-    item = debate("cy", SEED_GID)
+    item = parsed_debate("cy", SEED_GID)
     twfy_members.fill_parties_from_member_pages(item, members)
     mcdonald = speech(item, "2025-02-10a.2.1")
     assert (mcdonald.party_raw, mcdonald.party_source) == ({"cy": "Llafur"}, "speaker_line")
 
 
 def test_a_member_without_a_page_is_flagged_and_the_others_filled(members):
-    item = debate("en", EDGE_GID)
+    item = parsed_debate("en", EDGE_GID)
     assert twfy_members.member_pages_needed(item) == ["90004", "90006"]
     outcomes = twfy_members.fill_parties_from_member_pages(item, {**members, "90006": None})
     assert outcomes == [PartyOutcome.MEMBER_PAGE, PartyOutcome.MEMBER_PAGE_MISSING]
@@ -187,7 +183,7 @@ def test_a_sitting_date_the_member_page_has_no_party_for_is_flagged(members):
 
 
 def test_without_a_gid_no_page_is_needed_and_the_speeches_are_flagged(members):
-    item = replace(debate("en", SEED_GID), id="")
+    item = replace(parsed_debate("en", SEED_GID), id="")
     assert twfy_members.member_pages_needed(item) == []
     outcomes = twfy_members.fill_parties_from_member_pages(item, {})
     assert outcomes == [PartyOutcome.NO_SITTING_DATE] * 5

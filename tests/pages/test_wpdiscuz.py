@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from crawler.pages.wpdiscuz import parse_wpdiscuz_comments
-from tests.pages.conftest import INDUSTRY_URL, SEED_URL, UPDATED_URL, expected, saved_response
+from tests.pages.conftest import INDUSTRY_URL, SEED_URL, UPDATED_URL, expected
+from tests.support.pages import saved_response
 
 
 @pytest.fixture(scope="module")

@@ -34,7 +34,7 @@ from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 
 from crawler.replay import Manifest, not_modified
 from crawler.urls import page_key
-from tests.support.crawl import SAMPLE_PAGES
+from tests.support.pages import SAMPLE_PAGES
 
 ORIGINAL_URL_HEADER = "X-Loopback-Url"
 
