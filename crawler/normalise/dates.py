@@ -130,21 +130,6 @@ DATEPARSER_SETTINGS: dict[str, Any] = {
     "PARSERS": ["custom-formats", "absolute-time"],
 }
 
-ENGLISH_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
 
 @dataclass(frozen=True)
 class DateResult:
@@ -232,6 +217,10 @@ class DateWords:
         self.month_numbers: dict[str, int] = {fold(k): int(v) for k, v in cy["months"].items()}
         if not all(1 <= n <= 12 for n in self.month_numbers.values()):
             raise ValueError("date_words.json: month numbers must be 1-12")
+        # The names Welsh months are rewritten to, January first.
+        self.english_months: list[str] = list(languages["en"]["months"])
+        if len(self.english_months) != 12:
+            raise ValueError("date_words.json: en.months must name twelve months")
         weekdays = cy["weekdays"]
 
         labels = [label for table in languages.values() for label in table.get("labels", [])]
@@ -280,7 +269,7 @@ class DateWords:
         )
         self.on_word = re.compile(rf"\b(?:{on_words})\b ?(?=\d)")
 
-        en_meridiem = {"am": "am", "pm": "pm", "a.m.": "am", "p.m.": "pm"}
+        en_meridiem = {fold(k): v for k, v in languages["en"]["meridiem"].items()}
         self.time_meridiem = {**en_meridiem, **meridiem}
 
     @classmethod
@@ -310,7 +299,7 @@ class DateWords:
         text = self.ordinal.sub(r"\1", text)
         text = self.bare_weekday.sub("", text)
         text = self.month.sub(
-            lambda m: f" {ENGLISH_MONTHS[self.month_numbers[m.group(1)] - 1]} ", text
+            lambda m: f" {self.english_months[self.month_numbers[m.group(1)] - 1]} ", text
         )
         text = self.at_word.sub("", text)
         text = self.on_word.sub("", text)
