@@ -89,6 +89,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from crawler import settings
 from crawler.packaged import packaged
 
 if TYPE_CHECKING:
@@ -97,8 +98,9 @@ if TYPE_CHECKING:
     from dateparser.date import DateDataParser
 
 DATE_WORDS_PATH = packaged("data", "date_words.json")
-DEFAULT_TIMEZONE = "Europe/London"
-DEFAULT_CACHE_SIZE = 4096
+# The project's settings are the one home of these defaults.
+DEFAULT_TIMEZONE: str = settings.NORMALISE_DATES_TIMEZONE
+DEFAULT_CACHE_SIZE: int = settings.NORMALISE_DATES_CACHE_SIZE
 MAX_LENGTH = 200
 """Longer strings are not dates but text picked up by mistake; refuse them cheaply."""
 
