@@ -39,13 +39,17 @@ INTERFACE_CHOICES: dict[str, list[str]] = {"en": ["en"], "cy": ["cy"], "both": [
 """``-a interface=`` value -> interfaces crawled."""
 
 STATS = "corpus/hansard"
+DEFAULT_INTERFACE_CHOICE = "both"
+"""``-a interface=`` when not given: both interfaces."""
+DEFAULT_HOUSES = "commons"
+"""``-a houses=`` when not given: the Commons chamber."""
 MEMBER_PAGE_ABSENT = (404, 410)
 """Statuses that say the site has no page for a person: the speech is flagged, no page lost."""
 
 
 def parse_interfaces(value: str | None) -> list[str]:
     """Read ``-a interface=en|cy|both``."""
-    choice = (value or "both").strip().lower()
+    choice = (value or DEFAULT_INTERFACE_CHOICE).strip().lower()
     if choice not in INTERFACE_CHOICES:
         raise SpiderArgumentError(
             f"interface: expected one of {', '.join(INTERFACE_CHOICES)}, got {value!r}"
@@ -55,7 +59,7 @@ def parse_interfaces(value: str | None) -> list[str]:
 
 def parse_houses(value: str | None) -> list[str]:
     """Read ``-a houses=commons,westminster-hall,…`` against the table of path prefixes."""
-    houses = [part.strip().lower() for part in (value or "commons").split(",") if part.strip()]
+    houses = [part.strip().lower() for part in (value or DEFAULT_HOUSES).split(",") if part.strip()]
     unknown = [house for house in houses if house not in twfy.PATHS_BY_HOUSE]
     if unknown or not houses:
         raise SpiderArgumentError(
@@ -73,8 +77,8 @@ class HansardSpider(CorpusSpider):
     def __init__(
         self,
         *args: Any,
-        interface: str | None = "both",
-        houses: str | None = "commons",
+        interface: str | None = None,
+        houses: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
