@@ -262,10 +262,11 @@ class DebateCorpusPipeline(CorpusStage):
         record = as_dict(item)
         family = revision_family(record)
         stored = self.store.get("debates", item.id)
-        # The merge stage refused a page older than a stored revision: every other
-        # revision of the section still stored is one this record replaces.
+        # The merge stage decided which older revisions this one replaces
+        # (``previous_ids``); those still stored go now.
+        previous = set(record.get("previous_ids") or [])
         replaces = (
-            [old for old in self.store.debates_in_family(family) if old["id"] != item.id]
+            [old for old in self.store.debates_in_family(family) if old["id"] in previous]
             if stored is None
             else []
         )

@@ -21,9 +21,11 @@ value no normaliser decides (speaker name, person id, text, kind…), the
 preferred interface's page wins and the field is counted.
 
 Both refuse a re-fetched copy worse than the stored record (garbled, much
-shorter, title or date gone; see :mod:`crawler.pagecheck.quality`), judged on
-the copy before it merges so a damaged page adds nothing: the stored record
-goes on in its place, with a WARNING, counted as ``worse_kept``.
+shorter, title or date gone; see :mod:`crawler.pagecheck.quality`): the stored
+record goes on in its place, with a WARNING, counted as ``worse_kept``. A debate
+page is judged before it merges, so a damaged page adds nothing to the other
+interface's values; an article copy is judged as merged, so metadata it lacks
+but the stored record has (an AMP page without a date) is carried, not lost.
 
 Settings: ``NORMALISE_PREFERRED_INTERFACE`` (the interface whose page wins).
 
@@ -96,6 +98,10 @@ class ArticleMergePipeline(CorpusStage):
         if self.worse_than_stored(stored, record, item.url, article_worse):
             self.remember_pages(stored, item.url)
             record = stored
+        elif page_key(record["url"]) != page_key(item.url):
+            # The stored copy's content stays and the item takes its URL: the page
+            # fetched here still holds this article, for conditional re-fetching.
+            self.remember_pages(stored, item.url)
         refill(item, record)
         return item
 

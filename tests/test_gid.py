@@ -73,3 +73,21 @@ def test_revisions_order_and_share_a_family():
 def test_bare():
     assert bare("uk.org.publicwhip/debate/2025-02-10a.1.0") == "2025-02-10a.1.0"
     assert bare("2025-02-10a.1.0") == "2025-02-10a.1.0"
+
+
+def test_the_record_schema_accepts_only_gids_the_gid_type_reads() -> None:
+    """The debate schema's id pattern is the stored subset of what ``Gid`` reads (a
+    revision letter, numeric parts); the two are held together here."""
+    import json
+    import re
+
+    from crawler.packaged import packaged
+
+    schema = json.loads(packaged("schemas", "debate.schema.json").read_text("utf-8"))
+    pattern = re.compile(schema["properties"]["id"]["pattern"])
+    for text, *_ in GIDS:
+        gid = Gid.parse(text)
+        if pattern.match(str(gid)):
+            assert gid.revision and gid.rest.replace(".", "").isdigit()
+    for text in ("2025-02-10a.1.2", "2025-02-11a.190.0", "2024-11-05b.45.3"):
+        assert pattern.match(text) and str(Gid.parse(text)) == text

@@ -8,6 +8,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from crawler.corpus.store import CorpusStore
+from crawler.sample_corpus import SEED_ARTICLE_VARIANTS
+from crawler.urls import page_key
 from tests.support.corpus import BuiltCorpus
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -150,6 +153,23 @@ def test_seed_article_copies_fold_into_one_record(sample_corpus: BuiltCorpus) ->
     # The copy read at the canonical URL is the one kept (the AMP copy has no comments).
     assert seeds[0]["url"] == seeds[0]["canonical_url"]
     assert len(seeds[0]["comments"]) == 12
+
+
+def test_every_url_a_copy_was_fetched_at_is_remembered_for_its_record(
+    sample_corpus: BuiltCorpus,
+) -> None:
+    """The next crawl re-fetches each of them conditionally, or not at all once settled."""
+    [seed] = [r for r in sample_corpus.read("articles") if "talk-about-on-call" in r["id"]]
+    store = CorpusStore(sample_corpus.folder, read_only=True)
+    try:
+        # The AMP and the tracking-URL copies (the slash-less URL redirects to the
+        # article's own URL, which is the page fetched).
+        for url in SEED_ARTICLE_VARIANTS[:2]:
+            page = store.page(page_key(url))
+            assert page is not None, url
+            assert (page.kind, page.record_id) == ("article", seed["id"]), url
+    finally:
+        store.close()
 
 
 def test_second_outlet_is_extracted_without_site_selectors(sample_corpus: BuiltCorpus) -> None:

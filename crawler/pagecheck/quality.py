@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from crawler.gid import Gid
+
 REPLACEMENT = "\ufffd"
 REPLACEMENT_FLAG = "text:replacement-characters"
 """Flag on a record (and speech) whose text holds U+FFFD where the page had undecodable bytes."""
@@ -78,8 +80,11 @@ def debate_worse(stored: dict[str, Any], incoming: dict[str, Any]) -> list[str]:
     # One interface may show a speech the other does not; losing most of them is damage.
     if len(new_speeches) < SHRINK_RATIO * len(stored_speeches):
         reasons.append(f"speeches fell from {len(stored_speeches)} to {len(new_speeches)}")
-    # The page as parsed holds raw values only: its printed sitting date stands for the date.
-    for field, label in (("title", "title"), ("date_raw", "sitting date")):
-        if stored.get(field) and not incoming.get(field):
-            reasons.append(f"{label} lost")
+    if stored.get("title") and not incoming.get("title"):
+        reasons.append("title lost")
+    # The page as parsed holds raw values only: its sitting date is in its gid or
+    # its printed lead line, and lost only when it has neither.
+    has_date = incoming.get("date_raw") or Gid.parse(incoming.get("id"))
+    if (stored.get("date") or stored.get("date_raw")) and not has_date:
+        reasons.append("sitting date lost")
     return reasons

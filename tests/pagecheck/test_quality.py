@@ -61,9 +61,11 @@ def test_a_debate_page_missing_a_speech_the_other_interface_has_is_not_worse() -
 
 
 def test_a_page_as_parsed_has_no_normalised_date_and_is_not_worse_for_it() -> None:
-    page = dict(DEBATE, date=None, date_raw={"en": "10 February 2025"})
+    page = dict(DEBATE, id="2025-02-10a.1.0", date=None, date_raw={"en": "10 February 2025"})
     assert debate_worse(DEBATE, page) == []
-    assert debate_worse(DEBATE, dict(page, date_raw={})) == ["sitting date lost"]
+    # Without its lead line the page still dates itself by its gid.
+    assert debate_worse(DEBATE, dict(page, date_raw={})) == []
+    assert debate_worse(DEBATE, dict(page, id="", date_raw={})) == ["sitting date lost"]
 
 
 def test_a_garbled_speech_or_most_speeches_gone_is_worse() -> None:
