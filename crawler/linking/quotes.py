@@ -29,6 +29,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from crawler.linking.align import quoted_word_count
+from crawler.normalise.dates import english_calendar_words
 
 # --- quotation marks ---------------------------------------------------------
 
@@ -80,10 +81,7 @@ ROLE_WORDS = {
     "chair", "chairman", "chairwoman", "committee", "member", "members", "meanwhile", "however",
     "but", "and", "also", "later", "earlier", "separately", "elsewhere", "speaking", "responding",
     "today", "yesterday", "in", "on", "at", "during", "after", "before", "when", "while",
-    "january", "february", "march", "april", "june", "july", "august", "september",
-    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday"
-}
+} | (english_calendar_words() - {"may"})  # May is also a surname (Theresa May)
 # fmt: on
 TRAILING_ROLE_WORDS = {"mp", "mps", "kc", "qc", "msp", "ms"}
 

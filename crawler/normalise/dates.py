@@ -310,6 +310,13 @@ class DateWords:
 
 
 @cache
+def english_calendar_words() -> frozenset[str]:
+    """English month and weekday names, lower case, from ``date_words.json``."""
+    english = json.loads(DATE_WORDS_PATH.read_text(encoding="utf-8"))["en"]
+    return frozenset(name.lower() for name in (*english["months"], *english["weekdays"]))
+
+
+@cache
 def load_date_words(path: Traversable | Path = DATE_WORDS_PATH) -> DateWords:
     """The word tables, read and compiled once per process."""
     return DateWords.from_file(path)
