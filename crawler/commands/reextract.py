@@ -28,7 +28,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 from crawler.corpus import lock
-from crawler.warc.files import warc_files
+from crawler.warc.files import CORPUS_SUBFOLDER, capture_folder, warc_files
 from crawler.warc.reextract import (
     SNAPSHOTS,
     ReextractError,
@@ -70,7 +70,8 @@ class Command(ScrapyCommand):
             self.fail("CORPUS_DIR is empty")
             return
         corpus = Path(self.settings.get("CORPUS_DIR"))
-        capture = Path(self.settings.get("WARC_DIR") or corpus / "warc")
+        capture = capture_folder(self.settings)
+        assert capture is not None  # CORPUS_DIR is set
         target = Path(opts.into) if opts.into else corpus
         if opts.into and target.exists():
             self.fail(f"{target} already exists; --into takes a new folder")
@@ -103,7 +104,7 @@ class Command(ScrapyCommand):
         print(f"Re-extracted corpus written to {target}")
 
     def build(self, aside: Path, capture: Path, articles: list[str], debates: list[str]) -> None:
-        link_files(capture, aside / "warc")
+        link_files(capture, aside / CORPUS_SUBFOLDER)
         for spider, urls in (("defence_news", articles), ("hansard", debates)):
             if not urls:
                 continue

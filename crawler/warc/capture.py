@@ -39,7 +39,13 @@ from scrapy.exceptions import NotConfigured
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.warc.files import is_warc_folder, next_file_name, repair, warc_files
+from crawler.warc.files import (
+    capture_folder,
+    is_warc_folder,
+    next_file_name,
+    repair,
+    warc_files,
+)
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -219,12 +225,11 @@ class WarcCaptureMiddleware:
         if replay_dir and is_warc_folder(replay_dir):
             # Replayed bytes are already pinned by the records they come from.
             raise NotConfigured("replaying WARC files: nothing new to capture")
-        corpus_dir = settings.get("CORPUS_DIR")
-        folder = settings.get("WARC_DIR") or (corpus_dir and Path(corpus_dir) / "warc")
-        if not folder:
+        folder = capture_folder(settings)
+        if folder is None:
             raise NotConfigured("WARC_DIR and CORPUS_DIR are empty: nowhere to keep the pages")
         writer = WarcWriter(
-            Path(folder),
+            folder,
             max_size=settings.getint("WARC_MAX_FILE_SIZE"),
             retention_bytes=settings.getint("WARC_RETENTION_MAX_BYTES"),
             stats=crawler.stats,

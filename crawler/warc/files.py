@@ -15,10 +15,27 @@ import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
 
 FILE_NAME = re.compile(r"^corpus-(?P<date>\d{8})-(?P<sequence>\d{5,})\.warc\.gz$")
 CHUNK = 1 << 20
 WARC_START = b"WARC/1."
+
+
+CORPUS_SUBFOLDER = "warc"
+"""Where a corpus keeps its WARC files when ``WARC_DIR`` names no other folder."""
+
+
+def capture_folder(settings: BaseSettings) -> Path | None:
+    """The crawl's WARC folder: ``WARC_DIR``, else ``<CORPUS_DIR>/warc``; ``None`` when both
+    settings are empty."""
+    if settings.get("WARC_DIR"):
+        return Path(settings.get("WARC_DIR"))
+    corpus_dir = settings.get("CORPUS_DIR")
+    return Path(corpus_dir) / CORPUS_SUBFOLDER if corpus_dir else None
 
 
 def warc_files(folder: Path) -> list[Path]:
