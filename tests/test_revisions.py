@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tests.support.corpus import BuiltCorpus
-from tests.support.crawl import crawl_in_process
+from tests.support.crawl import CrawlResult, crawl_in_process
 from tests.support.pages import copy_sample_pages
 
 OLD, NEW = "2025-02-10a.", "2025-02-10b."
@@ -28,18 +28,23 @@ def reissue_day_as_revision_b(pages: Path) -> None:
     manifest.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries), "utf-8")
 
 
-def test_new_revision_replaces_the_old_one_and_keeps_old_gids(
-    tmp_path: Path, sample_corpus_copy: BuiltCorpus
-) -> None:
-    corpus = sample_corpus_copy.folder
+def crawl_reissued_day(corpus: Path, tmp_path: Path) -> CrawlResult:
+    """Crawl 10 February into ``corpus`` from a copy of the saved pages re-issued as revision b."""
     pages = copy_sample_pages(tmp_path / "pages")
     reissue_day_as_revision_b(pages)
-    result = crawl_in_process(
+    return crawl_in_process(
         "hansard",
         corpus,
         replay_dir=pages,
         args={"interface": "both", "since": "2025-02-10", "until": "2025-02-10"},
     )
+
+
+def test_new_revision_replaces_the_old_one_and_keeps_old_gids(
+    tmp_path: Path, sample_corpus_copy: BuiltCorpus
+) -> None:
+    corpus = sample_corpus_copy.folder
+    result = crawl_reissued_day(corpus, tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stats["corpus/debate/revision_replaced"] == 1
 

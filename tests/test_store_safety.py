@@ -25,9 +25,9 @@ from crawler.sample_corpus import SAMPLE_CRAWLS
 from crawler.verdict import crawl_failure
 from tests.support.corpus import BuiltCorpus, copy_corpus
 from tests.support.crawl import CrawlResult, crawl_env, crawl_in_process, scrapy_command
-from tests.support.pages import ROOT, copy_sample_pages
+from tests.support.pages import ROOT
 from tests.support.project import project_settings
-from tests.test_revisions import reissue_day_as_revision_b
+from tests.test_revisions import crawl_reissued_day
 
 HANSARD = SAMPLE_CRAWLS[2]
 PROBE = {"SPIDER_MODULES": "crawler.spiders,tests.support.spiders", "ROBOTSTXT_OBEY": "False"}
@@ -319,14 +319,7 @@ def test_a_revision_that_replaces_a_debate_is_a_recorded_deletion(
     sample_corpus: BuiltCorpus, tmp_path: Path
 ) -> None:
     corpus = copy_corpus(sample_corpus.folder, tmp_path / "corpus")
-    pages = copy_sample_pages(tmp_path / "pages")
-    reissue_day_as_revision_b(pages)
-    result = crawl_in_process(
-        "hansard",
-        corpus,
-        replay_dir=pages,
-        args={"interface": "both", "since": "2025-02-10", "until": "2025-02-10"},
-    )
+    result = crawl_reissued_day(corpus, tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     ids = [json.loads(line)["id"] for line in (corpus / "debates.jsonl").open()]
     assert ids == ["2025-02-10b.1.1", "2025-02-11a.190.0"]
