@@ -132,10 +132,7 @@ def debate_rows(
         if not count:
             continue
         values = {**debate_defaults, **debate, "speech_count": count}
-        date_raw = values["date_raw"]
-        if isinstance(date_raw, str):
-            date_raw = {values.get("interface") or "": date_raw}
-        values["date_raw"] = ordered(date_raw, first=selection.party_interfaces)
+        values["date_raw"] = ordered(values["date_raw"], first=selection.party_interfaces)
         tally.rows[table.filename] += 1
         yield _project(values, table.columns)
 
