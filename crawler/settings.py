@@ -195,6 +195,11 @@ ITEM_PIPELINES = {
     "pipelines.linking.LinkingPipeline": 600,
 }
 
+# --- Parliamentary sources (crawler/defence.py) --------------------------------
+# Empty: the packaged crawler/data/defence_terms.json; else a file of the same shape.
+# The parliamentary spiders keep business whose title names one of its terms (-a all=1: all).
+PARLIAMENT_DEFENCE_TERMS_FILE = ""
+
 # --- Normalisation (pipelines/dates.py, pipelines/parties.py) ------------------
 # Where a debate's English and Welsh pages disagree (party label, lead-line
 # date, speaker…), this interface's page wins: the site's original language.
