@@ -23,10 +23,11 @@ It too reads only the changed ids of a file the store wrote.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -73,9 +74,18 @@ def snapshot_ids(path: Path) -> set[str]:
         return {line_id(line) for line in lines if line.strip()}
 
 
+def load_record(text: str | bytes) -> Any:
+    """One stored record decoded: by orjson, or by the json module for the ``NaN``
+    and ``Infinity`` tokens the store's :func:`~crawler.corpus.store.dumps` may write."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def line_id(line: bytes) -> str:
     """The id of the record on one snapshot line."""
-    return orjson.loads(line)["id"]
+    return load_record(line)["id"]
 
 
 def file_state(path: Path) -> str | None:
