@@ -8,7 +8,7 @@ from typing import Any
 
 from crawler.export.options import ExportOptions
 from crawler.export.tables import Table, articles_table, links_table, speeches_table
-from crawler.export.writers.base import Writer, by_filename, json_bytes, write_lines_atomically
+from crawler.export.writers.base import Writer, by_filename, json_line, write_lines_atomically
 
 
 class JsonlWriter(Writer):
@@ -28,4 +28,4 @@ class JsonlWriter(Writer):
         )
 
     def write(self, path: Path, table: Table, rows: Iterator[dict[str, Any]]) -> None:
-        write_lines_atomically(path, map(json_bytes, rows))
+        write_lines_atomically(path, map(json_line, rows))
