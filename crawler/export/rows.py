@@ -35,9 +35,12 @@ class Tally:
 
 def ordered(mapping: dict[str, Any] | None, first: Iterable[str] = ()) -> dict[str, Any]:
     """A copy of ``mapping`` with ``first`` keys leading and the rest sorted."""
-    mapping = mapping or {}
-    keys = [key for key in first if key in mapping]
-    keys += sorted(key for key in mapping if key not in keys)
+    if not mapping:
+        return {}
+    keys = sorted(mapping)
+    if first:
+        leading = [key for key in first if key in mapping]
+        keys = leading + [key for key in keys if key not in leading]
     return {key: mapping[key] for key in keys}
 
 
