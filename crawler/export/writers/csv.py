@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +45,10 @@ def csv_records(rows: Iterable[dict[str, Any]], table: Table) -> Iterator[list[s
     """The header, then each row's cells in the table's column order."""
     names = [column.name for column in table.columns]
     yield names
+    values_of = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
     for row in rows:
-        yield [csv_cell(row[name]) for name in names]
+        # Most cells are text, written as they are without a call per cell.
+        yield [value if type(value) is str else csv_cell(value) for value in values_of(row)]
 
 
 class CsvWriter(Writer):
