@@ -199,3 +199,17 @@ def test_a_store_replaced_by_an_earlier_copy_is_checked_against_every_line(
         assert snapshot_losses(restored) == {"articles": ["a0003"]}
     finally:
         restored.close()
+
+
+def test_every_statement_that_changes_a_record_is_noted_and_marking_it_linked_is_not(
+    store: CorpusStore,
+) -> None:
+    store.mark_linked("articles", "a0002")
+    assert store.snapshot_changes("articles") == []
+    with closing(sqlite3.connect(store.path)) as other, other:
+        other.execute("UPDATE articles SET record = '{\"id\":\"a0004\"}' WHERE id = 'a0004'")
+        other.execute("DELETE FROM articles WHERE id = 'a0006'")
+        other.execute("INSERT OR ABORT INTO articles (id, record) VALUES ('b', '{\"id\":\"b\"}')")
+        other.execute("INSERT OR REPLACE INTO articles (id, record) VALUES ('b', '{\"id\":\"b\"}')")
+        other.execute("UPDATE articles SET id = 'c' WHERE id = 'a0008'")
+    assert store.snapshot_changes("articles") == ["a0004", "a0006", "a0008", "b", "c"]

@@ -99,6 +99,17 @@ CREATE TABLE IF NOT EXISTS pages (
 
 RECORD_TABLES = ("articles", "debates", "links")
 
+
+def _note_change(table: str, row: str) -> str:
+    """A trigger statement noting that ``row`` (``NEW`` or ``OLD``) of ``table`` changed.
+    NOT EXISTS rather than INSERT OR IGNORE: a trigger's conflict clause gives way
+    to that of the statement firing it, and an INSERT OR ABORT would abort."""
+    return (
+        f"INSERT INTO snapshot_changes (tbl, id) SELECT '{table}', {row}.id WHERE NOT EXISTS"
+        f" (SELECT 1 FROM snapshot_changes WHERE tbl = '{table}' AND id = {row}.id);"
+    )
+
+
 # The records written or removed since the snapshot file of their table was
 # last written (crawler.corpus.snapshot), noted by triggers so that every way
 # of writing a record is seen, and what each snapshot file was when written:
@@ -114,19 +125,8 @@ CREATE TABLE IF NOT EXISTS snapshot_files (
     written TEXT NOT NULL
 );
 """ + "".join(
-    # NOT EXISTS rather than INSERT OR IGNORE: a trigger's conflict clause gives
-    # way to that of the statement firing it (an INSERT OR ABORT would abort).
-    f"""
-CREATE TRIGGER IF NOT EXISTS {table}_{event}_noted AFTER {when} ON {table}
-BEGIN
-"""
-    + "".join(
-        f"""    INSERT INTO snapshot_changes (tbl, id) SELECT '{table}', {row}.id WHERE NOT EXISTS
-        (SELECT 1 FROM snapshot_changes WHERE tbl = '{table}' AND id = {row}.id);
-"""
-        for row in rows
-    )
-    + "END;\n"
+    f"CREATE TRIGGER IF NOT EXISTS {table}_{event}_noted AFTER {when} ON {table}"
+    f" BEGIN {' '.join(_note_change(table, row) for row in rows)} END;\n"
     for table in RECORD_TABLES
     for event, when, rows in (
         ("insert", "INSERT", ("NEW",)),
