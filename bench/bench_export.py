@@ -57,8 +57,9 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def build_corpus(folder: Path, records: int) -> dict[str, int]:
-    """A corpus of about ``records`` articles, speeches and links; returns the counts."""
+def build_corpus(folder: Path, records: int, paragraphs: int = 4) -> dict[str, int]:
+    """A corpus of about ``records`` articles (of ``paragraphs`` paragraphs), speeches
+    and links; returns the counts."""
     articles = records * 2 // 5
     debates = max(1, records * 2 // 5 // SPEECHES_PER_DEBATE)
     links = records - articles - debates * SPEECHES_PER_DEBATE
@@ -103,7 +104,7 @@ def build_corpus(folder: Path, records: int) -> dict[str, int]:
         for start in range(0, articles, 5000):
             with store.transaction():
                 for n in range(start, min(articles, start + 5000)):
-                    store.put_article(article(n), identities=(), sketch=())
+                    store.put_article(article(n, paragraphs), identities=(), sketch=())
             progress(f"  {min(articles, start + 5000)}/{articles} articles")
         by_article: dict[str, list[dict[str, Any]]] = {}
         text = article(0)["text"]
@@ -135,7 +136,7 @@ def build_corpus(folder: Path, records: int) -> dict[str, int]:
     return {"articles": articles, "speeches": debates * SPEECHES_PER_DEBATE, "links": links}
 
 
-def article(n: int) -> dict[str, Any]:
+def article(n: int, paragraphs: int = 4) -> dict[str, Any]:
     published = f"2025-{1 + n % 12:02d}-{1 + n % 28:02d}"
     return {
         "id": f"a{n:08d}",
@@ -151,7 +152,7 @@ def article(n: int) -> dict[str, Any]:
         "published_raw": published,
         "published_precision": "month" if n % 10 == 0 else "minute",
         "language": "en",
-        "text": "\n\n".join([PARAGRAPH * 2] * 4),
+        "text": "\n\n".join([PARAGRAPH * 2] * paragraphs),
         "tags": ["Defence", "Navy"],
         "comments": [
             {"id": f"{n}-{c}", "author": "Reader", "published_raw": "2 days ago", "text": "Agreed."}

@@ -20,7 +20,7 @@ and the bytes it wrote (its ``ru_oublock``: bytes the process dirtied for the
 disk), and the ratio of the corpus crawls' time to the empty one's.
 :func:`measure` returns the same figures for a combined benchmark.
 
-    .venv/bin/python bench/bench_snapshot.py [--records 100000] [--rounds 3] [--keep DIR]
+    .venv/bin/python bench/bench_snapshot.py [--records 100000] [--rounds 3] [--paragraphs 4]
 """
 
 from __future__ import annotations
@@ -86,11 +86,13 @@ def crawl(site: SyntheticSite, corpus: Path, snapshot: bool) -> tuple[float, int
     return wall, written, json.loads(stats_file.read_text(encoding="utf-8"))
 
 
-def measure(work: Path, records: int = 100_000, rounds: int = 3) -> dict[str, Any]:
+def measure(
+    work: Path, records: int = 100_000, rounds: int = 3, paragraphs: int = 4
+) -> dict[str, Any]:
     """Build the corpus and the one-article site in ``work`` and time the variants,
     interleaved over ``rounds``; returns the medians and each round's figures."""
     progress(f"building a corpus of {records} records in {work / 'base'}")
-    counts = build_corpus(work / "base", records)
+    counts = build_corpus(work / "base", records, paragraphs)
     settle(work / "base")
     snapshot_bytes = sum((work / "base" / name).stat().st_size for name in SNAPSHOT_FILES.values())
     site = build_site(work / "site", 1)
@@ -145,12 +147,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--paragraphs", type=int, default=4, help="paragraphs per article (4: about 2 KB)"
+    )
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-snapshot-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        result = measure(work, args.records, args.rounds)
+        result = measure(work, args.records, args.rounds, args.paragraphs)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
