@@ -99,6 +99,42 @@ CREATE TABLE IF NOT EXISTS pages (
 
 RECORD_TABLES = ("articles", "debates", "links")
 
+
+def _note_change(table: str, row: str) -> str:
+    """A trigger statement noting that ``row`` (``NEW`` or ``OLD``) of ``table`` changed.
+    NOT EXISTS rather than INSERT OR IGNORE: a trigger's conflict clause gives way
+    to that of the statement firing it, and an INSERT OR ABORT would abort."""
+    return (
+        f"INSERT INTO snapshot_changes (tbl, id) SELECT '{table}', {row}.id WHERE NOT EXISTS"
+        f" (SELECT 1 FROM snapshot_changes WHERE tbl = '{table}' AND id = {row}.id);"
+    )
+
+
+# The records written or removed since the snapshot file of their table was
+# last written (crawler.corpus.snapshot), noted by triggers so that every way
+# of writing a record is seen, and what each snapshot file was when written:
+# the next snapshot then rewrites only what changed.
+SNAPSHOT_TRACKING = """
+CREATE TABLE IF NOT EXISTS snapshot_changes (
+    tbl TEXT NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (tbl, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS snapshot_files (
+    tbl TEXT PRIMARY KEY,
+    written TEXT NOT NULL
+);
+""" + "".join(
+    f"CREATE TRIGGER IF NOT EXISTS {table}_{event}_noted AFTER {when} ON {table}"
+    f" BEGIN {' '.join(_note_change(table, row) for row in rows)} END;\n"
+    for table in RECORD_TABLES
+    for event, when, rows in (
+        ("insert", "INSERT", ("NEW",)),
+        ("update", "UPDATE OF id, record", ("OLD", "NEW")),
+        ("delete", "DELETE", ("OLD",)),
+    )
+)
+
 # What each schema version renamed, applied in place to an older store when it
 # is opened: (version, table, old column or None for the table itself, new name).
 # Version 0 is version 1's layout without the ``deletions`` table, which the
@@ -200,6 +236,7 @@ class CorpusStore:
             with self.transaction():
                 self._migrate(version)
         self._conn.executescript(SCHEMA)
+        self._conn.executescript(SNAPSHOT_TRACKING)
         if version < SCHEMA_VERSION:
             self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
@@ -544,6 +581,51 @@ class CorpusStore:
             " record_id = excluded.record_id, content_date = excluded.content_date",
             [(url, kind, record_id, content_date) for url in urls],
         )
+
+    # --- snapshot tracking (crawler.corpus.snapshot) --------------------------
+
+    def get_raw(self, table: str, record_id: str) -> str | None:
+        """One record as the stored JSON text, or ``None`` when not stored."""
+        self._check_table(table)
+        row = self._conn.execute(
+            f"SELECT record FROM {table} WHERE id = ?", (record_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def holds(self, table: str, record_id: str) -> bool:
+        """Whether ``table`` holds a record of id ``record_id``."""
+        self._check_table(table)
+        row = self._conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (record_id,)).fetchone()
+        return row is not None
+
+    def snapshot_changes(self, table: str) -> list[str]:
+        """Ids of ``table`` written or removed since its snapshot file was written, sorted."""
+        self._check_table(table)
+        rows = self._conn.execute(
+            "SELECT id FROM snapshot_changes WHERE tbl = ? ORDER BY id", (table,)
+        )
+        return [record_id for (record_id,) in rows]
+
+    def snapshot_written(self, table: str) -> str | None:
+        """What :meth:`settle_snapshot` noted of ``table``'s snapshot file, if anything."""
+        self._check_table(table)
+        row = self._conn.execute(
+            "SELECT written FROM snapshot_files WHERE tbl = ?", (table,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def settle_snapshot(self, table: str, written: str, changes: Iterable[str]) -> None:
+        """Note that ``table``'s snapshot file, now ``written``, holds ``changes``."""
+        self._check_table(table)
+        with self.transaction():
+            self._conn.executemany(
+                "DELETE FROM snapshot_changes WHERE tbl = ? AND id = ?",
+                [(table, record_id) for record_id in changes],
+            )
+            self._conn.execute(
+                "INSERT OR REPLACE INTO snapshot_files (tbl, written) VALUES (?, ?)",
+                (table, written),
+            )
 
 
 class _Transaction:
