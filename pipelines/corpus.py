@@ -162,6 +162,12 @@ class ArticleCorpusPipeline(CorpusStage):
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
         self.near_copy_threshold = crawler.settings.getfloat("DEDUP_NEAR_COPY_THRESHOLD")
+        if self.near_copy_threshold < fingerprint.LOWEST_THRESHOLD:
+            # The store indexes only enough of each sketch to find copies this similar.
+            raise ValueError(
+                f"DEDUP_NEAR_COPY_THRESHOLD {self.near_copy_threshold} is below"
+                f" {fingerprint.LOWEST_THRESHOLD}, the lowest the corpus store's index serves"
+            )
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
