@@ -40,7 +40,8 @@ logger = logging.getLogger(__name__)
 
 class CorpusStoreExtension:
     """Settings: ``CORPUS_DIR`` (empty: off), ``CORPUS_SNAPSHOT``,
-    ``CORPUS_COMMIT_ITEMS``, ``CORPUS_COMMIT_SECONDS``. Stats: ``corpus/store/commits``."""
+    ``CORPUS_COMMIT_ITEMS``, ``CORPUS_COMMIT_SECONDS``. Stats: ``corpus/store/commits``,
+    ``corpus/store/record_reads`` (records read from the database)."""
 
     def __init__(
         self,
@@ -104,7 +105,11 @@ class CorpusStoreExtension:
         if self.committer.running:
             self.committer.stop()
         self.store.commit()
-        self.stats.set_value("corpus/store/commits", self.store.commits)  # type: ignore[attr-defined]
+        for name, value in (
+            ("commits", self.store.commits),
+            ("record_reads", self.store.record_reads),
+        ):
+            self.stats.set_value(f"corpus/store/{name}", value)  # type: ignore[attr-defined]
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         self.commit()

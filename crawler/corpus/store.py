@@ -217,6 +217,8 @@ class CorpusStore:
         self._items_since_commit = 0
         self.commits = 0
         """Transactions committed since the store was opened."""
+        self.record_reads = 0
+        """Records read from the database (not from the records kept in memory)."""
         if read_only:
             uri = f"{self.path.resolve().as_uri()}?mode=ro"
             self._conn = sqlite3.connect(uri, uri=True, isolation_level=None)
@@ -318,6 +320,11 @@ class CorpusStore:
         self._batch_items = max(1, items)
 
     @property
+    def rows_written(self) -> int:
+        """Rows inserted, updated or deleted since the store was opened."""
+        return self._conn.total_changes
+
+    @property
     def batching(self) -> bool:
         return self._batch_items > 0
 
@@ -375,6 +382,7 @@ class CorpusStore:
             row = self._conn.execute(
                 f"SELECT record FROM {table} WHERE id = ?", (record_id,)
             ).fetchone()
+            self.record_reads += 1
             text = row[0] if row else None
             self._keep(table, record_id, text)
         return json.loads(text) if text is not None else None

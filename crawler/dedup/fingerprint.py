@@ -18,6 +18,7 @@ import math
 import re
 import struct
 import unicodedata
+from functools import lru_cache
 
 SHINGLE_WORDS = 4
 SKETCH_SIZE = 48
@@ -31,9 +32,13 @@ INDEXED_VALUES = SKETCH_SIZE - math.ceil(SKETCH_SIZE * LOWEST_THRESHOLD) + 2
 _WORD = re.compile(r"\w+")
 
 
-def words(text: str) -> list[str]:
-    """Tokens with case, accents-as-composed and punctuation folded away."""
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+@lru_cache(maxsize=16)
+def words(text: str) -> tuple[str, ...]:
+    """Tokens with case, accents-as-composed and punctuation folded away.
+
+    The last few texts' tokens are kept: the merge stage's content hash and the
+    store stage's sketch read the same text."""
+    return tuple(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
 
 
 def content_hash(text: str) -> str:
@@ -50,8 +55,13 @@ def shingles(text: str) -> set[int]:
     tokens = words(text)
     if len(tokens) < SHINGLE_WORDS:
         return {_hash64(" ".join(tokens))} if tokens else set()
+    # _hash64 inlined: the call and look-ups cost twice the hashing itself.
+    blake2b, from_bytes, join = hashlib.blake2b, int.from_bytes, " ".join
     return {
-        _hash64(" ".join(tokens[i : i + SHINGLE_WORDS]))
+        from_bytes(
+            blake2b(join(tokens[i : i + SHINGLE_WORDS]).encode(), digest_size=8).digest(), "little"
+        )
+        >> 1
         for i in range(len(tokens) - SHINGLE_WORDS + 1)
     }
 
