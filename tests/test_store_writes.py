@@ -206,3 +206,25 @@ def test_a_crawl_reads_each_stored_record_from_the_database_once_per_item(
     )
     # The merge stage reads the record, the store and linking stages find it in memory.
     assert stats["corpus/store/record_reads"] == items
+
+
+def test_postings_of_renumbered_rows_are_caught_and_indexed_anew(tmp_path: Path) -> None:
+    store = CorpusStore(tmp_path)
+    put(store, article(1))
+    put(store, article(2, "An unrelated report on Army recruiting figures for the year."))
+    store.close()
+    # What a VACUUM may do to the row numbers of a table without an integer key.
+    with sqlite3.connect(tmp_path / STORE_FILENAME) as conn:
+        for old, new in ((1, 100), (2, 1), (100, 2)):
+            conn.execute("UPDATE articles SET rowid = ? WHERE rowid = ?", (new, old))
+    store = CorpusStore(tmp_path)
+    try:
+        assert [found[0] for found in store.near_copy_candidates(sketch(STORY))] == [
+            "example.org/story-1"
+        ]
+    finally:
+        store.close()
+    row = committed(tmp_path, "SELECT rowid FROM articles WHERE id = 'example.org/story-1'")
+    assert committed(tmp_path, f"SELECT count(*) FROM article_sketch WHERE article = {row}") == (
+        INDEXED_VALUES
+    )

@@ -32,6 +32,7 @@ Whether a folder's store can be trusted before a crawl writes to it is
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
@@ -42,6 +43,8 @@ from typing import Any
 
 from crawler.dedup.fingerprint import decode_sketch, encode_sketch, indexed_values
 from crawler.linking.index import LinkIndex
+
+logger = logging.getLogger(__name__)
 
 STORE_FILENAME = "corpus.sqlite3"
 # Bumped when the tables below change in a way older code cannot read;
@@ -75,8 +78,8 @@ CREATE TABLE IF NOT EXISTS article_identities (
 );
 CREATE TABLE IF NOT EXISTS article_sketch (
     value INTEGER NOT NULL,
-    article_id TEXT NOT NULL,
-    PRIMARY KEY (value, article_id)
+    article INTEGER NOT NULL,
+    PRIMARY KEY (value, article)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS article_sketch_pending (
     seq INTEGER PRIMARY KEY,
@@ -208,10 +211,10 @@ class CorpusStore:
         self._link_index: LinkIndex | None = None
         # JSON text of the records last read or written, by (table, id).
         self._recent: OrderedDict[tuple[str, str], str | None] = OrderedDict()
-        # Indexed sketch values of the articles whose postings are not yet in
-        # article_sketch, and the other way round (see add_pending_postings).
-        self._pending: dict[str, tuple[int, ...]] = {}
-        self._pending_by_value: dict[int, set[str]] = {}
+        # Row number and indexed sketch values of the articles whose postings are
+        # not yet in article_sketch, and the other way round (see _add_pending_postings).
+        self._pending: dict[str, tuple[int, tuple[int, ...]]] = {}
+        self._pending_by_value: dict[int, set[int]] = {}
         # Batched commits (see batch_commits); off until a crawl turns them on.
         self._batch_items = 0
         self._items_since_commit = 0
@@ -275,15 +278,22 @@ class CorpusStore:
 
     def _index_sketches_anew(self) -> None:
         """Rebuild the sketch postings from the stored sketches (schema version 3
-        indexes only each sketch's smallest values)."""
-        self._conn.execute("DELETE FROM article_sketch")
-        for article_id, blob in self._conn.execute(
-            "SELECT id, sketch FROM articles WHERE sketch IS NOT NULL"
-        ).fetchall():
-            self._conn.executemany(
-                "INSERT OR IGNORE INTO article_sketch (value, article_id) VALUES (?, ?)",
-                [(value, article_id) for value in indexed_values(decode_sketch(blob))],
-            )
+        indexes only each sketch's smallest values, by the article's row number)."""
+        self._conn.execute("DROP TABLE IF EXISTS article_sketch")
+        self._conn.execute(
+            "CREATE TABLE article_sketch (value INTEGER NOT NULL, article INTEGER NOT NULL,"
+            " PRIMARY KEY (value, article)) WITHOUT ROWID"
+        )
+        self._conn.execute("DELETE FROM article_sketch_pending")
+        self._pending.clear()
+        self._pending_by_value.clear()
+        rows = self._conn.execute("SELECT rowid, sketch FROM articles WHERE sketch IS NOT NULL")
+        postings = sorted(
+            (value, row) for row, blob in rows for value in indexed_values(decode_sketch(blob))
+        )
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO article_sketch (value, article) VALUES (?, ?)", postings
+        )
 
     def _has_table(self, table: str) -> bool:
         row = self._conn.execute(
@@ -484,28 +494,52 @@ class CorpusStore:
         article, and is passed over: the look-up costs at most
         ``len(sketch) * max_postings`` index rows however large the corpus.
         """
-        shared: dict[str, int] = {}
-        for value in dict.fromkeys(indexed_values(tuple(sketch))):
-            rows = self._conn.execute(
-                "SELECT article_id FROM article_sketch WHERE value = ? LIMIT ?",
-                (value, max_postings + 1),
-            ).fetchall()
-            article_ids = [article_id for (article_id,) in rows]
-            article_ids.extend(self._pending_by_value.get(value, ()))
-            if len(article_ids) > max_postings:
-                continue
-            for article_id in article_ids:
-                shared[article_id] = shared.get(article_id, 0) + 1
-        found = []
-        for article_id in sorted(shared):
-            if shared[article_id] < min_shared or article_id == exclude:
-                continue
-            row = self._conn.execute(
-                "SELECT sketch, published FROM articles WHERE id = ?", (article_id,)
-            ).fetchone()
-            if row and row[0] is not None:
-                found.append((article_id, decode_sketch(row[0]), row[1]))
+        values = indexed_values(tuple(sketch))
+        found = self._candidates(values, exclude, min_shared, max_postings)
+        if found is None:
+            # A posting named a row whose sketch lacks the value: the rows were
+            # renumbered (a VACUUM); the postings are rebuilt from the sketches.
+            logger.warning("Sketch postings of %s out of date; indexing them anew", self.path)
+            with self.transaction():
+                self._index_sketches_anew()
+            found = self._candidates(values, exclude, min_shared, max_postings) or []
         return found
+
+    def _candidates(
+        self, values: tuple[int, ...], exclude: str | None, min_shared: int, max_postings: int
+    ) -> list[tuple[str, tuple[int, ...], str | None]] | None:
+        """What :meth:`near_copy_candidates` returns; ``None`` if the postings name rows
+        that do not hold their values."""
+        shared: dict[int, list[int]] = {}
+        for value in dict.fromkeys(values):
+            rows = [
+                row
+                for (row,) in self._conn.execute(
+                    "SELECT article FROM article_sketch WHERE value = ? LIMIT ?",
+                    (value, max_postings + 1),
+                )
+            ]
+            rows.extend(self._pending_by_value.get(value, ()))
+            if len(rows) > max_postings:
+                continue
+            for row in rows:
+                shared.setdefault(row, []).append(value)
+        found = []
+        for row, matched in shared.items():
+            if len(matched) < min_shared:
+                continue
+            stored = self._conn.execute(
+                "SELECT id, sketch, published FROM articles WHERE rowid = ?", (row,)
+            ).fetchone()
+            if stored is None or stored[1] is None:
+                return None
+            article_id, blob, published = stored
+            other = decode_sketch(blob)
+            if not set(matched) <= set(indexed_values(other)):
+                return None
+            if article_id != exclude:
+                found.append((article_id, other, published))
+        return sorted(found)
 
     def put_article(
         self,
@@ -523,9 +557,9 @@ class CorpusStore:
         text = dumps(record)
         with self.transaction():
             row = self._conn.execute(
-                "SELECT sketch FROM articles WHERE id = ?", (article_id,)
+                "SELECT rowid, sketch FROM articles WHERE id = ?", (article_id,)
             ).fetchone()
-            previous = set(indexed_values(decode_sketch(row[0]))) if row and row[0] else set()
+            previous = set(indexed_values(decode_sketch(row[1]))) if row and row[1] else set()
             current = set(indexed_values(sketch))
             indexed = article_id not in self._pending
             self._conn.execute(
@@ -552,12 +586,14 @@ class CorpusStore:
             if previous != current:
                 if indexed and previous:
                     # Delete the indexed postings by their keys (read from the stored
-                    # sketch): a delete by article_id alone would scan the table.
+                    # sketch): a delete by article alone would scan the table.
                     self._conn.executemany(
-                        "DELETE FROM article_sketch WHERE value = ? AND article_id = ?",
-                        [(value, article_id) for value in sorted(previous)],
+                        "DELETE FROM article_sketch WHERE value = ? AND article = ?",
+                        [(value, row[0]) for value in sorted(previous)],
                     )
-                self._add_pending_postings(article_id, tuple(sorted(current)))
+                # An update keeps the row number (an upsert, not a replace).
+                number = row[0] if row else self._row_of(article_id)
+                self._add_pending_postings(article_id, number, tuple(sorted(current)))
             self._keep("articles", article_id, text)
         self._sketch_postings_due()
 
@@ -567,33 +603,42 @@ class CorpusStore:
     # (appended in order: cheap), and are written in one pass every
     # SKETCH_POSTINGS_PENDING articles and when the store closes; a killed crawl's
     # waiting articles are read back from that table when the store is opened.
+    # A posting names the article by its row number (a few bytes, where the id
+    # takes tens); an upsert keeps it, and a renumbering (VACUUM) is caught by
+    # near_copy_candidates, which then indexes the sketches anew.
 
-    def _add_pending_postings(self, article_id: str, values: tuple[int, ...]) -> None:
+    def _row_of(self, article_id: str) -> int:
+        return self._conn.execute(
+            "SELECT rowid FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()[0]
+
+    def _add_pending_postings(self, article_id: str, row: int, values: tuple[int, ...]) -> None:
         self._drop_pending(article_id)
         self._conn.execute(
             "INSERT INTO article_sketch_pending (article_id) VALUES (?)", (article_id,)
         )
-        self._remember_pending(article_id, values)
+        self._remember_pending(article_id, row, values)
 
-    def _remember_pending(self, article_id: str, values: tuple[int, ...]) -> None:
-        self._pending[article_id] = values
+    def _remember_pending(self, article_id: str, row: int, values: tuple[int, ...]) -> None:
+        self._pending[article_id] = (row, values)
         for value in values:
-            self._pending_by_value.setdefault(value, set()).add(article_id)
+            self._pending_by_value.setdefault(value, set()).add(row)
 
     def _drop_pending(self, article_id: str) -> None:
-        for value in self._pending.pop(article_id, ()):
+        row, values = self._pending.pop(article_id, (0, ()))
+        for value in values:
             waiting = self._pending_by_value[value]
-            waiting.discard(article_id)
+            waiting.discard(row)
             if not waiting:
                 del self._pending_by_value[value]
 
     def _load_pending_postings(self) -> None:
         rows = self._conn.execute(
-            "SELECT a.id, a.sketch FROM articles a WHERE a.id IN"
+            "SELECT a.id, a.rowid, a.sketch FROM articles a WHERE a.id IN"
             " (SELECT article_id FROM article_sketch_pending)"
         ).fetchall()
-        for article_id, blob in rows:
-            self._remember_pending(article_id, indexed_values(decode_sketch(blob or b"")))
+        for article_id, row, blob in rows:
+            self._remember_pending(article_id, row, indexed_values(decode_sketch(blob or b"")))
 
     def _sketch_postings_due(self) -> None:
         if len(self._pending) >= SKETCH_POSTINGS_PENDING:
@@ -604,10 +649,10 @@ class CorpusStore:
         """Write the waiting sketch postings into the index in one pass (sorted by
         value, so each page of the index is written once); returns how many."""
         postings = sorted(
-            (value, article_id) for article_id, values in self._pending.items() for value in values
+            (value, row) for row, values in self._pending.values() for value in values
         )
         self._conn.executemany(
-            "INSERT OR IGNORE INTO article_sketch (value, article_id) VALUES (?, ?)", postings
+            "INSERT OR IGNORE INTO article_sketch (value, article) VALUES (?, ?)", postings
         )
         self._conn.execute("DELETE FROM article_sketch_pending")
         self._pending.clear()
