@@ -169,12 +169,25 @@ def test_a_changed_sketch_replaces_the_written_postings(tmp_path: Path) -> None:
     assert committed(tmp_path, "SELECT count(*) FROM article_sketch") == INDEXED_VALUES
 
 
-def test_an_older_store_keeps_only_the_indexed_sketch_values(tmp_path: Path) -> None:
+def test_an_older_store_keeps_only_the_indexed_sketch_values_and_keys_its_tables(
+    tmp_path: Path,
+) -> None:
     long_text = STORY
     write_version_1_store(tmp_path, version=2)
     with sqlite3.connect(tmp_path / STORE_FILENAME) as conn:
-        # Version 2 indexed every value of a full sketch.
+        # Version 2's names, and every value of a full sketch indexed.
         conn.execute("ALTER TABLE articles RENAME COLUMN signature TO sketch")
+        conn.execute("ALTER TABLE article_urls RENAME TO article_identities")
+        conn.execute("ALTER TABLE article_identities RENAME COLUMN url TO identity")
+        conn.execute("ALTER TABLE link_article RENAME TO link_quoting_article")
+        conn.execute(
+            "CREATE TABLE pages (url TEXT PRIMARY KEY, kind TEXT, record_id TEXT,"
+            " content_date TEXT, etag TEXT, last_modified TEXT)"
+        )
+        conn.execute(
+            "INSERT INTO pages VALUES (?, 'article', ?, '2025-02-11', '\"v1\"', NULL)",
+            ("https://" + ARTICLE_ID, ARTICLE_ID),
+        )
         conn.execute("DELETE FROM article_sketch")
         conn.execute(
             "UPDATE articles SET sketch = ? WHERE id = ?",
@@ -189,9 +202,17 @@ def test_an_older_store_keeps_only_the_indexed_sketch_values(tmp_path: Path) -> 
     try:
         assert [found[0] for found in store.near_copy_candidates(sketch(long_text))] == [ARTICLE_ID]
         assert store.near_copy_candidates(sketch(TEXT)) == []
+        assert store.article_id_for_identities(["https://" + ARTICLE_ID]) == ARTICLE_ID
+        page = store.page("https://" + ARTICLE_ID)
+        assert page is not None and (page.record_id, page.etag) == (ARTICLE_ID, '"v1"')
     finally:
         store.close()
     assert committed(tmp_path, "SELECT count(*) FROM article_sketch") == INDEXED_VALUES
+    with sqlite3.connect(tmp_path / STORE_FILENAME) as conn:
+        layouts = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+    assert "WITHOUT ROWID" in layouts["article_identities"]
+    assert "WITHOUT ROWID" in layouts["pages"]
+    assert not any(name.endswith("_with_rowid") for name in layouts)
 
 
 def test_a_crawl_reads_each_stored_record_from_the_database_once_per_item(

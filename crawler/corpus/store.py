@@ -75,7 +75,7 @@ CREATE INDEX IF NOT EXISTS articles_by_hash ON articles (content_hash);
 CREATE TABLE IF NOT EXISTS article_identities (
     identity TEXT PRIMARY KEY,
     article_id TEXT NOT NULL
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS article_sketch (
     value INTEGER NOT NULL,
     article INTEGER NOT NULL,
@@ -121,7 +121,7 @@ CREATE TABLE IF NOT EXISTS pages (
     content_date TEXT,
     etag TEXT,
     last_modified TEXT
-);
+) WITHOUT ROWID;
 """
 
 RECORD_TABLES = ("articles", "debates", "links")
@@ -144,6 +144,10 @@ MIGRATIONS = (
 # crawler.dedup.fingerprint.indexed_values): the postings are rebuilt from the
 # stored sketches when an older store is opened.
 SKETCH_POSTINGS_VERSION = 3
+# Version 3 keeps these tables by their key alone (WITHOUT ROWID): one b-tree
+# each where a rowid table and its key's index were two, each written per row.
+KEYED_TABLES_VERSION = 3
+KEYED_TABLES = ("article_identities", "pages")
 
 
 @dataclass(frozen=True)
@@ -251,6 +255,8 @@ class CorpusStore:
         self._conn.executescript(SCHEMA)
         if version < SCHEMA_VERSION:
             with self.transaction():
+                if version < KEYED_TABLES_VERSION:
+                    self._key_tables()
                 if version < SKETCH_POSTINGS_VERSION:
                     self._index_sketches_anew()
                 self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -275,6 +281,22 @@ class CorpusStore:
                     self._conn.execute(f"ALTER TABLE {table} RENAME TO {new_name}")
             elif column in self._columns(table):
                 self._conn.execute(f"ALTER TABLE {table} RENAME COLUMN {column} TO {new_name}")
+
+    def _key_tables(self) -> None:
+        """Copy the :data:`KEYED_TABLES` of an older store into their keyed layout."""
+        for table in KEYED_TABLES:
+            sql = self._conn.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+            ).fetchone()[0]
+            if "WITHOUT ROWID" in sql.upper():
+                continue
+            columns = ", ".join(row[1] for row in self._conn.execute(f"PRAGMA table_info({table})"))
+            self._conn.execute(f"ALTER TABLE {table} RENAME TO {table}_with_rowid")
+            self._conn.execute(f"{sql.rstrip()} WITHOUT ROWID")
+            self._conn.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {table}_with_rowid"
+            )
+            self._conn.execute(f"DROP TABLE {table}_with_rowid")
 
     def _index_sketches_anew(self) -> None:
         """Rebuild the sketch postings from the stored sketches (schema version 3
