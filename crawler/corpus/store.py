@@ -53,6 +53,8 @@ STORE_FILENAME = "corpus.sqlite3"
 SCHEMA_VERSION = 3
 # How many records read or written are kept as JSON text (see CorpusStore.get).
 RECORD_CACHE_SIZE = 256
+# The tables whose records are kept so (written only through put_article, put_debate).
+CACHED_TABLES = ("articles", "debates")
 # The write-ahead log is folded into the database every this many pages (4 KiB
 # each) and cut back to WAL_SIZE_LIMIT bytes after.
 WAL_CHECKPOINT_PAGES = 4000
@@ -407,6 +409,11 @@ class CorpusStore:
         clears what is kept."""
         self._check_table(table)
         key = (table, record_id)
+        if table not in CACHED_TABLES:
+            row = self._conn.execute(
+                f"SELECT record FROM {table} WHERE id = ?", (record_id,)
+            ).fetchone()
+            return json.loads(row[0]) if row else None
         if key in self._recent:
             self._recent.move_to_end(key)
             text = self._recent[key]
