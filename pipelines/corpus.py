@@ -3,7 +3,8 @@
 The third of the corpus stages (merge -> normalise -> store -> link): the item
 arriving here is the merged record (:mod:`pipelines.merge`) with its values
 normalised (:mod:`pipelines.dates`, :mod:`pipelines.parties`). The store stage
-re-reads the stored record by id and compares the two: ``last_changed`` moves
+reads the stored record by id (the store keeps the one the merge stage read, so
+the database is read once per item) and compares the two: ``last_changed`` moves
 only when the content did (:func:`~crawler.dedup.merge.settle_change`), and a
 record that did not change is not written again: it is dropped with
 :class:`~crawler.drops.UnchangedRecord` (logged at DEBUG, counted in the stats),
