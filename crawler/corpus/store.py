@@ -251,6 +251,7 @@ class CorpusStore:
         self.folder = Path(folder)
         self.path = self.folder / filename
         self._link_index: LinkIndex | None = None
+        self._closed = False
         # JSON text of the records last read or written, by (table, id).
         self._recent: OrderedDict[tuple[str, str], str | None] = OrderedDict()
         # Row number and indexed sketch values of the articles whose postings are
@@ -367,13 +368,16 @@ class CorpusStore:
 
     def close(self) -> None:
         """Commit what the open batch holds (whole blocks only), write the waiting
-        sketch postings, and close."""
+        sketch postings, and close. Closing a closed store does nothing."""
+        if self._closed:
+            return
         self.commit()
         if self._pending:
             with self.transaction():
                 self.write_pending_postings()
             self.commit()
         self._conn.close()
+        self._closed = True
 
     def transaction(self) -> sqlite3.Connection:
         """``with store.transaction():`` commits the block, or rolls it back on error.
