@@ -28,6 +28,7 @@ from scrapy.exceptions import NotConfigured
 from crawler.drops import UnchangedRecord
 from crawler.errors import SettingError
 from crawler.items import ArticleItem, DebateItem
+from crawler.pages.senedd import OFFICE_FLAG
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -47,14 +48,27 @@ def _article_field(name: str) -> Callable[[Any], list[bool]]:
     return lambda item: [_has(ItemAdapter(item).get(name))] if isinstance(item, ArticleItem) else []
 
 
-def _speech_field(name: str) -> Callable[[Any], list[bool]]:
-    def measure(item: Any) -> list[bool]:
-        if not isinstance(item, DebateItem):
-            return []
-        speeches = [ItemAdapter(speech) for speech in item.speeches or []]
-        return [_has(s.get(name)) for s in speeches if s.get("kind") in SPOKEN_KINDS]
+def _spoken(item: Any) -> list[ItemAdapter]:
+    """The spoken speeches of a debate that a member gave: an office the record names instead
+    of a person (the Senedd's Llywydd, ``speaker:office``) has neither person nor party."""
+    if not isinstance(item, DebateItem):
+        return []
+    speeches = [ItemAdapter(speech) for speech in item.speeches or []]
+    return [
+        s
+        for s in speeches
+        if s.get("kind") in SPOKEN_KINDS and OFFICE_FLAG not in (s.get("flags") or [])
+    ]
 
-    return measure
+
+def _speech_field(name: str) -> Callable[[Any], list[bool]]:
+    return lambda item: [_has(s.get(name)) for s in _spoken(item)]
+
+
+def _speech_person(item: Any) -> list[bool]:
+    """Whether each spoken speech names its member: a TheyWorkForYou person id, or the
+    member's id in another scheme (``member_ids``: the Senedd's records have no person id)."""
+    return [_has(s.get("person_id")) or _has(s.get("member_ids")) for s in _spoken(item)]
 
 
 # Each watched field: what one record says of it (one bool per value counted).
@@ -63,7 +77,7 @@ FIELDS: dict[str, Callable[[Any], list[bool]]] = {
     "article.title": _article_field("title"),
     "article.published": _article_field("published"),
     "article.text": _article_field("text"),
-    "debate.speech.person_id": _speech_field("person_id"),
+    "debate.speech.person_id": _speech_person,
     "debate.speech.party": _speech_field("party"),
 }
 UNITS = {"article": "articles", "debate.speech": "spoken speeches"}
