@@ -273,3 +273,13 @@ def test_member_lists_give_names_and_parties_in_each_language():
         "Welsh National Party",
     }  # fmt: skip
     assert welsh["4510"].party == "Annibynnol"
+
+
+def test_senedd_ids_are_never_read_as_theyworkforyou_gids(transcript):
+    # A gid's revision letter drives the merge's revision logic: a Senedd id must not look
+    # like one, or a Commons debate of the same day could take it over.
+    from crawler.gid import Gid
+
+    for debate in transcript.debates:
+        assert Gid.parse(debate.id) is None
+        assert all(Gid.parse(speech.id) is None for speech in debate.speeches)
