@@ -8,6 +8,11 @@ share with its threshold. A share below its threshold is a reason the crawl
 fails (``corpus/monitor/failed``, read by :mod:`crawler.verdict`), e.g.
 ``article.published coverage 0.40 < 0.90 (4 of 10 records)``.
 
+Speech coverage counts the spoken speeches a member gave: a speech whose
+source names an office instead of a person (``speaker:office``) is left out.
+``debate.speech.person_id`` is met by a member id in any scheme
+(``member_ids``): a Senedd speech has no TheyWorkForYou person id.
+
 Settings: ``MONITOR_ENABLED``, ``MONITOR_MIN_COVERAGE`` (field → lowest
 acceptable share), ``MONITOR_MIN_RECORDS`` (fewer records of a kind than this
 and its coverage says nothing: the check is skipped, and the log says so).

@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from crawler.pages import senedd
 from tests.support.crawl import CrawlResult, crawl_in_process
-from tests.support.pages import copy_sample_pages, edit_page
+from tests.support.pages import copy_sample_pages, edit_page, write_replay
 
 DAY = {"since": "2022-11-08", "until": "2022-11-09"}
 TRANSCRIPT = (
@@ -181,3 +182,73 @@ def test_an_unknown_all_value_is_refused(tmp_path):
     result = _crawl(tmp_path, all="maybe")
     assert result.returncode == 2
     assert "all: expected 1 or 0" in result.stderr
+
+
+def test_a_transcript_asked_for_by_url_gives_its_defence_debate(tmp_path):
+    result = crawl_in_process("senedd", tmp_path / "corpus", args={"urls": TRANSCRIPT})
+    assert result.returncode == 0, result.stderr
+    assert [d["id"] for d in result.read("debates")] == ["senedd-12920-221108-9"]
+
+
+def test_a_transcript_the_server_does_not_have_fails_the_crawl(tmp_path):
+    replay = copy_sample_pages(tmp_path / "pages")
+    manifest = replay / "manifest.jsonl"
+    lines = [
+        line
+        for line in manifest.read_text(encoding="utf-8").splitlines()
+        if json.loads(line)["url"] != TRANSCRIPT
+    ]
+    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = _crawl(tmp_path, replay=replay)
+    assert result.returncode == 1
+    assert result.stats["corpus/lost/http_404"] == 1
+    assert result.read("debates") == []
+
+
+EMPTY_TRANSCRIPT = (
+    '\ufeff<?xml version="1.0" encoding="UTF-8"?>\n<dataroot generated="x">\n</dataroot>\n'
+)
+
+
+def _one_meeting_replay(folder: Path, day: date) -> Path:
+    """A listing of ``day`` with one plenary whose transcript has no contributions yet."""
+    listing_url = f"https://record.senedd.wales/XMLExport?start={day}&end={day}"
+    listing = (
+        "<table><tr><th>Date</th><th>Type</th><th>Bilingual</th><th>Welsh</th><th>English</th>"
+        f"<th>QNR</th><th>Votes</th></tr><tr><td>{day:%d/%m/%Y} 13:30</td><td>Plenary</td>"
+        f'<td><a href="{TRANSCRIPT}">Download</a></td><td></td><td></td><td></td><td></td></tr>'
+        "</table>"
+    )
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    return write_replay(
+        folder,
+        [
+            {"url": listing_url, "path": "listing.html", "headers": html},
+            {"url": TRANSCRIPT, "path": "transcript.xml", "headers": {"Content-Type": "text/xml"}},
+        ],
+        {"listing.html": listing, "transcript.xml": EMPTY_TRANSCRIPT},
+    )
+
+
+def test_todays_meeting_without_contributions_yet_is_not_a_loss(tmp_path):
+    today = datetime.now(UTC).date()
+    replay = _one_meeting_replay(tmp_path / "pages", today)
+    result = crawl_in_process(
+        "senedd", tmp_path / "corpus", replay_dir=replay, args={"since": str(today)}
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stats["corpus/senedd/transcript/not_yet_published"] == 1
+    assert "corpus/senedd/members/fetched" not in result.stats  # no debate needed them
+
+
+def test_a_past_meeting_without_contributions_is_a_lost_page(tmp_path):
+    day = date(2022, 11, 8)
+    replay = _one_meeting_replay(tmp_path / "pages", day)
+    result = crawl_in_process(
+        "senedd",
+        tmp_path / "corpus",
+        replay_dir=replay,
+        args={"since": str(day), "until": str(day)},
+    )
+    assert result.returncode == 1
+    assert result.stats["corpus/lost/empty_transcript"] == 1

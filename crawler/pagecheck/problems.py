@@ -114,8 +114,8 @@ def content_problem(response: Response) -> Problem | None:
     if not response.body.strip():
         return Problem("empty_body", "the body is empty")
     head = response.text[:4096]
-    if xml_kind(head) is not None:
-        return None  # a feed or sitemap asked for by name: read as such
+    if xml_kind(head) is not None or _is_xml_document(head):
+        return None  # a feed, sitemap or other XML document asked for by name: read as such
     selector = as_selector(response)
     markup = response.text.lower()
     if soft := soft_404(selector, markup):
@@ -130,6 +130,11 @@ def content_problem(response: Response) -> Problem | None:
             "empty_body", f"only {len(visible)} characters of visible text and no paragraph"
         )
     return None
+
+
+def _is_xml_document(head: str) -> bool:
+    """An XML document that is not XHTML (a data export such as the Senedd's transcripts)."""
+    return head.lstrip("\ufeff \t\r\n").startswith("<?xml") and "<html" not in head.lower()
 
 
 def is_text_type(content_type: str) -> bool:

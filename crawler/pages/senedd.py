@@ -252,8 +252,11 @@ def speech_id(meeting_id: str, contribution_id: str) -> str:
     return f"{SOURCE}-{meeting_id}-{contribution_id}"
 
 
-def parse_speech(row: dict[str, str], members: MemberLists | None) -> Speech:
-    """One contribution as a Speech: raw values only (the pipelines normalise them)."""
+def parse_speech(row: dict[str, str]) -> Speech:
+    """One contribution as a Speech: raw values only (the pipelines normalise them).
+
+    Parties are not in the export: :func:`join_members` adds them from the member lists.
+    """
     meeting_id = row.get("Meeting_ID", "").strip()
     contribution_id = row.get("Contribution_ID", "").strip()
     link = permalink(meeting_id, contribution_id)
@@ -305,13 +308,21 @@ def parse_speech(row: dict[str, str], members: MemberLists | None) -> Speech:
         speech.flags.append(OFFICE_FLAG)
         return speech
     speech.member_ids = {SOURCE: member_id}
-    if members is not None:
+    return speech
+
+
+def join_members(debate: DebateItem, members: MemberLists) -> None:
+    """Give each speech of ``debate`` its member's party title in each language, joined on
+    the member id; a member neither list names is flagged ``member:not_listed``."""
+    for speech in debate.speeches:
+        member_id = speech.member_ids.get(SOURCE)
+        if not member_id:
+            continue
         if not members.lists(member_id):
             speech.flags.append(NOT_LISTED_FLAG)
         speech.party_raw = members.parties(member_id)
         if speech.party_raw:
             speech.party_source = "member_list"
-    return speech
 
 
 @dataclass
@@ -325,14 +336,8 @@ class Transcript:
     """The bilingual-layout note, dropped."""
 
 
-def parse_transcript(
-    body: bytes, *, url: str, fetched_at: str, members: MemberLists | None
-) -> Transcript:
-    """A meeting's bilingual transcript as one DebateItem per agenda item, in order.
-
-    ``members`` (``None`` when the member lists could not be read) gives each
-    speaker's party title in both languages, joined on ``Member_Id``.
-    """
+def parse_transcript(body: bytes, *, url: str, fetched_at: str) -> Transcript:
+    """A meeting's bilingual transcript as one DebateItem per agenda item, in order."""
     rows = read_transcript(body)
     if all(row.get("Contribution_Order_ID", "").strip().isdigit() for row in rows):
         rows = sorted(rows, key=lambda row: int(row["Contribution_Order_ID"]))
@@ -372,7 +377,7 @@ def parse_transcript(
             )
             by_item[key] = debate
             result.debates.append(debate)
-        debate.speeches.append(parse_speech(row, members))
+        debate.speeches.append(parse_speech(row))
     return result
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterable
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import scrapy
@@ -33,6 +34,8 @@ from crawler.pages.senedd import Member, MemberLists, TranscriptError
 from crawler.spiders.base import CorpusSpider, SpiderArgumentError, fetched_at
 
 STATS = "corpus/senedd"
+MEETING_DAY = "senedd_meeting_day"
+"""Request meta: the meeting's day as the listing gives it (ISO), for its transcript."""
 ALL_CHOICES = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 """``-a all=`` values."""
 
@@ -113,16 +116,19 @@ class SeneddSpider(CorpusSpider):
                 page_lost(self.crawler, response.url, "no_transcript", f"{row.date_raw} {row.type}")
                 continue
             self._inc("listing/plenary")
-            yield scrapy.Request(row.transcript_url, callback=self.parse_page)
+            yield scrapy.Request(
+                row.transcript_url,
+                callback=self.parse_page,
+                meta={MEETING_DAY: row.day.isoformat() if row.day else None},
+            )
 
     # --- transcripts and member lists ------------------------------------------------------
 
     async def debates(self, response: Response) -> list[Any]:
         assert self.terms is not None, "built by from_crawler"
-        members = await self.members()
         try:
             transcript = senedd.parse_transcript(
-                response.body, url=response.url, fetched_at=fetched_at(response), members=members
+                response.body, url=response.url, fetched_at=fetched_at(response)
             )
         except TranscriptError as error:
             page_lost(self.crawler, response.url, "unreadable_transcript", str(error))
@@ -131,7 +137,12 @@ class SeneddSpider(CorpusSpider):
         self._inc("heading", transcript.headings)
         self._inc("boilerplate", transcript.boilerplate)
         if not transcript.debates:
-            page_lost(self.crawler, response.url, "empty_transcript", "no contributions")
+            if response.meta.get(MEETING_DAY) == datetime.now(UTC).date().isoformat():
+                # Today's meeting is listed before its record is published.
+                self._inc("transcript/not_yet_published")
+                self.logger.info("No contributions yet in today's transcript %s", response.url)
+            else:
+                page_lost(self.crawler, response.url, "empty_transcript", "no contributions")
             return []
         kept = []
         for debate in transcript.debates:
@@ -140,6 +151,11 @@ class SeneddSpider(CorpusSpider):
                 kept.append(debate)
             else:
                 self._inc("agenda_item/not_defence")
+        # The member lists are fetched once, and only when a kept debate needs them.
+        members = await self.members() if kept else None
+        if members is not None:
+            for debate in kept:
+                senedd.join_members(debate, members)
         return kept
 
     def members(self) -> asyncio.Future[MemberLists | None]:

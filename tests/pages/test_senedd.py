@@ -32,7 +32,11 @@ def _members() -> senedd.MemberLists:
 @pytest.fixture(scope="module")
 def transcript() -> senedd.Transcript:
     body = saved_response(TRANSCRIPT).body
-    return senedd.parse_transcript(body, url=TRANSCRIPT, fetched_at="x", members=_members())
+    parsed = senedd.parse_transcript(body, url=TRANSCRIPT, fetched_at="x")
+    members = _members()
+    for debate in parsed.debates:
+        senedd.join_members(debate, members)
+    return parsed
 
 
 def _debate(transcript: senedd.Transcript, debate_id: str) -> DebateItem:
@@ -218,7 +222,7 @@ def test_a_member_missing_from_the_lists_is_flagged_with_no_party(transcript):
 
 def test_without_member_lists_speeches_keep_their_member_id_and_no_party():
     body = saved_response(TRANSCRIPT).body
-    parsed = senedd.parse_transcript(body, url=TRANSCRIPT, fetched_at="x", members=None)
+    parsed = senedd.parse_transcript(body, url=TRANSCRIPT, fetched_at="x")
     speech = _speech(parsed, "404211")
     assert speech.member_ids == {"senedd": "4501"}
     assert speech.party_raw == {}
@@ -253,7 +257,7 @@ def test_an_unknown_language_keeps_the_text_as_spoken_and_is_flagged():
         "contribution_verbatim": "<p>Bonjour</p>",
         "contribution_translated": "<p>Hello</p>",
     }
-    speech = senedd.parse_speech(row, None)
+    speech = senedd.parse_speech(row)
     assert speech.text == "Bonjour"
     assert speech.texts == {}
     assert speech.flags == [senedd.LANGUAGE_FLAG]
