@@ -252,3 +252,19 @@ def test_a_past_meeting_without_contributions_is_a_lost_page(tmp_path):
     )
     assert result.returncode == 1
     assert result.stats["corpus/lost/empty_transcript"] == 1
+
+
+def test_a_contribution_without_an_id_is_left_out_and_its_debate_flagged(tmp_path):
+    replay = copy_sample_pages(tmp_path / "pages")
+    edit_page(
+        replay,
+        TRANSCRIPT,
+        [("<Contribution_ID>404213</Contribution_ID>", "<Contribution_ID />")],
+    )
+    result = _crawl(tmp_path, replay=replay)
+    assert result.returncode == 0, result.stderr
+    assert result.stats["corpus/senedd/contribution/unidentified"] == 1
+    (debate,) = result.read("debates")
+    assert debate["flags"] == [senedd.NO_ID_FLAG]
+    assert "404213" not in _speeches(result)
+    assert len(debate["speeches"]) == 7

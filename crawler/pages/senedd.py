@@ -68,6 +68,11 @@ NOT_LISTED_FLAG = "member:not_listed"
 LANGUAGE_FLAG = "language:unknown"
 """``contribution_language`` is neither En nor Cy: the text as spoken is kept, untranslated."""
 
+NO_ID_FLAG = "speeches:no_id"
+"""Debate flag: a contribution of this agenda item has no usable ``Contribution_ID``, so no
+speech record can hold it (it is counted and logged, not stored)."""
+_ID_PART = re.compile(r"^[0-9A-Za-z-]+$")
+
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 _SPACE = re.compile(r"\s+")
 
@@ -334,6 +339,8 @@ class Transcript:
     """Sub-headings (type B): not speeches."""
     boilerplate: int = 0
     """The bilingual-layout note, dropped."""
+    unidentified: int = 0
+    """Rows without a usable meeting, agenda item or contribution id: no record can hold them."""
 
 
 def parse_transcript(body: bytes, *, url: str, fetched_at: str) -> Transcript:
@@ -352,6 +359,9 @@ def parse_transcript(body: bytes, *, url: str, fetched_at: str) -> Transcript:
             continue
         meeting_id = row.get("Meeting_ID", "").strip()
         agenda_id = row.get("Agenda_Item_ID", "").strip()
+        if not (_ID_PART.match(meeting_id) and _ID_PART.match(agenda_id)):
+            result.unidentified += 1
+            continue
         key = debate_id(meeting_id, agenda_id)
         debate = by_item.get(key)
         if debate is None:
@@ -377,7 +387,14 @@ def parse_transcript(body: bytes, *, url: str, fetched_at: str) -> Transcript:
             )
             by_item[key] = debate
             result.debates.append(debate)
+        if not _ID_PART.match(row.get("Contribution_ID", "").strip()):
+            result.unidentified += 1
+            if NO_ID_FLAG not in debate.flags:
+                debate.flags.append(NO_ID_FLAG)
+            continue
         debate.speeches.append(parse_speech(row))
+    # An agenda item whose every row lacked an id holds nothing to store.
+    result.debates = [debate for debate in result.debates if debate.speeches]
     return result
 
 

@@ -136,6 +136,13 @@ class SeneddSpider(CorpusSpider):
         self._inc("transcript/parsed")
         self._inc("heading", transcript.headings)
         self._inc("boilerplate", transcript.boilerplate)
+        if transcript.unidentified:
+            self._inc("contribution/unidentified", transcript.unidentified)
+            self.logger.warning(
+                "%d contribution(s) without a usable id in %s: not stored",
+                transcript.unidentified,
+                response.url,
+            )
         if not transcript.debates:
             if response.meta.get(MEETING_DAY) == datetime.now(UTC).date().isoformat():
                 # Today's meeting is listed before its record is published.

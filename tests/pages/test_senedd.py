@@ -287,3 +287,25 @@ def test_senedd_ids_are_never_read_as_theyworkforyou_gids(transcript):
     for debate in transcript.debates:
         assert Gid.parse(debate.id) is None
         assert all(Gid.parse(speech.id) is None for speech in debate.speeches)
+
+
+def test_a_contribution_without_an_id_is_counted_and_flags_its_debate():
+    body = saved_response(TRANSCRIPT).body.replace(
+        b"<Contribution_ID>404213</Contribution_ID>", b"<Contribution_ID />"
+    )
+    parsed = senedd.parse_transcript(body, url=TRANSCRIPT, fetched_at="x")
+    assert parsed.unidentified == 1
+    debate = _debate(parsed, DEFENCE_ITEM)
+    assert debate.flags == [senedd.NO_ID_FLAG]
+    assert len(debate.speeches) == 7
+    assert _debate(parsed, QUESTIONS_ITEM).flags == []
+
+
+def test_a_row_without_an_agenda_item_belongs_to_no_debate():
+    body = saved_response(TRANSCRIPT).body.replace(
+        b"<Agenda_Item_ID>221108-1</Agenda_Item_ID>", b"<Agenda_Item_ID />"
+    )
+    parsed = senedd.parse_transcript(body, url=TRANSCRIPT, fetched_at="x")
+    # The bilingual note is dropped first; the two other rows of item 1 have no home.
+    assert parsed.unidentified == 2
+    assert [debate.id for debate in parsed.debates] == [DEFENCE_ITEM]
