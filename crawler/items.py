@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 """Version of the record types here and their JSON Schemas in ``crawler/schemas/``: the minor
 number grows when a field is added, the major when one is removed or changes meaning.
 CHANGELOG.md says what each version changed."""
@@ -107,7 +107,8 @@ class Speech:
     """One contribution to a debate: a speech, or a line with no speaker (division, procedure)."""
 
     id: str
-    """Its TheyWorkForYou gid without the ``uk.org.publicwhip/debate/`` prefix."""
+    """Its TheyWorkForYou gid without the ``uk.org.publicwhip/debate/`` prefix; for the Senedd
+    ``senedd-<Meeting_ID>-<Contribution_ID>``."""
     text: str
     """Paragraphs joined by a blank line."""
     kind: str = "speech"
@@ -125,7 +126,8 @@ class Speech:
     the preferred interface's label wins when the interfaces' labels disagree
     (``party:disagreement``)."""
     party_source: str | None = None
-    """Where the party came from: ``speaker_line`` or ``member_page``."""
+    """Where the party came from: ``speaker_line``, ``member_page`` or ``member_list`` (the
+    Senedd's member lists, joined on the member id)."""
     constituency: str | None = None
     """Constituency printed on the speaker line or member page."""
     time_raw: str | None = None
@@ -145,6 +147,30 @@ class Speech:
     """Gids this speech had in earlier revisions of the day's record."""
     flags: list[str] = field(default_factory=list)
     """Problems found with this speech, e.g. ``party:unknown``."""
+    language: str | None = None
+    """Language the contribution was given in, ``en`` or ``cy``; ``None`` on TheyWorkForYou
+    Westminster speeches (English)."""
+    texts: dict[str, str] = field(default_factory=dict)
+    """The text in each language where the source gives more than one (Senedd: as spoken and
+    its translation, ``{"cy": …, "en": …}``); ``text`` is ``texts[language]``. Empty when the
+    source gives one text."""
+    source_ids: dict[str, str] = field(default_factory=dict)
+    """Each source's own id of this contribution (keys ``twfy``, ``hansard``, ``senedd``:
+    the Senedd's ``Contribution_ID``)."""
+    source_urls: dict[str, str] = field(default_factory=dict)
+    """Each source's public URL of this contribution (Senedd: the Record's permalink)."""
+    member_ids: dict[str, str] = field(default_factory=dict)
+    """The speaker's id in each scheme: ``twfy`` (TheyWorkForYou person id), ``mnis``
+    (Parliament Members API), ``senedd`` (the Senedd's ``Member_Id``; never set for the ids
+    that name an office, which are flagged ``speaker:office``)."""
+    job_titles: dict[str, str] = field(default_factory=dict)
+    """Senedd: the speaker's job title in each language as the Record gives it
+    (``{"en": "First Minister", "cy": "Prif Weinidog Cymru"}``)."""
+    video_urls: dict[str, str] = field(default_factory=dict)
+    """Senedd: the Senedd TV link of the contribution per audio language: the language
+    spoken, and the other language's interpretation."""
+    question_ref: str | None = None
+    """Senedd: the reference an oral or topical question ends with (``OQ58712``, ``TQ…``)."""
 
 
 @dataclass
@@ -152,9 +178,10 @@ class DebateItem:
     """A debate section of one sitting day, with its speeches."""
 
     id: str
-    """Section gid without prefix, e.g. ``2025-02-10a.1.0``."""
+    """Section gid without prefix, e.g. ``2025-02-10a.1.0``; for the Senedd one agenda item of
+    one meeting, ``senedd-<Meeting_ID>-<Agenda_Item_ID>`` (``senedd-12920-221108-9``)."""
     house: str
-    """``commons``, ``westminster-hall``, ``lords``…"""
+    """``commons``, ``westminster-hall``, ``lords``, ``senedd``…"""
     url: str
     """The page this copy was fetched from."""
     interface: str
@@ -188,6 +215,13 @@ class DebateItem:
     source: dict[str, Any] | None = None
     """The WARC record of the page it was read from, as on an article. In the stored record
     it is kept per interface: ``{"cy": {…}, "en": {…}}``."""
+    titles: dict[str, str] = field(default_factory=dict)
+    """The heading in each language where the source gives both (Senedd: the agenda item's
+    English and Welsh titles); ``title`` is the English one."""
+    sources: list[str] = field(default_factory=list)
+    """The sources that contributed to the record: ``twfy``, ``hansard``, ``senedd``."""
+    source_ids: dict[str, list[str]] = field(default_factory=dict)
+    """Each source's own id(s) of the debate (Senedd: the ``Agenda_Item_ID``)."""
 
 
 @dataclass

@@ -8,6 +8,11 @@ share with its threshold. A share below its threshold is a reason the crawl
 fails (``corpus/monitor/failed``, read by :mod:`crawler.verdict`), e.g.
 ``article.published coverage 0.40 < 0.90 (4 of 10 records)``.
 
+Speech coverage counts the spoken speeches a member gave: a speech whose
+source names an office instead of a person (``speaker:office``) is left out.
+``debate.speech.person_id`` is met by a member id in any scheme
+(``member_ids``): a Senedd speech has no TheyWorkForYou person id.
+
 Settings: ``MONITOR_ENABLED``, ``MONITOR_MIN_COVERAGE`` (field → lowest
 acceptable share), ``MONITOR_MIN_RECORDS`` (fewer records of a kind than this
 and its coverage says nothing: the check is skipped, and the log says so).
@@ -28,6 +33,7 @@ from scrapy.exceptions import NotConfigured
 from crawler.drops import UnchangedRecord
 from crawler.errors import SettingError
 from crawler.items import ArticleItem, DebateItem
+from crawler.pages.senedd import OFFICE_FLAG
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -47,14 +53,27 @@ def _article_field(name: str) -> Callable[[Any], list[bool]]:
     return lambda item: [_has(ItemAdapter(item).get(name))] if isinstance(item, ArticleItem) else []
 
 
-def _speech_field(name: str) -> Callable[[Any], list[bool]]:
-    def measure(item: Any) -> list[bool]:
-        if not isinstance(item, DebateItem):
-            return []
-        speeches = [ItemAdapter(speech) for speech in item.speeches or []]
-        return [_has(s.get(name)) for s in speeches if s.get("kind") in SPOKEN_KINDS]
+def _spoken(item: Any) -> list[ItemAdapter]:
+    """The spoken speeches of a debate that a member gave: an office the record names instead
+    of a person (the Senedd's Llywydd, ``speaker:office``) has neither person nor party."""
+    if not isinstance(item, DebateItem):
+        return []
+    speeches = [ItemAdapter(speech) for speech in item.speeches or []]
+    return [
+        s
+        for s in speeches
+        if s.get("kind") in SPOKEN_KINDS and OFFICE_FLAG not in (s.get("flags") or [])
+    ]
 
-    return measure
+
+def _speech_field(name: str) -> Callable[[Any], list[bool]]:
+    return lambda item: [_has(s.get(name)) for s in _spoken(item)]
+
+
+def _speech_person(item: Any) -> list[bool]:
+    """Whether each spoken speech names its member: a TheyWorkForYou person id, or the
+    member's id in another scheme (``member_ids``: the Senedd's records have no person id)."""
+    return [_has(s.get("person_id")) or _has(s.get("member_ids")) for s in _spoken(item)]
 
 
 # Each watched field: what one record says of it (one bool per value counted).
@@ -63,7 +82,7 @@ FIELDS: dict[str, Callable[[Any], list[bool]]] = {
     "article.title": _article_field("title"),
     "article.published": _article_field("published"),
     "article.text": _article_field("text"),
-    "debate.speech.person_id": _speech_field("person_id"),
+    "debate.speech.person_id": _speech_person,
     "debate.speech.party": _speech_field("party"),
 }
 UNITS = {"article": "articles", "debate.speech": "spoken speeches"}

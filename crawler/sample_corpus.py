@@ -33,10 +33,18 @@ SEED_ARTICLE_VARIANTS = [
     + "gH7jK8mN9pQ0rS1tU2vW3xY4z_aem_Xk3pQ9rT",
     SEED_ARTICLE,
 ]
+# Articles in Welsh and in English quoting the saved Senedd debate, each quoting the
+# translation of a contribution given in the other language (read by the generic path).
+SENEDD_ARTICLES = [
+    "https://golwg360.cymru/newyddion/gwleidyddiaeth/addewid-i-gyn-filwyr-swyddogion-cyswllt-i-aros-tan-2025",
+    "https://nation.cymru/news/plaid-calls-for-veterans-housing-plan-before-end-of-senedd-term/",
+]
 SAMPLE_CRAWLS: list[tuple[str, dict[str, str]]] = [
     ("defence_news", {"since": "2025-02-01", "until": "2025-02-28"}),
     ("defence_news", {"urls": ",".join(SEED_ARTICLE_VARIANTS)}),
     ("hansard", {"interface": "both", "since": "2025-02-10", "until": "2025-02-11"}),
+    ("senedd", {"since": "2022-11-08", "until": "2022-11-09"}),
+    ("defence_news", {"urls": ",".join(SENEDD_ARTICLES)}),
 ]
 
 

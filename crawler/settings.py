@@ -2,7 +2,8 @@
 
 Project settings carry one prefix per component: ``REPLAY_*`` (offline
 replay), ``CORPUS_*`` (the corpus store and its snapshot), ``NEWS_*`` (the
-news spider), ``HANSARD_*`` (the Hansard spider), ``NORMALISE_*``,
+news spider), ``HANSARD_*`` (the Hansard spider), ``SENEDD_*`` (the Senedd
+spider), ``NORMALISE_*``,
 ``DEDUP_*``, ``LINKING_*``, ``FETCH_*`` (conditional re-fetching, retries),
 ``MONITOR_*`` (field coverage), ``PAGECHECK_*`` (decoding and refusing bad
 pages), ``WARC_*`` (capture of the fetched pages) and ``CRAWL_*`` (what the
@@ -174,6 +175,12 @@ LINKING_WINDOW_DAYS = 30
 HANSARD_HOSTS: dict[str, str] = {}
 # Host member pages are read from; empty: the English interface's (they are English-only).
 HANSARD_MEMBER_HOST = ""
+
+# --- The Senedd spider (crawler/spiders/senedd.py) --------------------------------
+# Host of the Record's XML export; empty: crawler/data/senedd.json's (set for a mirror).
+SENEDD_RECORD_HOST = ""
+# Host of the member lists in both languages; empty: crawler/data/senedd.json's.
+SENEDD_MEMBERS_HOST = ""
 
 # --- WARC capture (crawler/warc/) ----------------------------------------------
 # Every fetched page is kept, so records can be traced to the bytes and re-extracted.

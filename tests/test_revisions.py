@@ -48,7 +48,9 @@ def test_new_revision_replaces_the_old_one_and_keeps_old_gids(
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stats["corpus/debate/revision_replaced"] == 1
 
-    debates = {record["id"]: record for record in result.read("debates")}
+    debates = {
+        record["id"]: record for record in result.read("debates") if record["house"] != "senedd"
+    }
     assert sorted(debates) == ["2025-02-10b.1.1", "2025-02-11a.190.0"]
     revised = debates["2025-02-10b.1.1"]
     assert revised["previous_ids"] == ["2025-02-10a.1.1"]
@@ -70,4 +72,6 @@ def test_new_revision_replaces_the_old_one_and_keeps_old_gids(
     )
     assert stale.returncode == 0, stale.stderr[-3000:]
     assert stale.stats["item_dropped_reasons_count/StaleRevision"] == 1
-    assert sorted(record["id"] for record in stale.read("debates")) == sorted(debates)
+    assert sorted(
+        record["id"] for record in stale.read("debates") if record["house"] != "senedd"
+    ) == sorted(debates)

@@ -189,6 +189,7 @@ def test_a_crawl_into_a_corpus_whose_store_has_the_old_names_changes_nothing(
         conn.execute("ALTER TABLE link_quoting_article RENAME TO link_article")
         conn.execute("PRAGMA user_version = 1")
     # Every page fetched again: articles are found by identity and sketch, and linked.
+    unchanged_debates = 0
     for spider, arguments in SAMPLE_CRAWLS:
         rerun = crawl_in_process(
             spider, corpus, args=arguments, settings={"FETCH_CONDITIONAL_ENABLED": "False"}
@@ -196,6 +197,7 @@ def test_a_crawl_into_a_corpus_whose_store_has_the_old_names_changes_nothing(
         assert rerun.returncode == 0, rerun.stderr[-3000:]
         assert not rerun.stats.get("corpus/article/new")
         assert not rerun.stats.get("corpus/debate/new")
-    assert rerun.stats["corpus/debate/unchanged"] >= 1
+        unchanged_debates += rerun.stats.get("corpus/debate/unchanged", 0)
+    assert unchanged_debates >= 1
     assert snapshot_bytes(corpus) == snapshot_bytes(sample_corpus.folder)
     assert {"article_identities", "link_quoting_article"} <= set(tables_and_columns(corpus))

@@ -2,7 +2,9 @@
 
 Offline: the pages the records name in their ``source`` are read again from
 the WARC files, through ``scrapy crawl`` with ``REPLAY_DIR`` set to the capture
-and ``-a urls=`` (articles first, then debates, as the sample build does), so
+and ``-a urls=`` (articles first, then debates, as the sample build does; a
+debate through the spider that read it: ``hansard``, or ``senedd`` for a
+Senedd transcript, whose defence selection is a default crawl's), so
 the spiders, pipelines, deduplication and linking all run as in a live crawl.
 Running the real crawls, rather than calling parsers directly, is what makes
 the rebuilt corpus what the current code would have made of those bytes.
@@ -23,11 +25,13 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
 
 from scrapy.commands import ScrapyCommand
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 from crawler.corpus import lock
+from crawler.pages import senedd
 from crawler.warc.files import CORPUS_SUBFOLDER, capture_folder, warc_files
 from crawler.warc.reextract import (
     SNAPSHOTS,
@@ -105,7 +109,13 @@ class Command(ScrapyCommand):
 
     def build(self, aside: Path, capture: Path, articles: list[str], debates: list[str]) -> None:
         link_files(capture, aside / CORPUS_SUBFOLDER)
-        for spider, urls in (("defence_news", articles), ("hansard", debates)):
+        senedd_debates = [url for url in debates if is_senedd_transcript(url)]
+        twfy_debates = [url for url in debates if not is_senedd_transcript(url)]
+        for spider, urls in (
+            ("defence_news", articles),
+            ("hansard", twfy_debates),
+            ("senedd", senedd_debates),
+        ):
             if not urls:
                 continue
             command = [
@@ -172,6 +182,11 @@ class Command(ScrapyCommand):
 
 class CrawlFailed(Exception):
     """A re-extraction crawl exited non-zero."""
+
+
+def is_senedd_transcript(url: str) -> bool:
+    """Whether a debate was read from the Senedd's XML export (its ``url`` is a transcript)."""
+    return urlsplit(url).hostname == senedd.RECORD_HOST
 
 
 def link_files(source: Path, target: Path) -> None:

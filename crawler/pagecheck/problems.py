@@ -44,6 +44,10 @@ CLOSING_TAIL_BYTES = 8192
 _HTML_CLOSING = re.compile(rb"</(?:html|body)\s*>", re.IGNORECASE)
 _XML_ROOT_NAMES = {"feed": (b"rss", b"feed", b"rdf"), "sitemap": (b"urlset", b"sitemapindex")}
 _INVISIBLE = frozenset({"script", "style", "noscript", "template", "svg"})
+# The root element of an XML document: after the declaration, comments and a doctype.
+_XML_DOCUMENT_ROOT = re.compile(
+    r"^\ufeff?\s*<\?xml[^>]*\?>\s*(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<([\w.:-]+)", re.DOTALL
+)
 
 
 @dataclass(frozen=True)
@@ -54,13 +58,25 @@ class Problem:
 
 
 # ---------------------------------------------------------------- truncated bodies
-def has_closing_markup(body: bytes, is_xml: bool) -> bool:
-    """Whether a body ends with its document's closing tag (within a short tail)."""
+def xml_root(head: str) -> str | None:
+    """The root element's name of an XML document that is not XHTML (a data export such as
+    the Senedd's transcripts), from the start of its text; else ``None``."""
+    match = _XML_DOCUMENT_ROOT.match(head)
+    if match is None or match[1].lower() == "html":
+        return None
+    return match[1]
+
+
+def has_closing_markup(body: bytes, is_xml: bool, root: str | None = None) -> bool:
+    """Whether a body ends with its document's closing tag (within a short tail); for an
+    XML document, that of ``root`` when given, else of a feed or sitemap."""
     tail = body[-CLOSING_TAIL_BYTES:]
     if not is_xml:
         return bool(_HTML_CLOSING.search(tail))
     lowered = tail.lower()
     names = [name for names in _XML_ROOT_NAMES.values() for name in names]
+    if root is not None:
+        names = [re.escape(root.lower().rpartition(":")[2].encode())]
     return any(re.search(rb"</(?:[\w.-]+:)?" + name + rb"\s*>", lowered) for name in names)
 
 
@@ -82,7 +98,9 @@ def truncation(response: Response) -> Problem | None:
         return Problem("truncated", "the connection closed before the declared length")
     if not isinstance(response, TextResponse):
         return None
-    is_xml = xml_kind(response.body[:4096].decode("utf-8", "replace")) is not None
+    head = response.body[:4096].decode("utf-8", "replace")
+    root = None if xml_kind(head) is not None else xml_root(head)
+    is_xml = xml_kind(head) is not None or root is not None
     if not is_xml and not _looks_like_html(response):
         return None
     if "partial" in response.flags:
@@ -91,7 +109,7 @@ def truncation(response: Response) -> Problem | None:
         doubt = "the body stops in the middle of a character"
     else:
         return None
-    if has_closing_markup(response.body, is_xml):
+    if has_closing_markup(response.body, is_xml, root):
         return None
     kind = "XML" if is_xml else "HTML"
     return Problem(
@@ -114,8 +132,8 @@ def content_problem(response: Response) -> Problem | None:
     if not response.body.strip():
         return Problem("empty_body", "the body is empty")
     head = response.text[:4096]
-    if xml_kind(head) is not None:
-        return None  # a feed or sitemap asked for by name: read as such
+    if xml_kind(head) is not None or xml_root(head) is not None:
+        return None  # a feed, sitemap or other XML document asked for by name: read as such
     selector = as_selector(response)
     markup = response.text.lower()
     if soft := soft_404(selector, markup):

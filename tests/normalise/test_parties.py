@@ -87,6 +87,39 @@ LABELS = [
 ]
 
 
+# The party titles the Senedd's member lists serve, in English and in Welsh
+# (SeneddCymru/e-petitions spec/fixtures/files/members_{en,cy}.xml), and the bilingual
+# label a 2014 committee record prints.
+SENEDD_LABELS = [
+    ("Welsh Labour and Co-operative Party", "labour-coop"),
+    ("Llafur Cymru a chydweithredol", "labour-coop"),
+    ("Welsh Labour", "labour"),
+    ("Llafur Cymru", "labour"),
+    ("Welsh Conservative Party", "conservative"),
+    ("Ceidwadwyr Cymreig", "conservative"),
+    ("Welsh Green Party", "green"),
+    ("Plaid Werdd Cymru", "green"),
+    ("Reform UK Wales", "reform-uk"),
+    ("Reform UK Cymru", "reform-uk"),
+    ("Independent", "independent"),
+    ("Annibynnol", "independent"),
+    ("Plaid Cymru", "plaid-cymru"),
+    ("Welsh National Party", "welsh-national-party"),
+    ("Democratiaid Rhyddfrydol Cymru / Welsh Liberal Democrats", "liberal-democrat"),
+]
+
+
+@pytest.mark.parametrize(("label", "party_id"), SENEDD_LABELS)
+def test_senedd_member_list_party_titles_map_in_both_languages(label: str, party_id: str) -> None:
+    party = lookup_party(label)
+    assert party is not None, label
+    assert party.id == party_id
+
+
+def test_welsh_labour_and_co_operative_is_not_welsh_labour() -> None:
+    assert lookup_party("Llafur Cymru a chydweithredol") != lookup_party("Llafur Cymru")
+
+
 @pytest.mark.parametrize(("label", "party_id"), LABELS)
 def test_label_maps_to_its_party(label: str, party_id: str) -> None:
     party = lookup_party(label)

@@ -100,3 +100,18 @@ def test_the_rules_live_in_one_data_file() -> None:
     rules = Path(__file__).resolve().parents[2] / "crawler" / "data" / "page_problems.json"
     data = json.loads(rules.read_text("utf-8"))
     assert {"soft_404", "consent"} <= set(data)
+
+
+def test_an_xml_export_without_its_root_closing_tag_is_truncated() -> None:
+    page = (
+        SAMPLE_PAGES
+        / "record.senedd.wales"
+        / "XMLExport"
+        / "Download-12920-BilingualTranscript.xml"
+    ).read_bytes()
+    whole = XmlResponse(URL, body=page, flags=["partial"], encoding="utf-8")
+    cut = XmlResponse(URL, body=page[: len(page) // 2], flags=["partial"], encoding="utf-8")
+    assert truncation(whole) is None
+    problem = truncation(cut)
+    assert problem is not None and "XML ends without its closing tag" in problem.detail
+    assert content_problem(whole) is None  # a data export, read by its spider
