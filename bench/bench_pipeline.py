@@ -231,7 +231,9 @@ def profile_crawl(
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     profile = out / "crawl.prof"
-    run = crawl_once(site, "full", spider_args, project, out, ["-m", "cProfile", "-o", str(profile)])
+    run = crawl_once(
+        site, "full", spider_args, project, out, ["-m", "cProfile", "-o", str(profile)]
+    )
     if run.returncode != 0 or not profile.exists():
         return run.seconds, []
     stats = pstats.Stats(str(profile))

@@ -61,7 +61,7 @@ FIRST_SPEECH = '    <div class="debate-speech" id="g1.2">'
 SECOND_SPEECH = '    <div class="debate-speech" id="g1.3">'
 SECTION_TAIL = '    <aside class="glossary-drawer'
 DAY_LIST = '            <ul class="business-list">\n'
-DAY_TAIL = "            </ul>\n        </div>\n        <div class=\"business-section__secondary\">"
+DAY_TAIL = '            </ul>\n        </div>\n        <div class="business-section__secondary">'
 
 # fmt: off
 FIRST_NAMES = [
@@ -98,7 +98,7 @@ SENTENCES = [
     "Will the Minister confirm when {ship} will return to service from {base}?",
     "{unit} deployed to {abroad} last month alongside allies, and I pay tribute to them.",
     "The {aircraft} fleet flew more hours this year than last, from {base} and from {abroad}.",
-    "Can the Secretary of State tell the House how many jobs at {company} depend on the {programme}?",
+    "Can the Secretary of State say how many jobs at {company} depend on the {programme}?",
     "We have committed to spend more on defence, and the {programme} is part of that.",
     "My constituents who work at {base} want to know whether {ship} will be based there.",
     "I thank the hon. Member for her question about {unit} and the welfare of its families.",
@@ -192,9 +192,7 @@ def _members(rng: random.Random) -> list[Member]:
     for number in range(MEMBERS):
         name = f"{FIRST_NAMES[number % 20]} {SURNAMES[(number // 20 + number) % 20]}"
         office = rng.choice(OFFICES) if rng.random() < OFFICE_SHARE else None
-        members.append(
-            Member(91000 + number, name, rng.choice(SEATS), rng.choice(PARTIES), office)
-        )
+        members.append(Member(91000 + number, name, rng.choice(SEATS), rng.choice(PARTIES), office))
     return members
 
 
@@ -321,9 +319,7 @@ def build_site(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(body, encoding="utf-8")
         entry_headers = {"Content-Type": "text/html; charset=utf-8", "Date": SAVED_AT, **headers}
-        manifest.append(
-            {"url": url, "path": relative, "status": status, "headers": entry_headers}
-        )
+        manifest.append({"url": url, "path": relative, "status": status, "headers": entry_headers})
 
     # The plan: which day, title and speeches each section holds (same for both interfaces).
     per_section = [speeches // sections] * sections
@@ -348,7 +344,12 @@ def build_site(
         months, weekdays = _words(interface)
         host = HOSTS[interface]
         robots = "User-agent: *\nDisallow: /search/\n"
-        save(f"https://{host}/robots.txt", f"{host}/robots.txt", robots, **{"Content-Type": "text/plain"})
+        save(
+            f"https://{host}/robots.txt",
+            f"{host}/robots.txt",
+            robots,
+            **{"Content-Type": "text/plain"},
+        )
         days: dict[date, list[tuple[int, str, int, str]]] = {}
         for day, number, title, said in plan:
             page = _section_page(t, day, number, title, said, interface, months)
