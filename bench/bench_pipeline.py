@@ -26,9 +26,11 @@ under its name; a module that is not there is skipped with a note.
 where its time goes, by component (:data:`COMPONENTS`).
 
 Run: ``.venv/bin/python bench/bench_pipeline.py [--articles 2000|10000]
-[--rounds 3] [--project DIR]``. ``--project`` crawls with another checkout's
-code (for a before/after comparison under the same load); the sites are
-built by this one.
+[--rounds 3] [--project DIR] [--baseline DIR]``. ``--project`` crawls with
+another checkout's code; ``--baseline`` adds a second checkout (say, an
+export of ``main``) whose crawls are interleaved with the project's in every
+round, so before and after are measured under the same load. The sites are
+built by this checkout.
 """
 
 from __future__ import annotations
@@ -86,6 +88,7 @@ not nest in one another, so nothing is counted twice).
 @dataclass
 class Run:
     site: str
+    code: str
     variant: str
     seconds: float
     units: int
@@ -156,10 +159,16 @@ def count_units(site: str, lines: list[str]) -> tuple[int, float]:
 
 
 def crawl_once(
-    site: str, variant: str, spider_args: list[str], project: Path, work: Path, prefix: list[str]
+    site: str,
+    variant: str,
+    spider_args: list[str],
+    project: Path,
+    work: Path,
+    prefix: list[str],
+    code: str = "this",
 ) -> Run:
     """One crawl process into a fresh folder; wall time, units and bytes written."""
-    out = work / f"{site}-{variant}"
+    out = work / f"{site}-{code}-{variant}"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     command = [sys.executable, *prefix, "-m", "scrapy", "crawl", *spider_args]
@@ -184,7 +193,7 @@ def crawl_once(
         name = "articles.jsonl" if site == "news" else "debates.jsonl"
         lines = jsonl_lines(out / "corpus" / name)
     units, record_bytes = count_units(site, lines)
-    return Run(site, variant, seconds, units, written, record_bytes, done.returncode)
+    return Run(site, code, variant, seconds, units, written, record_bytes, done.returncode)
 
 
 def summarise(runs: list[Run], unit: str) -> dict[str, float]:
@@ -280,6 +289,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (3)")
     parser.add_argument("--sites", default="news,hansard", help="news,hansard or one of them")
     parser.add_argument("--project", type=Path, default=REPO, help="checkout whose code crawls")
+    parser.add_argument("--baseline", type=Path, help="a second checkout, interleaved with it")
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
     parser.add_argument("--profile", action="store_true", help="profile one full crawl each")
     parser.add_argument("--others", action="store_true", help="run OTHER_MEASURES too")
@@ -304,23 +314,30 @@ def main() -> int:
             f"hansard: {twfy.sections} sections, {twfy.speeches} speeches, "
             f"{twfy.members} member pages, interface {args.interface}"
         )
-    print(f"code: {args.project}; {args.rounds} rounds, variants interleaved\n")
+    print(f"{args.rounds} rounds, code and variants interleaved\n", flush=True)
 
+    codes = {"this": args.project}
+    if args.baseline:
+        codes = {"baseline": args.baseline, **codes}
     runs: list[Run] = []
     failed = False
     for round_number in range(1, args.rounds + 1):
         for site, spider_args in spiders.items():
-            for variant in VARIANTS:
-                run = crawl_once(site, variant, spider_args, args.project, work, [])
-                failed |= run.returncode != 0
-                runs.append(run)
-                print(
-                    f"round {round_number} {site:7s} {variant:4s} {run.seconds:7.1f} s "
-                    f"{run.units} {plural[site]}, {run.write_bytes / 1e6:.1f} MB written"
-                )
+            for code, project in codes.items():
+                for variant in VARIANTS:
+                    run = crawl_once(site, variant, spider_args, project, work, [], code)
+                    failed |= run.returncode != 0
+                    runs.append(run)
+                    print(
+                        f"round {round_number} {site:7s} {code:8s} {variant:4s} "
+                        f"{run.seconds:7.1f} s {run.units} {plural[site]}, "
+                        f"{run.write_bytes / 1e6:.1f} MB written",
+                        flush=True,
+                    )
     for site in spiders:
-        print(f"\n{site} ({plural[site]}, median of {args.rounds} rounds)")
-        summarise([run for run in runs if run.site == site], units[site])
+        for code, project in codes.items():
+            print(f"\n{site}, code {code} ({project}): {plural[site]}, {args.rounds} rounds")
+            summarise([run for run in runs if run.site == site and run.code == code], units[site])
 
     if args.profile:
         for site, spider_args in spiders.items():
