@@ -1,8 +1,8 @@
 """Each page is parsed once: cheap evidence decides its kind, its JSON-LD is decoded once.
 
-Run on the saved pages of ``sample_pages/``: the page kind, the article reader
-and the site name share one Selector (the response's) and one
-:class:`~crawler.pages.structured.PageData`.
+Run on the saved pages of ``sample_pages/`` and through a real crawl of them:
+the page check, the page kind, the article reader and the site name share one
+Selector (the response's) and one :class:`~crawler.pages.structured.PageData`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,11 @@ from __future__ import annotations
 import gc
 import json
 import weakref
+from collections import Counter
+from pathlib import Path
+from typing import Any
 
+import parsel.selector as parsel_selector
 import pytest
 from parsel import Selector
 
@@ -18,7 +22,9 @@ from crawler.outlets import load_outlets, outlet_for_url
 from crawler.pages import discovery, structured
 from crawler.pages.article import parse_article
 from crawler.pages.discovery import page_kind
+from crawler.sample_corpus import SAMPLE_CRAWLS
 from tests.pages.conftest import ARTICLE_URLS
+from tests.support.crawl import crawl_in_process
 from tests.support.pages import SAMPLE_PAGES, saved_response
 
 
@@ -114,3 +120,20 @@ def test_page_data_lives_only_as_long_as_its_page() -> None:
     del page
     gc.collect()
     assert gone() is None
+
+
+def test_a_news_crawl_parses_each_page_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    parsed: Counter[str] = Counter()
+    real = parsel_selector.create_root_node
+
+    def counting(text: str, parser_cls: Any, base_url: str | None = None, **kwargs: Any) -> Any:
+        if base_url and len(text or kwargs.get("body") or b"") > 2000:
+            parsed[base_url] += 1
+        return real(text, parser_cls, base_url=base_url, **kwargs)
+
+    monkeypatch.setattr(parsel_selector, "create_root_node", counting)
+    spider, args = SAMPLE_CRAWLS[0]
+    result = crawl_in_process(spider, tmp_path / "corpus", args=args)
+    assert result.returncode == 0
+    assert result.stats["corpus/news/article/parsed"] >= 5
+    assert parsed and max(parsed.values()) == 1, parsed.most_common(3)
