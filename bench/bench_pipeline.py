@@ -11,8 +11,9 @@ sections and member pages), then every round crawls each site twice, one
   items written by a ``-O`` JSONL feed instead.
 
 Printed per site and variant (median over rounds, the range beside it):
-articles/s (news) or speeches/s (Hansard) over the process's wall time,
-the full÷bare ratio, bytes the crawl process wrote to storage per article or
+articles/s (news) or speeches/s (Hansard) over the crawl process's wall time
+and over its CPU time (user and system, steadier on a shared machine), the
+full÷bare ratio of each, bytes the crawl process wrote to storage per article or
 speech (``write_bytes`` of ``/proc/self/io`` for the reaped crawl process,
 which Linux adds to its parent's counters), and beside it the stored records'
 mean size (the JSONL line of an article; a debate's line over its speeches).
@@ -40,6 +41,7 @@ import importlib
 import json
 import os
 import pstats
+import resource
 import shutil
 import statistics
 import subprocess
@@ -97,6 +99,7 @@ class Run:
     code: str
     variant: str
     seconds: float
+    cpu_seconds: float
     units: int
     write_bytes: int
     record_bytes: float
@@ -109,6 +112,12 @@ def write_bytes_so_far() -> int:
         if line.startswith("write_bytes:"):
             return int(line.split()[1])
     raise RuntimeError("/proc/self/io has no write_bytes")
+
+
+def children_cpu_seconds() -> float:
+    """User and system CPU time of this process's reaped children so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def crawl_env(project: Path) -> dict[str, str]:
@@ -185,11 +194,13 @@ def crawl_once(
         command += ["-s", "ITEM_PIPELINES={}", "-s", "MONITOR_ENABLED=False"]
         command += ["-O", f"{feed}:jsonl"]
     before = write_bytes_so_far()
+    cpu_before = children_cpu_seconds()
     started = time.perf_counter()
     done = subprocess.run(
         command, cwd=project, env=crawl_env(project), capture_output=True, text=True
     )
     seconds = time.perf_counter() - started
+    cpu_seconds = children_cpu_seconds() - cpu_before
     written = write_bytes_so_far() - before
     if done.returncode != 0:
         print(f"  {site} {variant}: crawl exited {done.returncode}: {done.stderr[-600:]}")
@@ -199,32 +210,46 @@ def crawl_once(
         name = "articles.jsonl" if site == "news" else "debates.jsonl"
         lines = jsonl_lines(out / "corpus" / name)
     units, record_bytes = count_units(site, lines)
-    return Run(site, code, variant, seconds, units, written, record_bytes, done.returncode)
+    return Run(
+        site, code, variant, seconds, cpu_seconds, units, written, record_bytes, done.returncode
+    )
 
 
 def summarise(runs: list[Run], unit: str) -> dict[str, float]:
-    """Print one site's table; returns the median rate of each variant."""
+    """Print one site's table; returns the median rate (per CPU second) of each variant.
+
+    Rates are given per second of wall time and per second of the crawl
+    process's CPU time; on a machine shared with other work the CPU rate is
+    the steadier of the two.
+    """
     medians: dict[str, float] = {}
+    walls: dict[str, float] = {}
     print(
-        f"{'variant':8s} {unit + '/s':>12s} {'range':>17s} {unit:>7s} "
-        f"{'written/' + unit:>14s} {'record/' + unit:>13s} {'ratio':>7s}"
+        f"{'variant':8s} {unit + '/s wall':>14s} {'range':>15s} {unit + '/s CPU':>13s} "
+        f"{'range':>15s} {unit + 's':>8s} {'written/' + unit:>14s} {'record/' + unit:>13s} "
+        f"{'ratio':>6s}"
     )
     for variant in VARIANTS:
         mine = [run for run in runs if run.variant == variant]
         if not mine:
             continue
-        rates = [run.units / run.seconds for run in mine]
-        medians[variant] = statistics.median(rates)
-        units = mine[-1].units
+        wall = [run.units / run.seconds for run in mine]
+        cpu = [run.units / run.cpu_seconds for run in mine if run.cpu_seconds]
+        walls[variant] = statistics.median(wall)
+        medians[variant] = statistics.median(cpu) if cpu else 0.0
         written = statistics.median(run.write_bytes / max(run.units, 1) for run in mine)
         record = mine[-1].record_bytes
         print(
-            f"{variant:8s} {medians[variant]:12.1f} {min(rates):8.1f}-{max(rates):<8.1f} "
-            f"{units:7d} {written / 1024:11.1f} KB {record / 1024:10.2f} KB "
-            f"{written / record if record else 0:6.1f}x"
+            f"{variant:8s} {walls[variant]:14.1f} {min(wall):7.1f}-{max(wall):<7.1f} "
+            f"{medians[variant]:13.1f} {min(cpu, default=0):7.1f}-{max(cpu, default=0):<7.1f} "
+            f"{mine[-1].units:8d} {written / 1024:11.1f} KB {record / 1024:10.2f} KB "
+            f"{written / record if record else 0:5.1f}x"
         )
     if "full" in medians and "bare" in medians:
-        print(f"full ÷ bare: {medians['full'] / medians['bare']:.2f}")
+        print(
+            f"full ÷ bare: {walls['full'] / walls['bare']:.2f} (wall), "
+            f"{medians['full'] / medians['bare']:.2f} (CPU)"
+        )
     return medians
 
 
@@ -353,7 +378,8 @@ def main() -> int:
                     runs.append(run)
                     print(
                         f"round {round_number} {site:7s} {code:8s} {variant:4s} "
-                        f"{run.seconds:7.1f} s {run.units} {plural[site]}, "
+                        f"{run.seconds:7.1f} s ({run.cpu_seconds:.1f} s CPU) "
+                        f"{run.units} {plural[site]}, "
                         f"{run.write_bytes / 1e6:.1f} MB written",
                         flush=True,
                     )
