@@ -215,7 +215,7 @@ def crawl_once(
     )
 
 
-def summarise(runs: list[Run], unit: str) -> dict[str, float]:
+def summarise(runs: list[Run], unit: str, plural: str) -> dict[str, float]:
     """Print one site's table; returns the median rate (per CPU second) of each variant.
 
     Rates are given per second of wall time and per second of the crawl
@@ -226,7 +226,7 @@ def summarise(runs: list[Run], unit: str) -> dict[str, float]:
     walls: dict[str, float] = {}
     print(
         f"{'variant':8s} {unit + '/s wall':>14s} {'range':>15s} {unit + '/s CPU':>13s} "
-        f"{'range':>15s} {unit + 's':>8s} {'written/' + unit:>14s} {'record/' + unit:>13s} "
+        f"{'range':>15s} {plural:>8s} {'written/' + unit:>14s} {'record/' + unit:>13s} "
         f"{'ratio':>6s}"
     )
     for variant in VARIANTS:
@@ -386,7 +386,8 @@ def main() -> int:
     for site in spiders:
         for code, project in codes.items():
             print(f"\n{site}, code {code} ({project}): {plural[site]}, {args.rounds} rounds")
-            summarise([run for run in runs if run.site == site and run.code == code], units[site])
+            mine = [run for run in runs if run.site == site and run.code == code]
+            summarise(mine, units[site], plural[site])
 
     if args.profile:
         for site, spider_args in spiders.items():
