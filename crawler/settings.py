@@ -131,7 +131,11 @@ EXTENSIONS = {
     "crawler.monitors.CoverageMonitor": 110,
     # Logs the crawl's scope at the start, progress lines, and what changed at the end.
     "crawler.progress.CrawlReport": 120,
+    # Keeps start-up objects out of the garbage collector's passes (crawler/gcfreeze.py).
+    "crawler.gcfreeze.FreezeStartupObjects": 130,
 }
+# Full garbage-collector passes walk every start-up object again; freezing them saves that.
+GC_FREEZE_AFTER_STARTUP = True
 
 # --- What the operator sees ------------------------------------------------------
 # The log states the crawl's scope, its progress and what changed (crawler/progress.py).

@@ -250,8 +250,10 @@ class _ArticleReader:
         self.url = url
         self.outlet = outlet
         self.configured = outlet.selectors
-        self.jsonld = structured.JsonLd.from_selector(selector)
+        # Decoded once per page: the page kind has usually read it already.
+        self.jsonld = structured.page_data(selector).jsonld
         self.article = self.jsonld.article() or {}
+        self._site_names: list[str] | None = None
 
     # --- configured selectors -------------------------------------------------
     def _configured(self, alternatives: tuple[str, ...]) -> list[str]:
@@ -326,10 +328,13 @@ class _ArticleReader:
         return None
 
     def site_names(self) -> list[str]:
-        names = [self.outlet.name]
-        names.extend(structured.meta_values(self.selector, "og:site_name"))
-        names.append(structured.publisher_name(self.jsonld) or "")
-        return [name for name in _dedupe(names) if structured.is_name(name)]
+        """Names the site goes by (outlet, ``og:site_name``, publisher), read once per page."""
+        if self._site_names is None:
+            names = [self.outlet.name]
+            names.extend(structured.meta_values(self.selector, "og:site_name"))
+            names.append(structured.publisher_name(self.jsonld) or "")
+            self._site_names = [name for name in _dedupe(names) if structured.is_name(name)]
+        return self._site_names
 
     def strip_site_name(self, title: str) -> str:
         return strip_site_name(title, self.site_names())

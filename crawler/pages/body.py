@@ -551,15 +551,15 @@ def _letters(paragraph: str) -> str:
     return joined if joined.isprintable() else "".join(filter(_visible, joined))
 
 
-def _offset(paragraph: str, letter: int) -> int:
-    """The offset in ``paragraph`` of its ``letter``-th visible character."""
-    seen = -1
-    for offset, character in enumerate(paragraph):
-        if _visible(character):
-            seen += 1
-            if seen == letter:
-                return offset
-    raise ValueError(f"no visible character {letter} in {paragraph!r}")
+_NOT_SPACE = re.compile(r"[^ ]")
+
+
+def _visible_offsets(paragraph: str) -> list[int]:
+    """The offsets in ``paragraph`` of its visible characters, in order."""
+    if paragraph.isprintable():
+        # The space is the one printable character that is not visible.
+        return [found.start() for found in _NOT_SPACE.finditer(paragraph)]
+    return [offset for offset, character in enumerate(paragraph) if _visible(character)]
 
 
 def anchor(extracted: Sequence[str], page: Sequence[str]) -> tuple[list[str], int]:
@@ -577,9 +577,13 @@ def anchor(extracted: Sequence[str], page: Sequence[str]) -> tuple[list[str], in
     starts = list(accumulate((len(found) for found in letters), initial=0))
     haystack = "".join(letters)
 
+    offsets: dict[int, list[int]] = {}
+
     def where(position: int) -> tuple[int, int]:
         number = bisect_right(starts, position) - 1
-        return number, _offset(page[number], position - starts[number])
+        if number not in offsets:
+            offsets[number] = _visible_offsets(page[number])
+        return number, offsets[number][position - starts[number]]
 
     kept: list[str] = []
     missed = 0

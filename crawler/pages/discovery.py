@@ -11,6 +11,7 @@ since/until window. An item whose date cannot be read is never skipped.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
@@ -275,6 +276,30 @@ def teaser_links(selector: Selector, url: str) -> list[str]:
     return found
 
 
+def _structured_markers(selector: Selector) -> Iterator[str]:
+    """The publisher's own signs that a page is one article, cheapest to read first.
+
+    A body class and the meta tags (indexed once per page) come before the
+    JSON-LD, which is decoded only when none of them is there (and then once
+    per page, shared with the article reader: :func:`structured.page_data`).
+    """
+    if _class_words(selector.xpath("//body/@class").get()) & _SINGLE_POST_CLASSES:
+        yield "body-class"
+    data = structured.page_data(selector)
+    if (next(iter(data.meta_values("og:type")), "")).lower() == "article":
+        yield "og:type"
+    if data.meta_values("article:published_time"):
+        yield "published-time"
+    if selector.css("article.amp-wp-article"):
+        yield "amp"
+    if data.jsonld.article() is not None:
+        yield "json-ld"
+
+
+_MARKER_ORDER = ("json-ld", "og:type", "published-time", "body-class", "amp", "main-text", "url")
+"""Article markers, strongest first."""
+
+
 def article_markers(page: Any, url: str | None = None) -> list[str]:
     """The signs that a page is one article, strongest first (empty for none).
 
@@ -285,25 +310,12 @@ def article_markers(page: Any, url: str | None = None) -> list[str]:
     """
     selector = _html_selector(page)
     url = url if url is not None else getattr(page, "url", "") or ""
-    markers: list[str] = []
-    if structured.JsonLd.from_selector(selector).article() is not None:
-        markers.append("json-ld")
-    if (structured.meta_value(selector, "og:type") or "").lower() == "article":
-        markers.append("og:type")
-    if structured.meta_value(selector, "article:published_time"):
-        markers.append("published-time")
-    if _class_words(selector.xpath("//body/@class").get()) & _SINGLE_POST_CLASSES:
-        markers.append("body-class")
-    if selector.css("article.amp-wp-article"):
-        markers.append("amp")
+    markers = set(_structured_markers(selector))
     if _main_text(selector):
-        markers.append("main-text")
+        markers.add("main-text")
     if url and article_url_shape(url):
-        markers.append("url")
-    return markers
-
-
-_STRUCTURED_MARKERS = frozenset({"json-ld", "og:type", "published-time", "body-class", "amp"})
+        markers.add("url")
+    return [marker for marker in _MARKER_ORDER if marker in markers]
 
 
 def page_kind(page: Any, url: str | None = None) -> str:
@@ -325,21 +337,24 @@ def page_kind(page: Any, url: str | None = None) -> str:
        URLs and no long block of prose;
     7. an article when it has a long block of prose;
     8. otherwise ``other``.
+
+    Cheap evidence decides first: the root element, then the first of the
+    publisher's markers found (body class and meta tags before JSON-LD); the
+    text measures (main text, prose, teasers) run only on pages without one.
     """
     kind = xml_kind(page)
     if kind:
         return kind
     selector = _html_selector(page)
     url = url if url is not None else getattr(page, "url", "") or ""
-    markers = article_markers(selector, url)
-    if _STRUCTURED_MARKERS.intersection(markers):
+    if next(_structured_markers(selector), None) is not None:
         return "article"
     if _class_words(selector.xpath("//body/@class").get()) & _ARCHIVE_CLASSES:
         return "listing"
-    if "main-text" in markers:
+    if _main_text(selector):
         return "article"
     prose = _prose_chars(selector)
-    if "url" in markers and prose >= SHORT_ARTICLE_CHARS:
+    if url and article_url_shape(url) and prose >= SHORT_ARTICLE_CHARS:
         return "article"
     teasers = teaser_links(selector, url) if url else []
     if prose < PROSE_BLOCK_CHARS and (

@@ -15,11 +15,13 @@ from __future__ import annotations
 import html
 import json
 import re
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from lxml import etree
 from parsel import Selector
 
 ARTICLE_TYPES = frozenset(
@@ -75,6 +77,7 @@ class JsonLd:
 
     @classmethod
     def from_selector(cls, selector: Selector) -> JsonLd:
+        """Every JSON-LD block of the page, decoded now (see :func:`page_data` to decode once)."""
         found = cls()
         for raw in selector.xpath(
             '//script[translate(@type, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", '
@@ -257,17 +260,73 @@ def keywords(value: Any) -> list[str]:
     return words
 
 
+class PageData:
+    """A parsed page's structured data, each part read at most once per page.
+
+    The page kind, the article reader and the site name all ask for meta tags
+    and JSON-LD; :func:`page_data` hands them the same instance for the same
+    Selector, so the ``<meta>`` tags are indexed in one pass and each JSON-LD
+    block is decoded once per page, however many readers ask.
+    """
+
+    def __init__(self, selector: Selector) -> None:
+        # A weak reference: the page's cache entry must not keep its page alive.
+        self._selector = weakref.ref(selector)
+        self._meta: dict[str, list[tuple[int, str]]] | None = None
+        self._jsonld: JsonLd | None = None
+
+    @property
+    def jsonld(self) -> JsonLd:
+        """The page's JSON-LD, decoded on first use."""
+        if self._jsonld is None:
+            selector = self._selector()
+            self._jsonld = JsonLd.from_selector(selector) if selector is not None else JsonLd()
+        return self._jsonld
+
+    def meta_values(self, *names: str) -> list[str]:
+        """Contents of the named ``<meta>`` tags, in page order (see :func:`meta_values`)."""
+        if self._meta is None:
+            self._meta = _meta_index(self._selector())
+        if len(names) == 1:
+            return [content for _, content in self._meta.get(names[0].lower(), ())]
+        found = sorted(
+            entry for name in {name.lower() for name in names} for entry in self._meta.get(name, ())
+        )
+        return [content for _, content in found]
+
+
+def _meta_index(selector: Selector | None) -> dict[str, list[tuple[int, str]]]:
+    """``property`` (else ``name``), lower case -> [(position, content)] of every ``<meta>``."""
+    index: dict[str, list[tuple[int, str]]] = {}
+    root = selector.root if selector is not None else None
+    if not isinstance(root, etree._Element):
+        return index
+    # The whole document, as ``//meta`` reads it from any node of the page.
+    for position, meta in enumerate(root.getroottree().iter("meta")):
+        content = meta.get("content")
+        if content is None:
+            continue
+        key = (meta.get("property") or meta.get("name") or "").lower()
+        content = content.strip()
+        if content:
+            index.setdefault(key, []).append((position, content))
+    return index
+
+
+_PAGE_DATA: weakref.WeakKeyDictionary[Selector, PageData] = weakref.WeakKeyDictionary()
+
+
+def page_data(selector: Selector) -> PageData:
+    """The one :class:`PageData` of this Selector (kept while the Selector lives)."""
+    found = _PAGE_DATA.get(selector)
+    if found is None:
+        found = _PAGE_DATA[selector] = PageData(selector)
+    return found
+
+
 def meta_values(selector: Selector, *names: str) -> list[str]:
     """Contents of ``<meta property=…>`` / ``<meta name=…>`` tags, in page order."""
-    wanted = {name.lower() for name in names}
-    values: list[str] = []
-    for meta in selector.xpath("//meta[@content]"):
-        key = (meta.attrib.get("property") or meta.attrib.get("name") or "").lower()
-        if key in wanted:
-            content = meta.attrib["content"].strip()
-            if content:
-                values.append(content)
-    return values
+    return page_data(selector).meta_values(*names)
 
 
 def meta_value(selector: Selector, *names: str) -> str | None:
@@ -303,7 +362,7 @@ def site_name(selector: Selector, url: str, jsonld: JsonLd | None = None) -> str
     for value in meta_values(selector, "og:site_name"):
         if is_name(value):
             return value
-    name = publisher_name(jsonld if jsonld is not None else JsonLd.from_selector(selector))
+    name = publisher_name(jsonld if jsonld is not None else page_data(selector).jsonld)
     if name:
         return name
     host = (urlsplit(url).hostname or "").lower()
