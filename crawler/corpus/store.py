@@ -30,13 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from crawler.dedup.fingerprint import decode_sketch, encode_sketch
-from crawler.linking.index import LinkIndex
+from crawler.linking.index import DebateRecordTexts, LinkIndex, drop_index
+from crawler.linking.linker import debate_speeches, index_article_quotes, linkable_article
 
 STORE_FILENAME = "corpus.sqlite3"
 # Bumped when the tables below change in a way older code cannot read;
 # stored as ``PRAGMA user_version``. Stores from before versioning read 0.
 # An older store is brought up to date when it is opened (see MIGRATIONS).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -113,6 +114,10 @@ MIGRATIONS = (
     # (crawler.linking.index), named apart from the linker's link_article().
     (2, "link_article", None, "link_quoting_article"),
 )
+# The version from which the linking index has its present layout (day-sharded
+# packed postings, speech texts read from the debate records): an older store's
+# index is dropped on opening and rebuilt from the stored debates and articles.
+LINK_INDEX_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -200,6 +205,10 @@ class CorpusStore:
             with self.transaction():
                 self._migrate(version)
         self._conn.executescript(SCHEMA)
+        if version < LINK_INDEX_VERSION and self._has_table("link_meta"):
+            with self.transaction():
+                drop_index(self._conn)
+                self._rebuild_link_index()
         if version < SCHEMA_VERSION:
             self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
@@ -255,10 +264,22 @@ class CorpusStore:
         self._conn.execute("PRAGMA journal_mode=DELETE")
 
     def link_index(self) -> LinkIndex:
-        """The linking index kept in this store's ``link_*`` tables (one per store)."""
+        """The linking index kept in this store's ``link_*`` tables (one per store); it
+        reads the speeches' texts from the stored debate records."""
         if self._link_index is None:
-            self._link_index = LinkIndex(self._conn)
+            self._link_index = LinkIndex(self._conn, texts=DebateRecordTexts(self._conn))
         return self._link_index
+
+    def _rebuild_link_index(self) -> None:
+        """Index every stored debate's speeches and every stored article's quotations
+        again (the links themselves are kept as they are)."""
+        index = self.link_index()
+        for record in self.iter_records("debates"):
+            index.replace_debate(record["id"], debate_speeches(record))
+        for record in self.iter_records("articles"):
+            article = linkable_article(record)
+            if article and article["published"]:
+                index_article_quotes(article["id"], article["text"], article["published"], index)
 
     # --- generic records ----------------------------------------------------
 
@@ -484,24 +505,31 @@ class CorpusStore:
         debate_id: str | None = None,
         links: Iterable[dict[str, Any]],
     ) -> tuple[int, int]:
-        """Replace the links of one article or one debate; returns (removed, written)."""
+        """Make the links of one article or one debate exactly ``links``; returns
+        (removed, written). Only what changed is written: a link stored already as
+        given is left as it is."""
         if (article_id is None) == (debate_id is None):
             raise ValueError("replace_links takes exactly one of article_id, debate_id")
         column, key = ("article_id", article_id) if article_id else ("debate_id", debate_id)
-        links = list(links)
+        stored = dict(
+            self._conn.execute(f"SELECT id, record FROM links WHERE {column} = ?", (key,))
+        )
+        wanted = {link["id"]: link for link in links}
+        gone = sorted(set(stored) - set(wanted))
+        changed = [
+            (link_id, dumps(link), link["article_id"], link["debate_id"])
+            for link_id, link in wanted.items()
+        ]
+        changed = [row for row in changed if stored.get(row[0]) != row[1]]
         with self.transaction():
-            gone = self.link_ids(**{column: key}) - {link["id"] for link in links}
             self.note_deletions("links", gone, reason="relinked")
-            removed = self._conn.execute(f"DELETE FROM links WHERE {column} = ?", (key,)).rowcount
+            self._conn.executemany("DELETE FROM links WHERE id = ?", [(i,) for i in gone])
             self._conn.executemany(
                 "INSERT OR REPLACE INTO links (id, record, article_id, debate_id)"
                 " VALUES (?, ?, ?, ?)",
-                [
-                    (link["id"], dumps(link), link["article_id"], link["debate_id"])
-                    for link in links
-                ],
+                changed,
             )
-        return removed, len(links)
+        return len(gone), len(changed)
 
     def put_link(self, link: dict[str, Any]) -> None:
         """Insert or replace one link as it is (a rebuild from the snapshot)."""
