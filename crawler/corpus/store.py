@@ -31,7 +31,7 @@ from typing import Any
 
 from crawler.dedup.fingerprint import decode_sketch, encode_sketch
 from crawler.linking.index import DebateRecordTexts, LinkIndex, drop_index
-from crawler.linking.linker import debate_speeches, index_article_quotes, linkable_article
+from crawler.linking.linker import debate_speeches
 
 STORE_FILENAME = "corpus.sqlite3"
 # Bumped when the tables below change in a way older code cannot read;
@@ -205,9 +205,8 @@ class CorpusStore:
             with self.transaction():
                 self._migrate(version)
         self._conn.executescript(SCHEMA)
-        if version < LINK_INDEX_VERSION and self._has_table("link_meta"):
+        if version < LINK_INDEX_VERSION and self._link_index_outdated():
             with self.transaction():
-                drop_index(self._conn)
                 self._rebuild_link_index()
         if version < SCHEMA_VERSION:
             self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -270,16 +269,32 @@ class CorpusStore:
             self._link_index = LinkIndex(self._conn, texts=DebateRecordTexts(self._conn))
         return self._link_index
 
+    def _link_index_outdated(self) -> bool:
+        if not self._has_table("link_meta"):
+            return False
+        row = self._conn.execute("SELECT value FROM link_meta WHERE key = 'hash_scheme'").fetchone()
+        return row is None or row[0] != LinkIndex.scheme()
+
     def _rebuild_link_index(self) -> None:
-        """Index every stored debate's speeches and every stored article's quotations
-        again (the links themselves are kept as they are)."""
+        """Replace an index of an older layout: every stored debate's speeches are
+        indexed again, and every article's quoted passages as the old index held
+        them (the links themselves are kept as they are)."""
+        quoting: list[tuple[str, str, list[str]]] = []
+        if self._has_table("link_quoting_article"):
+            columns = self._columns("link_quoting_article")
+            if {"article_id", "date", "passages"} <= columns:
+                rows = self._conn.execute(
+                    "SELECT article_id, date, passages FROM link_quoting_article"
+                    " ORDER BY article_id"
+                )
+                quoting = [(article_id, day, json.loads(text)) for article_id, day, text in rows]
+        drop_index(self._conn)
+        self._link_index = None
         index = self.link_index()
         for record in self.iter_records("debates"):
             index.replace_debate(record["id"], debate_speeches(record))
-        for record in self.iter_records("articles"):
-            article = linkable_article(record)
-            if article and article["published"]:
-                index_article_quotes(article["id"], article["text"], article["published"], index)
+        for article_id, day, passages in quoting:
+            index.add_article_quotes(article_id, day, passages)
 
     # --- generic records ----------------------------------------------------
 
