@@ -1,19 +1,21 @@
 """The linking index: candidate speeches for a quotation, candidate articles for a debate.
 
 Both directions use hashed word shingles (every run of ``SHINGLE_WORDS``
-consecutive normalised words, hashed to 64 bits, of which the postings keep 32).
-The postings are sharded by day: one row per ``(day, bucket)`` holds, packed in
-one blob, every posting of that day whose hash falls in that bucket (the top
-``BUCKET_BITS`` bits of the hash). A posting is 5 bytes: the rest of the 32-bit
-hash (3 bytes) and the owner's slot in its day (2 bytes); a row's postings are
-sorted. The owner's key is ``day << 16 | slot``, so the speeches of a day sit
+consecutive normalised words, hashed to 32 bits). The postings are sharded by
+date: one row per ``(period, bucket)`` holds, packed in one blob, every posting
+of that period of ``2**PERIOD_BITS`` days whose hash falls in that bucket (the
+top ``BUCKET_BITS`` bits of the hash). A posting is 5 bytes: the rest of the
+hash (3 bytes) and the owner's place (2 bytes: its day within the period and
+its slot in that day); a row's postings are in the order their owners were
+added. The owner's key is ``day << 16 | slot``, so the speeches of a day sit
 together and a posting needs no wider key.
 
-A look-up is one statement of key seeks, ``day IN (window) AND bucket IN
-(the passage's buckets)``: its cost depends on how much was said within the
-date window, not on the size of the corpus. A write touches only the rows of
-the days it changes (contiguous in the table), and writes nothing for a
-speech or an article whose indexed content is unchanged.
+A look-up is one statement of key seeks, ``period IN (window) AND bucket IN
+(the passage's buckets)``, keeping the postings of the window's days: its cost
+depends on how much was said within the date window, not on the size of the
+corpus. A write touches only the rows of the periods it changes (contiguous in
+the table), and writes nothing for a speech or an article whose indexed
+content is unchanged.
 
 Tables (all prefixed ``link_``, created by :class:`LinkIndex`):
 
@@ -52,35 +54,43 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import struct
+from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date as Date
-from functools import lru_cache
 from typing import Protocol
 
 from crawler.linking.align import WORD_RE, normalise_word, passage_runs
 
 SHINGLE_WORDS = 5
-HASH_SCHEME = "blake2b64-words/poly64-v1"
-BUCKET_BITS = 8
+HASH_SCHEME = "blake2b32-words/poly32-v1"
+BUCKET_BITS = 11
 """A day's postings are split by the top bits of the hash: a look-up reads only
 the buckets of the passage's hashes, a write rewrites only its days' rows."""
-LAYOUT = f"day-bucket{BUCKET_BITS}-posting5-v1"
 # A shingle found in more speeches than this within the window is common
 # parliamentary phrasing ("I thank the hon. Member"): it says nothing about
 # which speech is quoted.
 MAX_POSTINGS = 200
 # Speeches kept per passage for alignment, by number of shared shingles.
 MAX_CANDIDATES = 8
-SLOTS_PER_DAY = 1 << 16
+PERIOD_BITS = 3
+"""Postings are kept per period of ``2**PERIOD_BITS`` days: a look-up over a month's
+window reads a few rows per bucket, a write rewrites its period's rows only."""
+_PERIOD_MASK = (1 << PERIOD_BITS) - 1
+_SLOT_BITS = 16 - PERIOD_BITS
+_SLOT_MASK = (1 << _SLOT_BITS) - 1
+SLOTS_PER_DAY = 1 << _SLOT_BITS
+"""Owners (speeches, or quoting articles) one day can hold."""
+LAYOUT = f"period{PERIOD_BITS}-bucket{BUCKET_BITS}-posting5-v1"
 _EPOCH = Date(1970, 1, 1).toordinal()
-_MASK64 = (1 << 64) - 1
-_SIGN = 1 << 63
-_BASE = 0x100000001B3  # an odd 64-bit multiplier (FNV prime)
-_RESIDUAL_BITS = 32 - BUCKET_BITS
-_RESIDUAL_MASK = (1 << _RESIDUAL_BITS) - 1
+_MASK32 = (1 << 32) - 1
+_BASE = 0x01000193  # an odd 32-bit multiplier (FNV prime)
+_WORD_CACHE = 1 << 17
+_BUCKET_SHIFT = 32 - BUCKET_BITS
+_KEPT = (1 << 24) - 1  # a posting keeps the hash's low 24 bits
 _ENTRY = 5  # bytes per posting: 3 of hash residual, 2 of slot
 _IN_CHUNK = 400
 # Above this many wanted hashes in one row, the row is decoded whole rather
@@ -103,10 +113,10 @@ CREATE TABLE IF NOT EXISTS link_speech (
 );
 CREATE INDEX IF NOT EXISTS link_speech_by_debate ON link_speech (debate_id);
 CREATE TABLE IF NOT EXISTS link_speech_posting (
-    day      INTEGER NOT NULL,
+    period   INTEGER NOT NULL,
     bucket   INTEGER NOT NULL,
     postings BLOB NOT NULL,
-    PRIMARY KEY (day, bucket)
+    PRIMARY KEY (period, bucket)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS link_quoting_article (
     aid        INTEGER PRIMARY KEY,
@@ -114,10 +124,10 @@ CREATE TABLE IF NOT EXISTS link_quoting_article (
     passages   TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS link_quote_posting (
-    day      INTEGER NOT NULL,
+    period   INTEGER NOT NULL,
     bucket   INTEGER NOT NULL,
     postings BLOB NOT NULL,
-    PRIMARY KEY (day, bucket)
+    PRIMARY KEY (period, bucket)
 ) WITHOUT ROWID;
 """
 TEXT_TABLE = """
@@ -324,51 +334,90 @@ def day_date(day: int) -> str:
     return Date.fromordinal(day + _EPOCH).isoformat()
 
 
-@lru_cache(maxsize=1 << 17)
 def _word_hash(norm: str) -> int:
-    return int.from_bytes(hashlib.blake2b(norm.encode(), digest_size=8).digest(), "little")
+    return int.from_bytes(hashlib.blake2b(norm.encode(), digest_size=4).digest(), "little")
 
 
-@lru_cache(maxsize=1 << 17)
-def _raw_word_hash(raw: str) -> int:
-    # Speech words as printed: most repeat, so normalising once per spelling
-    # keeps indexing fast.
-    return _word_hash(normalise_word(raw))
+class _WordHashes(dict[str, int]):
+    """Hash of each word's comparison form, by spelling: a bounded cache (most words
+    repeat), read at C speed on a hit."""
+
+    def __init__(self, normalise: Callable[[str], str]):
+        super().__init__()
+        self.normalise = normalise
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= _WORD_CACHE:
+            self.clear()
+        value = self[word] = _word_hash(self.normalise(word))
+        return value
+
+
+# Speech words as printed (normalised on a miss) and passage words already normalised.
+_raw_word_hashes = _WordHashes(normalise_word)
+_norm_word_hashes = _WordHashes(str)
 
 
 def _roll(hashes: Sequence[int]) -> set[int]:
-    """Polynomial hashes of each window of ``SHINGLE_WORDS`` word hashes (rolled, not rebuilt)."""
+    """Polynomial hashes (mod 2**32) of each window of ``SHINGLE_WORDS`` word hashes,
+    rolled rather than rebuilt."""
     k = SHINGLE_WORDS
     if len(hashes) < k:
         return set()
-    top = pow(_BASE, k - 1, 1 << 64)
+    top = pow(_BASE, k - 1, 1 << 32)
     h = 0
     for x in hashes[:k]:
-        h = (h * _BASE + x) & _MASK64
-    out = {h - _SIGN}  # signed 64-bit, as SQLite integers are
+        h = (h * _BASE + x) & _MASK32
+    out = {h}
     for old, new in zip(hashes, hashes[k:], strict=False):
-        h = ((h - old * top) * _BASE + new) & _MASK64
-        out.add(h - _SIGN)
+        h = ((h - old * top) * _BASE + new) & _MASK32
+        out.add(h)
     return out
 
 
 def speech_shingles(text: str) -> set[int]:
     """Hashes of every run of ``SHINGLE_WORDS`` words of a speech."""
-    return _roll([_raw_word_hash(w) for w in WORD_RE.findall(text)])
+    return _roll(list(map(_raw_word_hashes.__getitem__, WORD_RE.findall(text))))
 
 
 def passage_shingles(passage: str) -> set[int]:
     """Hashes of the passage's word runs; square-bracketed words break runs."""
     out: set[int] = set()
     for run in passage_runs(passage):
-        out |= _roll([_word_hash(norm) for norm in run])
+        out |= _roll(list(map(_norm_word_hashes.__getitem__, run)))
     return out
 
 
 def posting_key(shingle: int) -> tuple[int, bytes]:
-    """(bucket, 3-byte residual) of a shingle hash: the postings keep its low 32 bits."""
-    low = shingle & 0xFFFFFFFF
-    return low >> _RESIDUAL_BITS, (low & _RESIDUAL_MASK).to_bytes(3, "big")
+    """(bucket, the 3 bytes a posting keeps) of a shingle hash."""
+    return shingle >> _BUCKET_SHIFT, (shingle & _KEPT).to_bytes(3, "big")
+
+
+def _postings(add: Mapping[int, Iterable[int]]) -> dict[int, bytes]:
+    """The packed postings of owners' shingles (place -> shingles), by bucket, each
+    bucket's sorted. The per-posting work is done by ``sort`` and byte slicing."""
+    values: list[int] = []
+    for place, shingles in add.items():
+        values += [(shingle << 16) | place for shingle in shingles]
+    if not values:
+        return {}
+    values.sort()
+    count = len(values)
+    # Big-endian 8 bytes a posting: 2 zero bytes, the hash's top byte, then the 5
+    # bytes kept (the hash's low 3 bytes and the place).
+    packed = struct.pack(f">{count}Q", *values)
+    entries = bytearray(_ENTRY * count)
+    for j in range(_ENTRY):
+        entries[j::_ENTRY] = packed[3 + j :: 8]
+    out: dict[int, bytes] = {}
+    shift = 16 + _BUCKET_SHIFT
+    start = 0
+    while start < count:
+        bucket = values[start] >> shift
+        end = bisect_left(values, (bucket + 1) << shift, start)
+        out[bucket] = bytes(entries[_ENTRY * start : _ENTRY * end])
+        start = end
+    return out
 
 
 def _chunks(values: Sequence[int], size: int = _IN_CHUNK) -> Iterator[Sequence[int]]:
@@ -381,7 +430,9 @@ def _entries(blob: bytes) -> list[bytes]:
 
 
 class DayPostings:
-    """One posting table (``link_speech_posting`` or ``link_quote_posting``)."""
+    """One posting table (``link_speech_posting`` or ``link_quote_posting``): the postings
+    of each period of days, by bucket; a posting's 2-byte place is its owner's day
+    within the period and its slot in that day."""
 
     def __init__(self, conn: sqlite3.Connection, table: str):
         self.conn = conn
@@ -390,53 +441,48 @@ class DayPostings:
     def update_day(
         self, day: int, *, remove: Iterable[int] = (), add: Mapping[int, Iterable[int]] = {}
     ) -> None:
-        """Drop the postings of the ``remove`` slots and add ``add`` (slot -> shingles) in one
-        day, rewriting only the rows that change."""
-        removed = {slot.to_bytes(2, "big") for slot in remove}
-        new: dict[int, list[bytes]] = defaultdict(list)
-        for slot, shingles in add.items():
-            tail = slot.to_bytes(2, "big")
-            for shingle in shingles:
-                bucket, residual = posting_key(shingle)
-                new[bucket].append(residual + tail)
+        """Drop the postings of the ``remove`` slots and add ``add`` (slot -> shingles) of
+        owners in ``day``, rewriting only the rows that change. New postings are appended
+        to a row, so adding needs no decoding of what the row holds."""
+        period, offset = day >> PERIOD_BITS, (day & _PERIOD_MASK) << _SLOT_BITS
+        removed = {(offset | slot).to_bytes(2, "big") for slot in remove}
+        new = _postings({offset | slot: shingles for slot, shingles in add.items()})
         if not removed and not new:
             return
         if removed:
             rows = self.conn.execute(
-                f"SELECT bucket, postings FROM {self.table} WHERE day = ?", (day,)
+                f"SELECT bucket, postings FROM {self.table} WHERE period = ?", (period,)
             ).fetchall()
         else:
-            rows = self._rows([day], sorted(new))
-        current = {bucket: postings for bucket, postings in rows}
+            rows = self._rows(period, sorted(new))
+        current = dict(rows)
         writes: list[tuple[int, int, bytes]] = []
         deletes: list[tuple[int, int]] = []
         for bucket in sorted(set(current) | set(new)):
             old = current.get(bucket, b"")
-            entries = _entries(old)
+            kept = old
             if removed:
-                entries = [e for e in entries if e[3:] not in removed]
-            entries.extend(new.get(bucket, ()))
-            blob = b"".join(sorted(set(entries)))
+                kept = b"".join(e for e in _entries(old) if e[3:] not in removed)
+            blob = kept + new.get(bucket, b"")
             if blob == old:
                 continue
             if blob:
-                writes.append((day, bucket, blob))
+                writes.append((period, bucket, blob))
             else:
-                deletes.append((day, bucket))
+                deletes.append((period, bucket))
         self.conn.executemany(
-            f"INSERT OR REPLACE INTO {self.table} (day, bucket, postings) VALUES (?, ?, ?)",
+            f"INSERT OR REPLACE INTO {self.table} (period, bucket, postings) VALUES (?, ?, ?)",
             writes,
         )
-        self.conn.executemany(f"DELETE FROM {self.table} WHERE day = ? AND bucket = ?", deletes)
+        self.conn.executemany(f"DELETE FROM {self.table} WHERE period = ? AND bucket = ?", deletes)
 
-    def _rows(self, days: Sequence[int], buckets: Sequence[int]) -> list[tuple[int, bytes]]:
-        day_marks = ",".join("?" * len(days))
+    def _rows(self, period: int, buckets: Sequence[int]) -> list[tuple[int, bytes]]:
         rows: list[tuple[int, bytes]] = []
         for chunk in _chunks(list(buckets)):
             rows += self.conn.execute(
                 f"SELECT bucket, postings FROM {self.table}"
-                f" WHERE day IN ({day_marks}) AND bucket IN ({','.join('?' * len(chunk))})",
-                (*days, *chunk),
+                f" WHERE period = ? AND bucket IN ({','.join('?' * len(chunk))})",
+                (period, *chunk),
             ).fetchall()
         return rows
 
@@ -449,30 +495,36 @@ class DayPostings:
         found: dict[int, list[int]] = defaultdict(list)
         if not wanted or last < first:
             return found
-        days = list(range(first, last + 1))
+        periods = list(range(first >> PERIOD_BITS, (last >> PERIOD_BITS) + 1))
         buckets = sorted(wanted)
-        day_marks = ",".join("?" * len(days))
+        period_marks = ",".join("?" * len(periods))
         for chunk in _chunks(buckets):
             rows = self.conn.execute(
-                f"SELECT day, bucket, postings FROM {self.table}"
-                f" WHERE day IN ({day_marks}) AND bucket IN ({','.join('?' * len(chunk))})",
-                (*days, *chunk),
+                f"SELECT period, bucket, postings FROM {self.table}"
+                f" WHERE period IN ({period_marks}) AND bucket IN ({','.join('?' * len(chunk))})",
+                (*periods, *chunk),
             )
-            for day, bucket, blob in rows:
-                base = day << 16
+            for period, bucket, blob in rows:
+                base = period << PERIOD_BITS
                 residuals = wanted[bucket]
                 if len(residuals) > _SEARCH_LIMIT:
-                    for i in range(0, len(blob), _ENTRY):
-                        shingle = residuals.get(blob[i : i + 3])
-                        if shingle is not None:
-                            found[shingle].append(base | int.from_bytes(blob[i + 3 : i + 5]))
-                    continue
-                for residual, shingle in residuals.items():
-                    at = blob.find(residual)
-                    while at != -1:
-                        if at % _ENTRY == 0:
-                            found[shingle].append(base | int.from_bytes(blob[at + 3 : at + 5]))
-                        at = blob.find(residual, at + 1)
+                    places = [
+                        (residuals.get(blob[i : i + 3]), i) for i in range(0, len(blob), _ENTRY)
+                    ]
+                    hits = [(shingle, i + 3) for shingle, i in places if shingle is not None]
+                else:
+                    hits = []
+                    for residual, shingle in residuals.items():
+                        at = blob.find(residual)
+                        while at != -1:
+                            if at % _ENTRY == 0:
+                                hits.append((shingle, at + 3))
+                            at = blob.find(residual, at + 1)
+                for shingle, at in hits:
+                    place = int.from_bytes(blob[at : at + 2])
+                    day = base | place >> _SLOT_BITS
+                    if first <= day <= last:
+                        found[shingle].append(day << 16 | place & _SLOT_MASK)
         return found
 
     def count(self) -> int:
@@ -569,7 +621,7 @@ class LinkIndex:
                     continue
                 if row is not None and row[0] >> 16 == day:
                     sid = row[0]
-                    removals[day].add(sid & 0xFFFF)
+                    removals[day].add(sid & _SLOT_MASK)
                 else:
                     if row is not None:
                         self._forget_speech(row[0], removals)
@@ -591,7 +643,7 @@ class LinkIndex:
                 shingles: set[int] = set()
                 for text in speech.all_texts():
                     shingles |= speech_shingles(text)
-                additions[day][sid & 0xFFFF] = shingles
+                additions[day][sid & _SLOT_MASK] = shingles
                 written += 1
             for day in sorted(set(removals) | set(additions)):
                 self.speech_postings.update_day(
@@ -606,15 +658,15 @@ class LinkIndex:
         if slot is None:
             top = self.conn.execute(
                 f"SELECT max({column}) FROM {table} WHERE {column} BETWEEN ? AND ?",
-                (base, base | 0xFFFF),
+                (base, base | _SLOT_MASK),
             ).fetchone()[0]
-            slot = 0 if top is None else (top & 0xFFFF) + 1
+            slot = 0 if top is None else (top & _SLOT_MASK) + 1
         if slot >= SLOTS_PER_DAY:
             used = {
-                key & 0xFFFF
+                key & _SLOT_MASK
                 for (key,) in self.conn.execute(
                     f"SELECT {column} FROM {table} WHERE {column} BETWEEN ? AND ?",
-                    (base, base | 0xFFFF),
+                    (base, base | _SLOT_MASK),
                 )
             }
             free = [n for n in range(SLOTS_PER_DAY) if n not in used]
@@ -648,7 +700,7 @@ class LinkIndex:
     def _forget_speech(self, sid: int, removals: dict[int, set[int]]) -> None:
         self.conn.execute("DELETE FROM link_speech WHERE sid = ?", (sid,))
         self.texts.remove([sid])
-        removals[sid >> 16].add(sid & 0xFFFF)
+        removals[sid >> 16].add(sid & _SLOT_MASK)
 
     def _flush_removals(self, removals: Mapping[int, set[int]]) -> None:
         for day in sorted(removals):
@@ -795,7 +847,7 @@ class LinkIndex:
                 (aid, article_id, encoded),
             )
             hashes = set().union(*(passage_shingles(p) for p in passages))
-            self.quote_postings.update_day(day, add={aid & 0xFFFF: hashes})
+            self.quote_postings.update_day(day, add={aid & _SLOT_MASK: hashes})
 
     replace_article_quotes = add_article_quotes
 
@@ -812,7 +864,7 @@ class LinkIndex:
 
     def _remove_article_row(self, aid: int) -> None:
         self.conn.execute("DELETE FROM link_quoting_article WHERE aid = ?", (aid,))
-        self.quote_postings.update_day(aid >> 16, remove=[aid & 0xFFFF])
+        self.quote_postings.update_day(aid >> 16, remove=[aid & _SLOT_MASK])
 
     def article_candidates(
         self, texts: Iterable[str], date: str | Date, window_days: int

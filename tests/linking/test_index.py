@@ -29,7 +29,7 @@ def test_creates_only_link_prefixed_tables(conn: sqlite3.Connection) -> None:
     assert names and all(name.startswith("link_") for name in names)
 
 
-def test_posting_tables_are_without_rowid_keyed_by_day_then_bucket(
+def test_posting_tables_are_without_rowid_keyed_by_period_then_bucket(
     conn: sqlite3.Connection,
 ) -> None:
     LinkIndex(conn)
@@ -37,7 +37,7 @@ def test_posting_tables_are_without_rowid_keyed_by_day_then_bucket(
         sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
         assert "WITHOUT ROWID" in sql
         key = [row[2] for row in conn.execute(f"PRAGMA index_xinfo('{table}')") if row[5]]
-        assert key[:2] == ["day", "bucket"]
+        assert key[:2] == ["period", "bucket"]
 
 
 def test_brackets_break_passage_shingles() -> None:
