@@ -10,7 +10,8 @@ speeches of the 30 days before them in the ways journalists do (a sentence, an
 ellipsis-split passage, a bracketed substitution) beside paraphrase, a
 non-parliamentary readout and scare quotes.
 
-Prints, per store: the build rate (speeches/s, indexing only), the index's
+Prints, per store: the build rate (speeches/s, indexing only: in batches as a
+rebuild indexes, and debate by debate as a crawl does), the index's
 bytes on disk per speech, median and 90th percentile time to link one article,
 how many of the planted quotations were found, the process's resident memory
 (current and peak), and the query plans of every statement the linking ran
@@ -116,6 +117,9 @@ SURNAMES = [
 # fmt: on
 
 START_DAY = date(2012, 1, 2)
+BULK_BATCH = 5_000
+"""The full index is built whole debates at least this many speeches at a time."""
+CRAWL_BUILD = 10_000
 
 
 def pseudo_words(rng: random.Random, count: int) -> list[str]:
@@ -207,9 +211,12 @@ def open_records(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def build(index_path: Path, records_path: Path, size: int, per_day: int, seed: int) -> Built:
-    """Write ``size`` speeches, debate by debate, into a new index at ``index_path``
-    (their debate records into ``records_path``)."""
+def build(
+    index_path: Path, records_path: Path, size: int, per_day: int, seed: int, *, batch: int = 0
+) -> Built:
+    """Write ``size`` speeches into a new index at ``index_path`` (their debate records
+    into ``records_path``): debate by debate as a crawl does (``batch`` 0), or whole
+    debates at least ``batch`` speeches at a time as a rebuild does."""
     rng = random.Random(seed)
     maker = TextMaker(rng)
     days = sitting_days()
@@ -222,6 +229,7 @@ def build(index_path: Path, records_path: Path, size: int, per_day: int, seed: i
     index = LinkIndex(conn, texts=DebateRecordTexts(records))
     generate = indexing = indexing_cpu = 0.0
     samples: list[Sample] = []
+    pending: list[IndexedSpeech] = []
     n = 0
     while n < size:
         started = time.perf_counter()
@@ -256,10 +264,17 @@ def build(index_path: Path, records_path: Path, size: int, per_day: int, seed: i
             (debate_id, json.dumps(record, ensure_ascii=False)),
         )
         generate += time.perf_counter() - started
+        pending += speeches
+        if len(pending) < batch and n < size:
+            continue
         started, started_cpu = time.perf_counter(), time.process_time()
-        index.replace_debate(debate_id, speeches)
+        if batch:
+            index.add_speeches(pending)
+        else:
+            index.replace_debate(debate_id, speeches)
         indexing += time.perf_counter() - started
         indexing_cpu += time.process_time() - started_cpu
+        pending = []
     for connection in (records, conn):
         connection.execute("COMMIT")
         connection.close()
@@ -350,6 +365,10 @@ class Result:
     """Speeches indexed per second."""
     build_rate_cpu: float
     """Speeches indexed per second of CPU time."""
+    crawl_rate: float
+    """Speeches indexed per second debate by debate, as a crawl indexes them (the first
+    ``CRAWL_BUILD`` speeches, into a scratch index)."""
+    crawl_rate_cpu: float
     index_bytes: int
     bytes_per_speech: float
     records_bytes: int
@@ -373,7 +392,14 @@ def run(size: int, *, articles: int, per_day: int, folder: Path) -> Result:
     records_path = folder / f"debates-{size}.sqlite3"
     for path in (index_path, records_path):
         path.unlink(missing_ok=True)
-    built = build(index_path, records_path, size, per_day, seed=size)
+    built = build(index_path, records_path, size, per_day, seed=size, batch=BULK_BATCH)
+    scratch = folder / "crawl-order.sqlite3", folder / "crawl-order-debates.sqlite3"
+    for path in scratch:
+        path.unlink(missing_ok=True)
+    crawl_size = min(size, CRAWL_BUILD)
+    by_debate = build(*scratch, crawl_size, per_day, seed=size)
+    for path in scratch:
+        path.unlink()
     samples = built.samples
     rng = random.Random(7)
     maker = TextMaker(random.Random(11))
@@ -435,6 +461,8 @@ def run(size: int, *, articles: int, per_day: int, folder: Path) -> Result:
         build_seconds=built.index_seconds,
         build_rate=size / built.index_seconds,
         build_rate_cpu=size / built.index_cpu_seconds,
+        crawl_rate=crawl_size / by_debate.index_seconds,
+        crawl_rate_cpu=crawl_size / by_debate.index_cpu_seconds,
         index_bytes=index_bytes,
         bytes_per_speech=index_bytes / size,
         records_bytes=records_path.stat().st_size,
@@ -483,7 +511,9 @@ def describe(result: Result, articles: int) -> str:
     return (
         f"{result.size} speeches, {result.years:.1f} years of sittings\n"
         f"  build: text {result.generate_seconds:.1f} s, index {result.build_seconds:.1f} s"
-        f" = {result.build_rate:,.0f} speeches/s ({result.build_rate_cpu:,.0f} per CPU second)\n"
+        f" = {result.build_rate:,.0f} speeches/s ({result.build_rate_cpu:,.0f} per CPU second)"
+        f" in batches of {BULK_BATCH:,}; debate by debate {result.crawl_rate:,.0f}/s"
+        f" ({result.crawl_rate_cpu:,.0f} per CPU second)\n"
         f"  on disk: index {result.index_bytes / 1e6:.1f} MB"
         f" = {result.bytes_per_speech:,.0f} bytes/speech ({result.postings:,} postings);"
         f" debate records {result.records_bytes / 1e6:.1f} MB\n"

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.dedup.fingerprint import decode_sketch, encode_sketch
-from crawler.linking.index import DebateRecordTexts, LinkIndex, drop_index
+from crawler.linking.index import DebateRecordTexts, IndexedSpeech, LinkIndex, drop_index
 from crawler.linking.linker import debate_speeches
 
 STORE_FILENAME = "corpus.sqlite3"
@@ -114,10 +114,13 @@ MIGRATIONS = (
     # (crawler.linking.index), named apart from the linker's link_article().
     (2, "link_article", None, "link_quoting_article"),
 )
-# The version from which the linking index has its present layout (day-sharded
-# packed postings, speech texts read from the debate records): an older store's
-# index is dropped on opening and rebuilt from the stored debates and articles.
-LINK_INDEX_VERSION = 3
+# Version 3 gave the linking index its present layout (date-sharded packed
+# postings, speech texts read from the debate records). An index of another
+# layout or hash scheme (crawler.linking.index.LinkIndex.scheme) is dropped when
+# the store is opened and rebuilt from the stored debates and articles.
+# Speeches indexed at a time when the index is rebuilt: each period's rows are then
+# written a few times rather than once per debate.
+REBUILD_BATCH = 5_000
 
 
 @dataclass(frozen=True)
@@ -205,7 +208,7 @@ class CorpusStore:
             with self.transaction():
                 self._migrate(version)
         self._conn.executescript(SCHEMA)
-        if version < LINK_INDEX_VERSION and self._link_index_outdated():
+        if self._link_index_outdated():
             with self.transaction():
                 self._rebuild_link_index()
         if version < SCHEMA_VERSION:
@@ -291,8 +294,13 @@ class CorpusStore:
         drop_index(self._conn)
         self._link_index = None
         index = self.link_index()
+        batch: list[IndexedSpeech] = []
         for record in self.iter_records("debates"):
-            index.replace_debate(record["id"], debate_speeches(record))
+            batch += debate_speeches(record)
+            if len(batch) >= REBUILD_BATCH:
+                index.add_speeches(batch)
+                batch = []
+        index.add_speeches(batch)
         for article_id, day, passages in quoting:
             index.add_article_quotes(article_id, day, passages)
 

@@ -66,7 +66,8 @@ from typing import Protocol
 from crawler.linking.align import WORD_RE, normalise_word, passage_runs
 
 SHINGLE_WORDS = 5
-HASH_SCHEME = "blake2b32-words/poly32-v1"
+_TUPLE_HASH_CHECK = hash((1, 2, 3, 4, 5)) & 0xFFFFFFFF
+HASH_SCHEME = f"blake2b32-words/pytuple-{_TUPLE_HASH_CHECK:08x}"
 BUCKET_BITS = 11
 """A day's postings are split by the top bits of the hash: a look-up reads only
 the buckets of the passage's hashes, a write rewrites only its days' rows."""
@@ -87,7 +88,6 @@ SLOTS_PER_DAY = 1 << _SLOT_BITS
 LAYOUT = f"period{PERIOD_BITS}-bucket{BUCKET_BITS}-posting5-v1"
 _EPOCH = Date(1970, 1, 1).toordinal()
 _MASK32 = (1 << 32) - 1
-_BASE = 0x01000193  # an odd 32-bit multiplier (FNV prime)
 _WORD_CACHE = 1 << 17
 _BUCKET_SHIFT = 32 - BUCKET_BITS
 _KEPT = (1 << 24) - 1  # a posting keeps the hash's low 24 bits
@@ -358,39 +358,31 @@ _raw_word_hashes = _WordHashes(normalise_word)
 _norm_word_hashes = _WordHashes(str)
 
 
-def _roll(hashes: Sequence[int]) -> set[int]:
-    """Polynomial hashes (mod 2**32) of each window of ``SHINGLE_WORDS`` word hashes,
-    rolled rather than rebuilt."""
+def _windows(hashes: Sequence[int]) -> set[int]:
+    """A hash of each run of ``SHINGLE_WORDS`` word hashes. Python's hash of a tuple of
+    integers is the same in every process (integers are not salted), and all of it runs
+    in C; :data:`HASH_SCHEME` carries a check value, so an index built by a Python
+    whose tuple hash differs is rebuilt rather than read wrongly."""
     k = SHINGLE_WORDS
-    if len(hashes) < k:
-        return set()
-    top = pow(_BASE, k - 1, 1 << 32)
-    h = 0
-    for x in hashes[:k]:
-        h = (h * _BASE + x) & _MASK32
-    out = {h}
-    for old, new in zip(hashes, hashes[k:], strict=False):
-        h = ((h - old * top) * _BASE + new) & _MASK32
-        out.add(h)
-    return out
+    return set(map(hash, zip(*(hashes[i:] for i in range(k)), strict=False)))
 
 
 def speech_shingles(text: str) -> set[int]:
     """Hashes of every run of ``SHINGLE_WORDS`` words of a speech."""
-    return _roll(list(map(_raw_word_hashes.__getitem__, WORD_RE.findall(text))))
+    return _windows(list(map(_raw_word_hashes.__getitem__, WORD_RE.findall(text))))
 
 
 def passage_shingles(passage: str) -> set[int]:
     """Hashes of the passage's word runs; square-bracketed words break runs."""
     out: set[int] = set()
     for run in passage_runs(passage):
-        out |= _roll(list(map(_norm_word_hashes.__getitem__, run)))
+        out |= _windows(list(map(_norm_word_hashes.__getitem__, run)))
     return out
 
 
 def posting_key(shingle: int) -> tuple[int, bytes]:
-    """(bucket, the 3 bytes a posting keeps) of a shingle hash."""
-    return shingle >> _BUCKET_SHIFT, (shingle & _KEPT).to_bytes(3, "big")
+    """(bucket, the 3 bytes a posting keeps) of a shingle hash (its low 32 bits)."""
+    return (shingle & _MASK32) >> _BUCKET_SHIFT, (shingle & _KEPT).to_bytes(3, "big")
 
 
 def _postings(add: Mapping[int, Iterable[int]]) -> dict[int, bytes]:
@@ -398,7 +390,7 @@ def _postings(add: Mapping[int, Iterable[int]]) -> dict[int, bytes]:
     bucket's sorted. The per-posting work is done by ``sort`` and byte slicing."""
     values: list[int] = []
     for place, shingles in add.items():
-        values += [(shingle << 16) | place for shingle in shingles]
+        values += [((shingle & _MASK32) << 16) | place for shingle in shingles]
     if not values:
         return {}
     values.sort()
@@ -425,6 +417,12 @@ def _chunks(values: Sequence[int], size: int = _IN_CHUNK) -> Iterator[Sequence[i
         yield values[i : i + size]
 
 
+def _place(key: int) -> int:
+    """A posting's 2-byte place for the owner ``day << 16 | slot``: its day within the
+    period and its slot."""
+    return ((key >> 16) & _PERIOD_MASK) << _SLOT_BITS | key & _SLOT_MASK
+
+
 def _entries(blob: bytes) -> list[bytes]:
     return [blob[i : i + _ENTRY] for i in range(0, len(blob), _ENTRY)]
 
@@ -438,17 +436,23 @@ class DayPostings:
         self.conn = conn
         self.table = table
 
-    def update_day(
-        self, day: int, *, remove: Iterable[int] = (), add: Mapping[int, Iterable[int]] = {}
+    def update(self, *, remove: Iterable[int] = (), add: Mapping[int, Iterable[int]] = {}) -> None:
+        """Drop the postings of the owners ``remove`` and add those of ``add`` (owner ->
+        shingles), owners being ``day << 16 | slot`` keys. Each period's rows are read
+        and rewritten once, and only the rows that change."""
+        removed: dict[int, set[bytes]] = defaultdict(set)
+        added: dict[int, dict[int, Iterable[int]]] = defaultdict(dict)
+        for key in remove:
+            removed[key >> 16 >> PERIOD_BITS].add(_place(key).to_bytes(2, "big"))
+        for key, shingles in add.items():
+            added[key >> 16 >> PERIOD_BITS][_place(key)] = shingles
+        for period in sorted(set(removed) | set(added)):
+            self._update_period(period, removed.get(period, set()), added.get(period, {}))
+
+    def _update_period(
+        self, period: int, removed: set[bytes], added: Mapping[int, Iterable[int]]
     ) -> None:
-        """Drop the postings of the ``remove`` slots and add ``add`` (slot -> shingles) of
-        owners in ``day``, rewriting only the rows that change. New postings are appended
-        to a row, so adding needs no decoding of what the row holds."""
-        period, offset = day >> PERIOD_BITS, (day & _PERIOD_MASK) << _SLOT_BITS
-        removed = {(offset | slot).to_bytes(2, "big") for slot in remove}
-        new = _postings({offset | slot: shingles for slot, shingles in add.items()})
-        if not removed and not new:
-            return
+        new = _postings(added)
         if removed:
             rows = self.conn.execute(
                 f"SELECT bucket, postings FROM {self.table} WHERE period = ?", (period,)
@@ -534,21 +538,18 @@ class DayPostings:
 
 
 def _speech_digest(speech: IndexedSpeech, day: int) -> bytes:
-    key = json.dumps(
-        [
-            speech.debate_id,
-            day,
-            speech.position,
-            speech.speaker_name,
-            speech.person_id,
-            speech.language,
-            speech.text,
-            dict(speech.texts),
-        ],
-        ensure_ascii=False,
-        sort_keys=True,
-    )
-    return hashlib.blake2b(key.encode(), digest_size=8).digest()
+    """A digest of everything the index keeps of a speech."""
+    parts = [
+        speech.debate_id,
+        str(day),
+        str(speech.position),
+        speech.speaker_name or "",
+        speech.person_id or "",
+        speech.language or "",
+        speech.text,
+        *(part for lang in sorted(speech.texts) for part in (lang, speech.texts[lang])),
+    ]
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).digest()
 
 
 class LinkIndex:
@@ -605,8 +606,8 @@ class LinkIndex:
         """Index many speeches in one transaction (replacing any with the same id);
         a speech indexed already exactly as given is left as it is. Returns how many
         were written."""
-        removals: dict[int, set[int]] = defaultdict(set)
-        additions: dict[int, dict[int, set[int]]] = defaultdict(dict)
+        removals: set[int] = set()
+        additions: dict[int, set[int]] = {}
         next_slot: dict[int, int] = {}
         written = 0
         with self._atomic():
@@ -621,7 +622,7 @@ class LinkIndex:
                     continue
                 if row is not None and row[0] >> 16 == day:
                     sid = row[0]
-                    removals[day].add(sid & _SLOT_MASK)
+                    removals.add(sid)
                 else:
                     if row is not None:
                         self._forget_speech(row[0], removals)
@@ -643,12 +644,9 @@ class LinkIndex:
                 shingles: set[int] = set()
                 for text in speech.all_texts():
                     shingles |= speech_shingles(text)
-                additions[day][sid & _SLOT_MASK] = shingles
+                additions[sid] = shingles
                 written += 1
-            for day in sorted(set(removals) | set(additions)):
-                self.speech_postings.update_day(
-                    day, remove=removals.get(day, ()), add=additions.get(day, {})
-                )
+            self.speech_postings.update(remove=removals, add=additions)
         return written
 
     def _new_key(self, table: str, column: str, day: int, next_slot: dict[int, int]) -> int:
@@ -681,12 +679,12 @@ class LinkIndex:
     def remove_speech(self, speech_id: str) -> bool:
         """Drop a speech and its postings; ``False`` if it was not indexed."""
         with self._atomic():
-            removals: dict[int, set[int]] = defaultdict(set)
+            removals: set[int] = set()
             found = self._remove_speech_ids([speech_id], removals)
-            self._flush_removals(removals)
+            self.speech_postings.update(remove=removals)
         return bool(found)
 
-    def _remove_speech_ids(self, speech_ids: Iterable[str], removals: dict[int, set[int]]) -> int:
+    def _remove_speech_ids(self, speech_ids: Iterable[str], removals: set[int]) -> int:
         count = 0
         for speech_id in speech_ids:
             row = self.conn.execute(
@@ -697,14 +695,10 @@ class LinkIndex:
                 count += 1
         return count
 
-    def _forget_speech(self, sid: int, removals: dict[int, set[int]]) -> None:
+    def _forget_speech(self, sid: int, removals: set[int]) -> None:
         self.conn.execute("DELETE FROM link_speech WHERE sid = ?", (sid,))
         self.texts.remove([sid])
-        removals[sid >> 16].add(sid & _SLOT_MASK)
-
-    def _flush_removals(self, removals: Mapping[int, set[int]]) -> None:
-        for day in sorted(removals):
-            self.speech_postings.update_day(day, remove=removals[day])
+        removals.add(sid)
 
     def debate_speech_ids(self, debate_id: str) -> list[str]:
         """Ids of the indexed speeches of a debate."""
@@ -721,19 +715,19 @@ class LinkIndex:
         speeches = list(speeches)
         with self._atomic():
             keep = {s.speech_id for s in speeches}
-            removals: dict[int, set[int]] = defaultdict(set)
+            removals: set[int] = set()
             for old_debate in [debate_id, *previous_ids]:
                 gone = [s for s in self.debate_speech_ids(old_debate) if s not in keep]
                 self._remove_speech_ids(gone, removals)
-            self._flush_removals(removals)
+            self.speech_postings.update(remove=removals)
             self.add_speeches(speeches)
 
     def remove_debate(self, debate_id: str) -> int:
         """Drop every speech of a debate; returns how many."""
         with self._atomic():
-            removals: dict[int, set[int]] = defaultdict(set)
+            removals: set[int] = set()
             count = self._remove_speech_ids(self.debate_speech_ids(debate_id), removals)
-            self._flush_removals(removals)
+            self.speech_postings.update(remove=removals)
         return count
 
     def speech_candidates(
@@ -847,7 +841,7 @@ class LinkIndex:
                 (aid, article_id, encoded),
             )
             hashes = set().union(*(passage_shingles(p) for p in passages))
-            self.quote_postings.update_day(day, add={aid & _SLOT_MASK: hashes})
+            self.quote_postings.update(add={aid: hashes})
 
     replace_article_quotes = add_article_quotes
 
@@ -864,7 +858,7 @@ class LinkIndex:
 
     def _remove_article_row(self, aid: int) -> None:
         self.conn.execute("DELETE FROM link_quoting_article WHERE aid = ?", (aid,))
-        self.quote_postings.update_day(aid >> 16, remove=[aid & _SLOT_MASK])
+        self.quote_postings.update(remove=[aid])
 
     def article_candidates(
         self, texts: Iterable[str], date: str | Date, window_days: int
