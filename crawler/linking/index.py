@@ -820,15 +820,17 @@ class LinkIndex:
         """Index the quoted passages of an article, replacing what was indexed for it
         (nothing is written when the article's passages and date are unchanged)."""
         passages = [p for p in passages if passage_shingles(p)]
-        day = day_number(date)
         encoded = json.dumps(passages, ensure_ascii=False)
         row = self.conn.execute(
             "SELECT aid, passages FROM link_quoting_article WHERE article_id = ?", (article_id,)
         ).fetchone()
+        if row is None and not passages:
+            return
+        # The date is read only when there are passages to place: an article that
+        # quotes nothing is not refused for a date that cannot be read.
+        day = day_number(date) if passages else None
         if row is not None and row[0] >> 16 == day and row[1] == encoded:
             self.stats["unchanged"] += 1
-            return
-        if row is None and not passages:
             return
         with self._atomic():
             if row is not None:
