@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -160,3 +161,41 @@ def test_creating_the_index_keeps_the_callers_transaction_open(conn: sqlite3.Con
     LinkIndex(conn)
     conn.execute("ROLLBACK")
     assert conn.execute("SELECT count(*) FROM corpus_thing").fetchone()[0] == 0
+
+
+def test_indexing_a_debate_again_unchanged_writes_nothing(
+    index: LinkIndex, conn: sqlite3.Connection, debate: dict[str, Any], article: dict[str, Any]
+) -> None:
+    index.replace_debate(debate["id"], debate_speeches(debate))
+    link_article(article, index)
+    before = conn.total_changes
+    index.replace_debate(debate["id"], debate_speeches(debate))
+    link_article(article, index)
+    assert conn.total_changes == before
+    assert index.stats["unchanged"] == len(debate_speeches(debate)) + 1
+
+
+def test_a_changed_speech_rewrites_its_own_postings_only(
+    index: LinkIndex, debate: dict[str, Any]
+) -> None:
+    speeches = debate_speeches(debate)
+    index.replace_debate(debate["id"], speeches)
+    postings = index.speech_postings.count()
+    changed = [*speeches[:-1], replace(speeches[-1], text="Something else was said instead.")]
+    assert index.add_speeches(changed) == 1
+    assert index.speech_postings.count() == (
+        postings
+        - len(speech_shingles(speeches[-1].text))
+        + len(speech_shingles("Something else was said instead."))
+    )
+
+
+def test_more_speeches_in_a_day_than_the_index_can_place_is_a_clear_error(
+    index: LinkIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("crawler.linking.index.SLOTS_PER_DAY", 2)
+    index.add_speeches(
+        [speech("2025-02-10a.1.1", "2025-02-10"), speech("2025-02-10a.1.2", "2025-02-10")]
+    )
+    with pytest.raises(ValueError, match="more than 2 records on 2025-02-10"):
+        index.add_speech(speech("2025-02-10a.1.3", "2025-02-10"))
