@@ -13,9 +13,10 @@ non-parliamentary readout and scare quotes.
 Prints, per store: the build rate (speeches/s, indexing only: in batches as a
 rebuild indexes, and debate by debate as a crawl does), the index's
 bytes on disk per speech, median and 90th percentile time to link one article,
-how many of the planted quotations were found, the process's resident memory
-(current and peak), and the query plans of every statement the linking ran
-(all must be index searches, none a scan of a ``link_`` table); then the
+how many of the planted quotations were found, the resident memory of the
+process that linked them (a fresh one per store, current and peak), and the
+query plans of every statement the linking ran (all must be index searches,
+none a scan of a ``link_`` table); then the
 ratio of each larger store's median to the smallest's. Exits non-zero when a
 ratio exceeds the allowed one. :func:`measure` returns the same figures for a
 combined benchmark.
@@ -32,6 +33,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import multiprocessing
 import random
 import re
 import sqlite3
@@ -44,6 +46,7 @@ import tracemalloc
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -382,9 +385,60 @@ class Result:
     wrong: int
     heap_peak_kib: float
     rss_kib: int
+    """Resident memory of the linking process (a fresh one per store)."""
     rss_peak_kib: int
     statement_shapes: int
     scans: list[str]
+
+
+def link_phase(
+    index_path: str, records_path: str, articles: list[dict[str, str]], unseen: dict[str, str]
+) -> dict[str, Any]:
+    """Link ``articles`` against the index at ``index_path`` as the crawl does (WAL,
+    NORMAL sync, SQLite's default 2 MiB page cache and no memory map, so the index is
+    read from the file as needed); run in a fresh process by :func:`run`."""
+    records = open_records(Path(records_path))
+    conn = sqlite3.connect(index_path, isolation_level=None)
+    for connection in (conn, records):
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("PRAGMA cache_size=-2000")
+        connection.execute("PRAGMA mmap_size=0")
+    index = LinkIndex(conn, texts=DebateRecordTexts(records))
+    statements: list[str] = []
+    timings: list[float] = []
+    cpu_timings: list[float] = []
+    speech_ids: list[list[str]] = []
+    link_article(articles[0], index)  # warm the Python side (regex, caches)
+    for article in articles:
+        conn.set_trace_callback(statements.append)
+        started, started_cpu = time.perf_counter(), time.process_time()
+        links = link_article(article, index)
+        timings.append(time.perf_counter() - started)
+        cpu_timings.append(time.process_time() - started_cpu)
+        conn.set_trace_callback(None)
+        speech_ids.append(sorted(link.speech_id for link in links))
+    # Heap while linking an article none of whose speeches were read before.
+    tracemalloc.start()
+    link_article(unseen, index)
+    heap_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    shapes, scans = query_plans(conn, statements)
+    postings = index.speech_postings.count()
+    conn.close()
+    records.close()
+    rss, rss_peak = memory_kib()
+    return {
+        "timings": timings,
+        "cpu_timings": cpu_timings,
+        "speech_ids": speech_ids,
+        "heap_peak": heap_peak,
+        "shapes": shapes,
+        "scans": scans,
+        "postings": postings,
+        "rss": rss,
+        "rss_peak": rss_peak,
+    }
 
 
 def run(size: int, *, articles: int, per_day: int, folder: Path) -> Result:
@@ -406,31 +460,15 @@ def run(size: int, *, articles: int, per_day: int, folder: Path) -> Result:
     made = [make_article(n, samples, maker, rng) for n in range(articles)]
     unseen = make_article(articles, samples, maker, rng)  # for the heap measurement
 
-    # Linking as the crawl does it: WAL, NORMAL sync, SQLite's default 2 MiB page
-    # cache and no memory map, so the index is read from the file as needed.
-    records = open_records(records_path)
-    conn = sqlite3.connect(index_path, isolation_level=None)
-    for connection in (conn, records):
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=NORMAL")
-        connection.execute("PRAGMA cache_size=-2000")
-        connection.execute("PRAGMA mmap_size=0")
-    index = LinkIndex(conn, texts=DebateRecordTexts(records))
+    # Linked in a process of its own, so that its memory is the linking's alone.
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        linked = pool.apply(
+            link_phase,
+            (str(index_path), str(records_path), [a.record for a in made], unseen.record),
+        )
     first_day, last_day = samples[0].day, samples[-1].day
-
-    statements: list[str] = []
-    timings: list[float] = []
-    cpu_timings: list[float] = []
     found = wrong = planted = 0
-    link_article(made[0].record, index)  # warm the Python side (regex, caches)
-    for article in made:
-        conn.set_trace_callback(statements.append)
-        started, started_cpu = time.perf_counter(), time.process_time()
-        links = link_article(article.record, index)
-        timings.append(time.perf_counter() - started)
-        cpu_timings.append(time.process_time() - started_cpu)
-        conn.set_trace_callback(None)
-        got = sorted(link.speech_id for link in links)
+    for article, got in zip(made, linked["speech_ids"], strict=True):
         expected = sorted(article.planted)
         planted += len(expected)
         remaining = list(expected)
@@ -440,18 +478,14 @@ def run(size: int, *, articles: int, per_day: int, folder: Path) -> Result:
                 found += 1
             else:
                 wrong += 1
-
-    # Heap while linking an article none of whose speeches were read before.
-    tracemalloc.start()
-    link_article(unseen.record, index)
-    heap_peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-
-    shapes, scans = query_plans(conn, statements)
-    postings = index.speech_postings.count()
-    conn.close()
-    records.close()
-    rss, rss_peak = memory_kib()
+    timings, cpu_timings = linked["timings"], linked["cpu_timings"]
+    heap_peak, postings = linked["heap_peak"], linked["postings"]
+    shapes, scans, rss, rss_peak = (
+        linked["shapes"],
+        linked["scans"],
+        linked["rss"],
+        linked["rss_peak"],
+    )
     timings_ms = sorted(t * 1000 for t in timings)
     index_bytes = index_path.stat().st_size
     return Result(
@@ -522,7 +556,7 @@ def describe(result: Result, articles: int) -> str:
         f" (median CPU time {result.median_cpu_ms:.2f} ms)\n"
         f"  planted quotations found {result.found}/{result.planted},"
         f" wrong links {result.wrong}\n"
-        f"  memory: RSS {result.rss_kib / 1024:.0f} MiB"
+        f"  linking process memory: RSS {result.rss_kib / 1024:.0f} MiB"
         f" (peak {result.rss_peak_kib / 1024:.0f} MiB),"
         f" Python heap peak while linking {result.heap_peak_kib:,.0f} KiB;"
         f" {result.statement_shapes} statement shapes on link_ tables,"
