@@ -2,17 +2,17 @@
 
 Builds synthetic linking indexes in temporary SQLite files (sentence-like
 speeches, a steady number per sitting day, so the larger store covers more
-years at the same density), debate by debate as a crawl does. The debates'
-records (which hold the speech texts the index reads) are kept in a second
+years at the same density), in batches of whole debates as the store's rebuild
+does, and the first 10,000 speeches again debate by debate as a crawl does. The
+debates' records (which hold the speech texts the index reads) are kept in a second
 file, as the corpus store keeps them in its ``debates`` table, so the index
 file's size is the index alone. Then it links synthetic articles that quote
 speeches of the 30 days before them in the ways journalists do (a sentence, an
 ellipsis-split passage, a bracketed substitution) beside paraphrase, a
 non-parliamentary readout and scare quotes.
 
-Prints, per store: the build rate (speeches/s, indexing only: in batches as a
-rebuild indexes, and debate by debate as a crawl does), the index's
-bytes on disk per speech, median and 90th percentile time to link one article,
+Prints, per store: the build rate (speeches/s, indexing only, both ways), the
+index's bytes on disk per speech, median and 90th percentile time to link one article,
 how many of the planted quotations were found, the resident memory of the
 process that linked them (a fresh one per store, current and peak), and the
 query plans of every statement the linking ran (all must be index searches,
