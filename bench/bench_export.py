@@ -5,29 +5,38 @@ two fifths articles (each with a body of a few paragraphs, tags and two
 comments), two fifths speeches (in debates of 20), one fifth links. Then
 times, side by side on that store:
 
-- ``json dump`` (the baseline): every stored record read with
-  ``iter_records`` and written back with ``json.dumps``, one file per table;
-  no filters, no columns, no data card;
+- ``orjson dump`` (the baseline): every stored record read, decoded and
+  written back with orjson, one file per table; no filters, no columns, no
+  data card: what a dump of the rows costs at best;
+- ``json dump``: the same loop encoding with the standard ``json`` module;
 - ``scrapy export`` in each format (:func:`crawler.export.export`), with its
   selection pass, rows, data card, data package and checksums.
 
-Prints, per run, the seconds, the records per second (the corpus's articles,
-speeches and links, the same count for every run) and the time as a multiple
-of the baseline's. Progress goes to stderr as it runs.
+Each run is a forked process, the runs interleaved over ``--rounds`` so that
+machine noise falls on all alike; the best round counts. Prints, per run, the
+seconds, the records per second (the corpus's articles, speeches and links,
+the same count for every run), the time as a multiple of the baseline's and
+the process's peak resident memory. Progress goes to stderr as it runs.
+:func:`measure` returns the same figures for a combined benchmark.
 
-    .venv/bin/python bench/bench_export.py [--records 100000] [--keep DIR]
+    .venv/bin/python bench/bench_export.py [--records 100000] [--rounds 3] [--format jsonl]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
 import time
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -48,8 +57,9 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def build_corpus(folder: Path, records: int) -> dict[str, int]:
-    """A corpus of about ``records`` articles, speeches and links; returns the counts."""
+def build_corpus(folder: Path, records: int, paragraphs: int = 4) -> dict[str, int]:
+    """A corpus of about ``records`` articles (of ``paragraphs`` paragraphs), speeches
+    and links; returns the counts."""
     articles = records * 2 // 5
     debates = max(1, records * 2 // 5 // SPEECHES_PER_DEBATE)
     links = records - articles - debates * SPEECHES_PER_DEBATE
@@ -94,7 +104,7 @@ def build_corpus(folder: Path, records: int) -> dict[str, int]:
         for start in range(0, articles, 5000):
             with store.transaction():
                 for n in range(start, min(articles, start + 5000)):
-                    store.put_article(article(n), identities=(), sketch=())
+                    store.put_article(article(n, paragraphs), identities=(), sketch=())
             progress(f"  {min(articles, start + 5000)}/{articles} articles")
         by_article: dict[str, list[dict[str, Any]]] = {}
         text = article(0)["text"]
@@ -126,7 +136,7 @@ def build_corpus(folder: Path, records: int) -> dict[str, int]:
     return {"articles": articles, "speeches": debates * SPEECHES_PER_DEBATE, "links": links}
 
 
-def article(n: int) -> dict[str, Any]:
+def article(n: int, paragraphs: int = 4) -> dict[str, Any]:
     published = f"2025-{1 + n % 12:02d}-{1 + n % 28:02d}"
     return {
         "id": f"a{n:08d}",
@@ -142,7 +152,7 @@ def article(n: int) -> dict[str, Any]:
         "published_raw": published,
         "published_precision": "month" if n % 10 == 0 else "minute",
         "language": "en",
-        "text": "\n\n".join([PARAGRAPH * 2] * 4),
+        "text": "\n\n".join([PARAGRAPH * 2] * paragraphs),
         "tags": ["Defence", "Navy"],
         "comments": [
             {"id": f"{n}-{c}", "author": "Reader", "published_raw": "2 days ago", "text": "Agreed."}
@@ -156,52 +166,118 @@ def article(n: int) -> dict[str, Any]:
 
 
 def json_dump(corpus: Path, folder: Path) -> None:
-    """The baseline: every stored record decoded and written back as one JSON line."""
+    """A plain dump: every stored record decoded and written back as one JSON line."""
+    dump(corpus, folder, lambda record: json.dumps(record, ensure_ascii=False).encode())
+
+
+def orjson_dump(corpus: Path, folder: Path) -> None:
+    """The baseline: :func:`json_dump` with orjson, as fast as a dump of the rows goes."""
+    dump(corpus, folder, orjson.dumps)
+
+
+def dump(corpus: Path, folder: Path, encode: Callable[[Any], bytes]) -> None:
     folder.mkdir(parents=True)
-    store = CorpusStore(corpus)
+    store = CorpusStore(corpus, read_only=True)
     try:
         for table in ("articles", "debates", "links"):
-            with (folder / f"{table}.jsonl").open("w", encoding="utf-8") as out:
-                for record in store.iter_records(table):
-                    out.write(json.dumps(record, ensure_ascii=False))
-                    out.write("\n")
+            with (folder / f"{table}.jsonl").open("wb") as out:
+                for text in store.iter_raw(table):
+                    out.write(encode(orjson.loads(text)))
+                    out.write(b"\n")
     finally:
         store.close()
+
+
+def timed_in_child(run: Callable[[], None]) -> tuple[float, float]:
+    """Run ``run`` in a forked process: (wall seconds, peak resident MiB of that process)."""
+    started = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        status = 0
+        try:
+            run()
+        except BaseException:
+            traceback.print_exc()
+            status = 1
+        os._exit(status)
+    _, status, usage = os.wait4(pid, 0)
+    seconds = time.perf_counter() - started
+    if status != 0:
+        raise SystemExit("a benchmark run failed (see above)")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def measure(
+    work: Path, records: int = 100_000, formats: tuple[str, ...] = FORMATS, rounds: int = 1
+) -> dict[str, Any]:
+    """Build a corpus in ``work`` and time the dumps and each export format on it,
+    interleaved over ``rounds``; returns per run the best seconds, records/s and peak MiB."""
+    progress(f"building a corpus of {records} records in {work / 'corpus'}")
+    started = time.perf_counter()
+    counts = build_corpus(work / "corpus", records)
+    progress(f"  built in {time.perf_counter() - started:.1f} s")
+    total = sum(counts.values())
+    runs: dict[str, Callable[[Path], None]] = {
+        "orjson dump": lambda out: orjson_dump(work / "corpus", out),
+        "json dump": lambda out: json_dump(work / "corpus", out),
+    }
+    for format in formats:
+        runs[format] = lambda out, format=format: export(
+            work / "corpus", out, ExportOptions(format=format)
+        )
+    seconds: dict[str, list[float]] = {name: [] for name in runs}
+    peaks: dict[str, list[float]] = {name: [] for name in runs}
+    for number in range(rounds):
+        for name, run in runs.items():
+            out = work / f"out-{name.replace(' ', '-')}"
+            shutil.rmtree(out, ignore_errors=True)
+            progress(f"round {number + 1}: {name}…")
+            wall, peak = timed_in_child(lambda run=run, out=out: run(out))
+            seconds[name].append(wall)
+            peaks[name].append(peak)
+            progress(f"  {wall:.2f} s, {peak:.0f} MiB")
+            shutil.rmtree(out, ignore_errors=True)
+    baseline = min(seconds["orjson dump"])
+    return {
+        "records": total,
+        "counts": counts,
+        "runs": {
+            name: {
+                "seconds": min(seconds[name]),
+                "records_per_s": total / min(seconds[name]),
+                "x_orjson_dump": min(seconds[name]) / baseline,
+                "peak_mib": max(peaks[name]),
+            }
+            for name in runs
+        },
+    }
+
+
+def report(result: dict[str, Any]) -> None:
+    described = ", ".join(f"{count} {name}" for name, count in result["counts"].items())
+    print(f"corpus: {result['records']} records ({described})")
+    print(f"{'run':<12} {'seconds':>8} {'records/s':>10} {'x orjson dump':>14} {'peak MiB':>9}")
+    for name, run in result["runs"].items():
+        print(
+            f"{name:<12} {run['seconds']:>8.2f} {run['records_per_s']:>10,.0f}"
+            f" {run['x_orjson_dump']:>14.2f} {run['peak_mib']:>9.0f}"
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (best is kept)")
+    parser.add_argument("--format", action="append", choices=FORMATS, help="default: every one")
     parser.add_argument("--keep", type=Path, help="build the corpus and exports here and keep them")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-export-"))
     try:
-        progress(f"building a corpus of {args.records} records in {work / 'corpus'}")
-        started = time.perf_counter()
-        counts = build_corpus(work / "corpus", args.records)
-        progress(f"  built in {time.perf_counter() - started:.1f} s")
-        total = sum(counts.values())
-        runs: list[tuple[str, float]] = []
-        progress("json dump (baseline)…")
-        started = time.perf_counter()
-        json_dump(work / "corpus", work / "json-dump")
-        runs.append(("json dump", time.perf_counter() - started))
-        progress(f"  {runs[-1][1]:.1f} s")
-        for format in FORMATS:
-            progress(f"scrapy export --format {format}…")
-            started = time.perf_counter()
-            export(work / "corpus", work / f"export-{format}", ExportOptions(format=format))
-            runs.append((format, time.perf_counter() - started))
-            progress(f"  {runs[-1][1]:.1f} s")
+        result = measure(work, args.records, tuple(args.format or FORMATS), args.rounds)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    described = ", ".join(f"{count} {name}" for name, count in counts.items())
-    print(f"corpus: {total} records ({described})")
-    baseline = runs[0][1]
-    print(f"{'run':<12} {'seconds':>8} {'records/s':>10} {'x json dump':>12}")
-    for name, seconds in runs:
-        print(f"{name:<12} {seconds:>8.2f} {total / seconds:>10,.0f} {seconds / baseline:>12.2f}")
+    report(result)
     return 0
 
 

@@ -36,7 +36,7 @@ from crawler.corpus.health import check_store  # noqa: E402
 from crawler.corpus.snapshot import SNAPSHOT_FILES, snapshot_losses, write_snapshot  # noqa: E402
 from crawler.corpus.store import STORE_FILENAME, CorpusStore, dumps  # noqa: E402
 from crawler.corpus.validate import RecordValidator  # noqa: E402
-from crawler.dedup.fingerprint import encode_sketch  # noqa: E402
+from crawler.dedup.fingerprint import encode_sketch, indexed_values  # noqa: E402
 from crawler.packaged import packaged  # noqa: E402
 
 # fmt: off
@@ -84,7 +84,7 @@ def build_store(folder: Path, records: int) -> float:
         for n in range(records):
             record = synthetic_article(n, rng)
             sketch = tuple(sorted(rng.getrandbits(62) for _ in range(48)))
-            conn.execute(
+            row = conn.execute(
                 "INSERT INTO articles (id, record, content_hash, sketch, published, site)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (
@@ -95,14 +95,14 @@ def build_store(folder: Path, records: int) -> float:
                     record["published"],
                     record["site"],
                 ),
-            )
+            ).lastrowid
             conn.execute(
                 "INSERT INTO article_identities (identity, article_id) VALUES (?, ?)",
                 (record["url"], record["id"]),
             )
             conn.executemany(
-                "INSERT OR IGNORE INTO article_sketch (value, article_id) VALUES (?, ?)",
-                [(value, record["id"]) for value in sketch],
+                "INSERT OR IGNORE INTO article_sketch (value, article) VALUES (?, ?)",
+                [(value, row) for value in indexed_values(sketch)],
             )
             conn.execute(
                 "INSERT INTO pages (url, kind, record_id) VALUES (?, 'article', ?)",

@@ -3,7 +3,8 @@
 The third of the corpus stages (merge -> normalise -> store -> link): the item
 arriving here is the merged record (:mod:`pipelines.merge`) with its values
 normalised (:mod:`pipelines.dates`, :mod:`pipelines.parties`). The store stage
-re-reads the stored record by id and compares the two: ``last_changed`` moves
+reads the stored record by id (the store keeps the one the merge stage read, so
+the database is read once per item) and compares the two: ``last_changed`` moves
 only when the content did (:func:`~crawler.dedup.merge.settle_change`), and a
 record that did not change is not written again: it is dropped with
 :class:`~crawler.drops.UnchangedRecord` (logged at DEBUG, counted in the stats),
@@ -162,6 +163,12 @@ class ArticleCorpusPipeline(CorpusStage):
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
         self.near_copy_threshold = crawler.settings.getfloat("DEDUP_NEAR_COPY_THRESHOLD")
+        if self.near_copy_threshold < fingerprint.LOWEST_THRESHOLD:
+            # The store indexes only enough of each sketch to find copies this similar.
+            raise ValueError(
+                f"DEDUP_NEAR_COPY_THRESHOLD {self.near_copy_threshold} is below"
+                f" {fingerprint.LOWEST_THRESHOLD}, the lowest the corpus store's index serves"
+            )
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):

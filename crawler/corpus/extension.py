@@ -2,21 +2,28 @@
 
 :class:`CorpusStoreExtension` takes the corpus lock and opens the store when the
 crawler is built, so a second crawl into the same folder stops before it
-fetches anything, and checks the store (:func:`crawler.corpus.health.check_store`);
-when the spider closes it writes the JSONL snapshot — unless that would drop
-records the store did not note as deleted, when the previous files are kept and
-``corpus/snapshot/refused`` says why — and lets the lock go. Pipelines and
+fetches anything, and checks the store (:func:`crawler.corpus.health.check_store`).
+It has the store batch its commits: every ``CORPUS_COMMIT_ITEMS`` items (scraped,
+dropped or failed) and every ``CORPUS_COMMIT_SECONDS`` seconds, whichever comes
+first, so a killed crawl loses at most that much work, which the next crawl
+fetches again (the pages it fetched are remembered in the same transactions).
+When the spider closes the last batch is committed; then it writes the JSONL
+snapshot — unless that would drop records the store did not note as deleted,
+when the previous files are kept and ``corpus/snapshot/refused`` says why — and
+lets the lock go. Pipelines and
 middlewares reach the store through :func:`corpus_store`.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from twisted.internet.task import LoopingCall
 
 from crawler.corpus import lock
 from crawler.corpus.health import REBUILD_COMMAND, check_store
@@ -32,9 +39,19 @@ logger = logging.getLogger(__name__)
 
 
 class CorpusStoreExtension:
-    """Settings: ``CORPUS_DIR`` (empty: off), ``CORPUS_SNAPSHOT``."""
+    """Settings: ``CORPUS_DIR`` (empty: off), ``CORPUS_SNAPSHOT``,
+    ``CORPUS_COMMIT_ITEMS``, ``CORPUS_COMMIT_SECONDS``. Stats: ``corpus/store/record_reads``
+    (records read from the database, not from those kept in memory)."""
 
-    def __init__(self, folder: Path, *, snapshot: bool, stats: object):
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        snapshot: bool,
+        stats: object,
+        commit_items: int = 1,
+        commit_seconds: float = 0.0,
+    ):
         self.folder = folder
         self.lock_path = lock.acquire(folder)
         try:
@@ -44,6 +61,9 @@ class CorpusStoreExtension:
         except BaseException:
             lock.release(self.lock_path)
             raise
+        self.store.batch_commits(commit_items)
+        self.commit_seconds = commit_seconds
+        self.committer = LoopingCall(self.timed_commit)
         self.snapshot = snapshot
         self.stats = stats
 
@@ -56,12 +76,40 @@ class CorpusStoreExtension:
             Path(folder),
             snapshot=crawler.settings.getbool("CORPUS_SNAPSHOT"),
             stats=crawler.stats,
+            commit_items=crawler.settings.getint("CORPUS_COMMIT_ITEMS"),
+            commit_seconds=crawler.settings.getfloat("CORPUS_COMMIT_SECONDS"),
         )
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(extension.item_done, signal=signal)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension
 
+    def spider_opened(self, spider: Spider) -> None:
+        if self.commit_seconds > 0:
+            self.committer.start(self.commit_seconds, now=False)
+
+    def item_done(self) -> None:
+        self.store.item_done()
+
+    def timed_commit(self) -> None:
+        try:
+            self.store.commit()
+        except sqlite3.Error as error:
+            # Logged as an error, the crawl fails; the next timer or item tries again.
+            logger.error("Corpus store commit failed in %s: %s", self.folder, error)
+
+    def commit(self) -> None:
+        """Stop the timer and commit the last batch."""
+        if self.committer.running:
+            self.committer.stop()
+        self.store.commit()
+        # How many commits a crawl makes depends on timing: not a stat (crawls compare).
+        self.stats.set_value("corpus/store/record_reads", self.store.record_reads)  # type: ignore[attr-defined]
+
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        self.commit()
         if not self.snapshot or self.refuse_shrinking_snapshot():
             return
         try:
@@ -100,6 +148,7 @@ class CorpusStoreExtension:
         return True
 
     def engine_stopped(self) -> None:
+        self.commit()
         self.store.close()
         lock.release(self.lock_path)
 

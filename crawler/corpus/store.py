@@ -11,6 +11,16 @@ The JSONL files in the corpus folder are snapshots of this store
 revision replacing an older one, links recomputed) are noted in ``deletions``,
 so a snapshot that lost records without such a note can be refused.
 
+Writes are batched when the crawl asks for it (:meth:`CorpusStore.batch_commits`):
+every write joins one open transaction, each block of related writes inside it
+is a savepoint (whole or not at all), and the transaction is committed every
+so many items or seconds, and when the crawl ends
+(:class:`~crawler.corpus.extension.CorpusStoreExtension`). A killed crawl thereby loses
+at most that window, and the next crawl fetches those pages again. Nothing is
+rewritten that did not change (page rows, identities, sketch postings), and the
+last records read or written are kept as their JSON text, so the stages of one
+item read a record from the database once.
+
 The store carries its schema version (``PRAGMA user_version``); an older store
 is brought up to date in place when it is opened (:data:`MIGRATIONS`), a store
 of a newer version is refused. The store owns its connection: other code goes
@@ -22,22 +32,37 @@ Whether a folder's store can be trusted before a crawl writes to it is
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crawler.dedup.fingerprint import decode_sketch, encode_sketch
+from crawler.dedup.fingerprint import decode_sketch, encode_sketch, indexed_values
 from crawler.linking.index import DebateRecordTexts, IndexedSpeech, LinkIndex, drop_index
 from crawler.linking.linker import debate_speeches
+
+logger = logging.getLogger(__name__)
 
 STORE_FILENAME = "corpus.sqlite3"
 # Bumped when the tables below change in a way older code cannot read;
 # stored as ``PRAGMA user_version``. Stores from before versioning read 0.
 # An older store is brought up to date when it is opened (see MIGRATIONS).
 SCHEMA_VERSION = 3
+# How many records read or written are kept as JSON text (see CorpusStore.get).
+RECORD_CACHE_SIZE = 256
+# The tables whose records are kept so (written only through put_article, put_debate).
+CACHED_TABLES = ("articles", "debates")
+# The write-ahead log is folded into the database every this many pages (4 KiB
+# each) and cut back to WAL_SIZE_LIMIT bytes after.
+WAL_CHECKPOINT_PAGES = 4000
+WAL_SIZE_LIMIT = 32 * 1024 * 1024
+# Sketch postings of new or changed articles wait in memory (and, as article ids,
+# in ``article_sketch_pending``) until this many articles wait or the store closes.
+SKETCH_POSTINGS_PENDING = 5000
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -53,12 +78,16 @@ CREATE INDEX IF NOT EXISTS articles_by_hash ON articles (content_hash);
 CREATE TABLE IF NOT EXISTS article_identities (
     identity TEXT PRIMARY KEY,
     article_id TEXT NOT NULL
-);
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS article_sketch (
     value INTEGER NOT NULL,
-    article_id TEXT NOT NULL,
-    PRIMARY KEY (value, article_id)
+    article INTEGER NOT NULL,
+    PRIMARY KEY (value, article)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS article_sketch_pending (
+    seq INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS debates (
     id TEXT PRIMARY KEY,
     record TEXT NOT NULL,
@@ -95,10 +124,46 @@ CREATE TABLE IF NOT EXISTS pages (
     content_date TEXT,
     etag TEXT,
     last_modified TEXT
-);
+) WITHOUT ROWID;
 """
 
 RECORD_TABLES = ("articles", "debates", "links")
+
+
+def _note_change(table: str, row: str) -> str:
+    """A trigger statement noting that ``row`` (``NEW`` or ``OLD``) of ``table`` changed.
+    NOT EXISTS rather than INSERT OR IGNORE: a trigger's conflict clause gives way
+    to that of the statement firing it, and an INSERT OR ABORT would abort."""
+    return (
+        f"INSERT INTO snapshot_changes (tbl, id) SELECT '{table}', {row}.id WHERE NOT EXISTS"
+        f" (SELECT 1 FROM snapshot_changes WHERE tbl = '{table}' AND id = {row}.id);"
+    )
+
+
+# The records written or removed since the snapshot file of their table was
+# last written (crawler.corpus.snapshot), noted by triggers so that every way
+# of writing a record is seen, and what each snapshot file was when written:
+# the next snapshot then rewrites only what changed.
+SNAPSHOT_TRACKING = """
+CREATE TABLE IF NOT EXISTS snapshot_changes (
+    tbl TEXT NOT NULL,
+    id TEXT NOT NULL,
+    PRIMARY KEY (tbl, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS snapshot_files (
+    tbl TEXT PRIMARY KEY,
+    written TEXT NOT NULL
+);
+""" + "".join(
+    f"CREATE TRIGGER IF NOT EXISTS {table}_{event}_noted AFTER {when} ON {table}"
+    f" BEGIN {' '.join(_note_change(table, row) for row in rows)} END;\n"
+    for table in RECORD_TABLES
+    for event, when, rows in (
+        ("insert", "INSERT", ("NEW",)),
+        ("update", "UPDATE OF id, record", ("OLD", "NEW")),
+        ("delete", "DELETE", ("OLD",)),
+    )
+)
 
 # What each schema version renamed, applied in place to an older store when it
 # is opened: (version, table, old column or None for the table itself, new name).
@@ -121,6 +186,14 @@ MIGRATIONS = (
 # Speeches indexed at a time when the index is rebuilt: each period's rows are then
 # written a few times rather than once per debate.
 REBUILD_BATCH = 5_000
+# Version 3 indexes only part of each article's sketch (see
+# crawler.dedup.fingerprint.indexed_values): the postings are rebuilt from the
+# stored sketches when an older store is opened.
+SKETCH_POSTINGS_VERSION = 3
+# Version 3 keeps these tables by their key alone (WITHOUT ROWID): one b-tree
+# each where a rowid table and its key's index were two, each written per row.
+KEYED_TABLES_VERSION = 3
+KEYED_TABLES = ("article_identities", "pages")
 
 
 @dataclass(frozen=True)
@@ -186,6 +259,20 @@ class CorpusStore:
         self.folder = Path(folder)
         self.path = self.folder / filename
         self._link_index: LinkIndex | None = None
+        self._closed = False
+        # JSON text of the records last read or written, by (table, id).
+        self._recent: OrderedDict[tuple[str, str], str | None] = OrderedDict()
+        # Row number and indexed sketch values of the articles whose postings are
+        # not yet in article_sketch, and the other way round (see _add_pending_postings).
+        self._pending: dict[str, tuple[int, tuple[int, ...]]] = {}
+        self._pending_by_value: dict[int, set[int]] = {}
+        # Batched commits (see batch_commits); off until a crawl turns them on.
+        self._batch_items = 0
+        self._items_since_commit = 0
+        self.commits = 0
+        """Transactions committed since the store was opened."""
+        self.record_reads = 0
+        """Records read from the database (not from the records kept in memory)."""
         if read_only:
             uri = f"{self.path.resolve().as_uri()}?mode=ro"
             self._conn = sqlite3.connect(uri, uri=True, isolation_level=None)
@@ -204,15 +291,27 @@ class CorpusStore:
         # process kill; only a power cut can lose the last few.
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA foreign_keys=OFF")
+        # Fold the log into the database every WAL_CHECKPOINT_PAGES pages rather
+        # than SQLite's 1,000: a page changed by many commits is copied back once;
+        # the log is cut back to WAL_SIZE_LIMIT after each checkpoint.
+        self._conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
+        self._conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
         if version < SCHEMA_VERSION:
             with self.transaction():
                 self._migrate(version)
         self._conn.executescript(SCHEMA)
+        self._conn.executescript(SNAPSHOT_TRACKING)
         if self._link_index_outdated():
             with self.transaction():
                 self._rebuild_link_index()
         if version < SCHEMA_VERSION:
-            self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            with self.transaction():
+                if version < KEYED_TABLES_VERSION:
+                    self._key_tables()
+                if version < SKETCH_POSTINGS_VERSION:
+                    self._index_sketches_anew()
+                self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self._load_pending_postings()
 
     def _schema_version(self) -> int:
         try:
@@ -234,6 +333,41 @@ class CorpusStore:
             elif column in self._columns(table):
                 self._conn.execute(f"ALTER TABLE {table} RENAME COLUMN {column} TO {new_name}")
 
+    def _key_tables(self) -> None:
+        """Copy the :data:`KEYED_TABLES` of an older store into their keyed layout."""
+        for table in KEYED_TABLES:
+            sql = self._conn.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+            ).fetchone()[0]
+            if "WITHOUT ROWID" in sql.upper():
+                continue
+            columns = ", ".join(row[1] for row in self._conn.execute(f"PRAGMA table_info({table})"))
+            self._conn.execute(f"ALTER TABLE {table} RENAME TO {table}_with_rowid")
+            self._conn.execute(f"{sql.rstrip()} WITHOUT ROWID")
+            self._conn.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {table}_with_rowid"
+            )
+            self._conn.execute(f"DROP TABLE {table}_with_rowid")
+
+    def _index_sketches_anew(self) -> None:
+        """Rebuild the sketch postings from the stored sketches (schema version 3
+        indexes only each sketch's smallest values, by the article's row number)."""
+        self._conn.execute("DROP TABLE IF EXISTS article_sketch")
+        self._conn.execute(
+            "CREATE TABLE article_sketch (value INTEGER NOT NULL, article INTEGER NOT NULL,"
+            " PRIMARY KEY (value, article)) WITHOUT ROWID"
+        )
+        self._conn.execute("DELETE FROM article_sketch_pending")
+        self._pending.clear()
+        self._pending_by_value.clear()
+        rows = self._conn.execute("SELECT rowid, sketch FROM articles WHERE sketch IS NOT NULL")
+        postings = sorted(
+            (value, row) for row, blob in rows for value in indexed_values(decode_sketch(blob))
+        )
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO article_sketch (value, article) VALUES (?, ?)", postings
+        )
+
     def _has_table(self, table: str) -> bool:
         row = self._conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
@@ -244,15 +378,59 @@ class CorpusStore:
         return {row[1] for row in self._conn.execute(f"PRAGMA table_info({table})")}
 
     def close(self) -> None:
+        """Commit what the open batch holds (whole blocks only), write the waiting
+        sketch postings, and close. Closing a closed store does nothing."""
+        if self._closed:
+            return
+        self.commit()
+        if self._pending:
+            with self.transaction():
+                self.write_pending_postings()
+            self.commit()
         self._conn.close()
+        self._closed = True
 
     def transaction(self) -> sqlite3.Connection:
-        """``with store.transaction():`` commits the block, or rolls it back on error."""
-        return _Transaction(self._conn)  # type: ignore[return-value]
+        """``with store.transaction():`` commits the block, or rolls it back on error.
+
+        With batched commits the block is a savepoint of the open batch: it is
+        whole or absent, and committed with the batch."""
+        return _Transaction(self)  # type: ignore[return-value]
+
+    # --- batched commits ----------------------------------------------------
+
+    def batch_commits(self, items: int) -> None:
+        """From now on, writes join one open transaction, committed once ``items``
+        items were done (:meth:`item_done`) and whenever :meth:`commit` is called
+        (the crawl calls it on a timer, and at its end; :meth:`close` does too)."""
+        self._batch_items = max(1, items)
+
+    @property
+    def rows_written(self) -> int:
+        """Rows inserted, updated or deleted since the store was opened."""
+        return self._conn.total_changes
+
+    @property
+    def batching(self) -> bool:
+        return self._batch_items > 0
+
+    def item_done(self) -> None:
+        """One item went through the pipelines: commit if the batch holds enough."""
+        self._items_since_commit += 1
+        if self._items_since_commit >= self._batch_items:
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit the open batch, if any."""
+        self._items_since_commit = 0
+        if self._conn.in_transaction:
+            self._conn.execute("COMMIT")
+            self.commits += 1
 
     @contextmanager
     def read_transaction(self) -> Iterator[None]:
         """Every read in the block sees the same committed state of the store."""
+        self.commit()
         self._conn.execute("BEGIN")
         try:
             yield
@@ -262,6 +440,7 @@ class CorpusStore:
     def checkpoint(self) -> None:
         """Fold the write-ahead log into the database file and stop keeping one: the
         file alone then holds the whole store, ready to be moved or copied."""
+        self.commit()
         self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._conn.execute("PRAGMA journal_mode=DELETE")
 
@@ -307,11 +486,42 @@ class CorpusStore:
     # --- generic records ----------------------------------------------------
 
     def get(self, table: str, record_id: str) -> dict[str, Any] | None:
+        """The stored record (a fresh dict the caller may change), or ``None``.
+
+        The last :data:`RECORD_CACHE_SIZE` records read or written are kept as
+        JSON text, so the merge, store and linking stages of one item read the
+        record from the database once; a write or a rolled-back block updates or
+        clears what is kept."""
         self._check_table(table)
-        row = self._conn.execute(
-            f"SELECT record FROM {table} WHERE id = ?", (record_id,)
-        ).fetchone()
-        return json.loads(row[0]) if row else None
+        key = (table, record_id)
+        if table not in CACHED_TABLES:
+            row = self._conn.execute(
+                f"SELECT record FROM {table} WHERE id = ?", (record_id,)
+            ).fetchone()
+            return json.loads(row[0]) if row else None
+        if key in self._recent:
+            self._recent.move_to_end(key)
+            text = self._recent[key]
+        else:
+            row = self._conn.execute(
+                f"SELECT record FROM {table} WHERE id = ?", (record_id,)
+            ).fetchone()
+            self.record_reads += 1
+            text = row[0] if row else None
+            self._keep(table, record_id, text)
+        return json.loads(text) if text is not None else None
+
+    def _keep(self, table: str, record_id: str, text: str | None) -> None:
+        self._recent[(table, record_id)] = text
+        self._recent.move_to_end((table, record_id))
+        if len(self._recent) > RECORD_CACHE_SIZE:
+            self._recent.popitem(last=False)
+
+    def _after_rollback(self) -> None:
+        self._recent.clear()
+        self._pending.clear()
+        self._pending_by_value.clear()
+        self._load_pending_postings()
 
     def iter_records(self, table: str) -> Iterator[dict[str, Any]]:
         """Every record of ``table``, sorted by id (byte order of the UTF-8 id)."""
@@ -390,33 +600,60 @@ class CorpusStore:
         min_shared: int = 2,
         max_postings: int = 50,
     ) -> list[tuple[str, tuple[int, ...], str | None]]:
-        """Articles sharing at least ``min_shared`` sketch values: (id, sketch, published).
+        """Articles sharing at least ``min_shared`` indexed sketch values (the smallest,
+        :func:`~crawler.dedup.fingerprint.indexed_values`): (id, sketch, published).
 
         A value found in more than ``max_postings`` articles is a shingle of
         boilerplate ("the Ministry of Defence said"), not a sign of one copied
         article, and is passed over: the look-up costs at most
         ``len(sketch) * max_postings`` index rows however large the corpus.
         """
-        shared: dict[str, int] = {}
-        for value in dict.fromkeys(sketch):
-            rows = self._conn.execute(
-                "SELECT article_id FROM article_sketch WHERE value = ? LIMIT ?",
-                (value, max_postings + 1),
-            ).fetchall()
+        values = indexed_values(tuple(sketch))
+        found = self._candidates(values, exclude, min_shared, max_postings)
+        if found is None:
+            # A posting named a row whose sketch lacks the value: the rows were
+            # renumbered (a VACUUM); the postings are rebuilt from the sketches.
+            logger.warning("Sketch postings of %s out of date; indexing them anew", self.path)
+            with self.transaction():
+                self._index_sketches_anew()
+            found = self._candidates(values, exclude, min_shared, max_postings) or []
+        return found
+
+    def _candidates(
+        self, values: tuple[int, ...], exclude: str | None, min_shared: int, max_postings: int
+    ) -> list[tuple[str, tuple[int, ...], str | None]] | None:
+        """What :meth:`near_copy_candidates` returns; ``None`` if the postings name rows
+        that do not hold their values."""
+        shared: dict[int, list[int]] = {}
+        for value in dict.fromkeys(values):
+            rows = [
+                row
+                for (row,) in self._conn.execute(
+                    "SELECT article FROM article_sketch WHERE value = ? LIMIT ?",
+                    (value, max_postings + 1),
+                )
+            ]
+            rows.extend(self._pending_by_value.get(value, ()))
             if len(rows) > max_postings:
                 continue
-            for (article_id,) in rows:
-                shared[article_id] = shared.get(article_id, 0) + 1
+            for row in rows:
+                shared.setdefault(row, []).append(value)
         found = []
-        for article_id in sorted(shared):
-            if shared[article_id] < min_shared or article_id == exclude:
+        for row, matched in shared.items():
+            if len(matched) < min_shared:
                 continue
-            row = self._conn.execute(
-                "SELECT sketch, published FROM articles WHERE id = ?", (article_id,)
+            stored = self._conn.execute(
+                "SELECT id, sketch, published FROM articles WHERE rowid = ?", (row,)
             ).fetchone()
-            if row and row[0] is not None:
-                found.append((article_id, decode_sketch(row[0]), row[1]))
-        return found
+            if stored is None or stored[1] is None:
+                return None
+            article_id, blob, published = stored
+            other = decode_sketch(blob)
+            if not set(matched) <= set(indexed_values(other)):
+                return None
+            if article_id != exclude:
+                found.append((article_id, other, published))
+        return sorted(found)
 
     def put_article(
         self,
@@ -425,19 +662,29 @@ class CorpusStore:
         identities: Iterable[str],
         sketch: tuple[int, ...],
     ) -> None:
-        """Insert or replace an article with its identities and sketch (one transaction)."""
+        """Insert or update an article with its identities and sketch (one transaction).
+
+        Only what changed is written: identities already naming the article and
+        sketch postings it already has stay as they are. The article is marked
+        not linked (its links are computed again)."""
         article_id = record["id"]
+        text = dumps(record)
         with self.transaction():
             row = self._conn.execute(
-                "SELECT sketch FROM articles WHERE id = ?", (article_id,)
+                "SELECT rowid, sketch FROM articles WHERE id = ?", (article_id,)
             ).fetchone()
-            previous = decode_sketch(row[0]) if row and row[0] else ()
+            previous = set(indexed_values(decode_sketch(row[1]))) if row and row[1] else set()
+            current = set(indexed_values(sketch))
+            indexed = article_id not in self._pending
             self._conn.execute(
-                "INSERT OR REPLACE INTO articles (id, record, content_hash, sketch,"
-                " published, site) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO articles (id, record, content_hash, sketch, published, site)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+                " record = excluded.record, content_hash = excluded.content_hash,"
+                " sketch = excluded.sketch, published = excluded.published,"
+                " site = excluded.site, linked = 0",
                 (
                     article_id,
-                    dumps(record),
+                    text,
                     record.get("content_hash"),
                     encode_sketch(sketch) if sketch else None,
                     record.get("published"),
@@ -445,19 +692,86 @@ class CorpusStore:
                 ),
             )
             self._conn.executemany(
-                "INSERT OR REPLACE INTO article_identities (identity, article_id) VALUES (?, ?)",
+                "INSERT INTO article_identities (identity, article_id) VALUES (?, ?)"
+                " ON CONFLICT(identity) DO UPDATE SET article_id = excluded.article_id"
+                " WHERE article_id IS NOT excluded.article_id",
                 [(identity, article_id) for identity in identities],
             )
-            # Delete the previous sketch's postings by their keys (read from the
-            # stored sketch): a delete by article_id alone would scan the table.
-            self._conn.executemany(
-                "DELETE FROM article_sketch WHERE value = ? AND article_id = ?",
-                [(value, article_id) for value in previous],
-            )
-            self._conn.executemany(
-                "INSERT OR IGNORE INTO article_sketch (value, article_id) VALUES (?, ?)",
-                [(value, article_id) for value in sketch],
-            )
+            if previous != current:
+                if indexed and previous:
+                    # Delete the indexed postings by their keys (read from the stored
+                    # sketch): a delete by article alone would scan the table.
+                    self._conn.executemany(
+                        "DELETE FROM article_sketch WHERE value = ? AND article = ?",
+                        [(value, row[0]) for value in sorted(previous)],
+                    )
+                # An update keeps the row number (an upsert, not a replace).
+                number = row[0] if row else self._row_of(article_id)
+                self._add_pending_postings(article_id, number, tuple(sorted(current)))
+            self._keep("articles", article_id, text)
+        self._sketch_postings_due()
+
+    # Sketch postings: an article's postings are random keys of a large index, so
+    # writing them per article rewrote a page of it per value at every commit.
+    # They wait in memory instead, their articles' ids in article_sketch_pending
+    # (appended in order: cheap), and are written in one pass every
+    # SKETCH_POSTINGS_PENDING articles and when the store closes; a killed crawl's
+    # waiting articles are read back from that table when the store is opened.
+    # A posting names the article by its row number (a few bytes, where the id
+    # takes tens); an upsert keeps it, and a renumbering (VACUUM) is caught by
+    # near_copy_candidates, which then indexes the sketches anew.
+
+    def _row_of(self, article_id: str) -> int:
+        return self._conn.execute(
+            "SELECT rowid FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()[0]
+
+    def _add_pending_postings(self, article_id: str, row: int, values: tuple[int, ...]) -> None:
+        self._drop_pending(article_id)
+        self._conn.execute(
+            "INSERT INTO article_sketch_pending (article_id) VALUES (?)", (article_id,)
+        )
+        self._remember_pending(article_id, row, values)
+
+    def _remember_pending(self, article_id: str, row: int, values: tuple[int, ...]) -> None:
+        self._pending[article_id] = (row, values)
+        for value in values:
+            self._pending_by_value.setdefault(value, set()).add(row)
+
+    def _drop_pending(self, article_id: str) -> None:
+        row, values = self._pending.pop(article_id, (0, ()))
+        for value in values:
+            waiting = self._pending_by_value[value]
+            waiting.discard(row)
+            if not waiting:
+                del self._pending_by_value[value]
+
+    def _load_pending_postings(self) -> None:
+        rows = self._conn.execute(
+            "SELECT a.id, a.rowid, a.sketch FROM articles a WHERE a.id IN"
+            " (SELECT article_id FROM article_sketch_pending)"
+        ).fetchall()
+        for article_id, row, blob in rows:
+            self._remember_pending(article_id, row, indexed_values(decode_sketch(blob or b"")))
+
+    def _sketch_postings_due(self) -> None:
+        if len(self._pending) >= SKETCH_POSTINGS_PENDING:
+            with self.transaction():
+                self.write_pending_postings()
+
+    def write_pending_postings(self) -> int:
+        """Write the waiting sketch postings into the index in one pass (sorted by
+        value, so each page of the index is written once); returns how many."""
+        postings = sorted(
+            (value, row) for row, values in self._pending.values() for value in values
+        )
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO article_sketch (value, article) VALUES (?, ?)", postings
+        )
+        self._conn.execute("DELETE FROM article_sketch_pending")
+        self._pending.clear()
+        self._pending_by_value.clear()
+        return len(postings)
 
     # --- debates ------------------------------------------------------------
 
@@ -494,18 +808,25 @@ class CorpusStore:
                     "UPDATE debate_aliases SET debate_id = ? WHERE debate_id = ?",
                     (record["id"], old_id),
                 )
+            text = dumps(record)
             self._conn.execute(
-                "INSERT OR REPLACE INTO debates (id, record, date, house, family)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (record["id"], dumps(record), record.get("date"), record.get("house"), family),
+                "INSERT INTO debates (id, record, date, house, family) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET record = excluded.record,"
+                " date = excluded.date, house = excluded.house, family = excluded.family,"
+                " linked = 0",
+                (record["id"], text, record.get("date"), record.get("house"), family),
             )
+            for old_id in replaces:
+                self._keep("debates", old_id, None)
+            self._keep("debates", record["id"], text)
 
     def add_debate_aliases(self, debate_id: str, old_ids: Iterable[str]) -> None:
         """Record that ``old_ids`` (earlier revisions' ids) now name ``debate_id``."""
-        self._conn.executemany(
-            "INSERT OR REPLACE INTO debate_aliases (old_id, debate_id) VALUES (?, ?)",
-            [(old_id, debate_id) for old_id in old_ids],
-        )
+        with self.transaction():
+            self._conn.executemany(
+                "INSERT OR REPLACE INTO debate_aliases (old_id, debate_id) VALUES (?, ?)",
+                [(old_id, debate_id) for old_id in old_ids],
+            )
 
     # --- links --------------------------------------------------------------
 
@@ -578,42 +899,112 @@ class CorpusStore:
         return PageState(*row) if row else None
 
     def remember_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
-        self._conn.execute(
-            "INSERT INTO pages (url, etag, last_modified) VALUES (?, ?, ?)"
-            " ON CONFLICT(url) DO UPDATE SET etag = excluded.etag,"
-            " last_modified = excluded.last_modified",
-            (url, etag, last_modified),
-        )
+        """Keep a page's validators for conditional requests (unchanged ones are not rewritten)."""
+        with self.transaction():
+            self._conn.execute(
+                "INSERT INTO pages (url, etag, last_modified) VALUES (?, ?, ?)"
+                " ON CONFLICT(url) DO UPDATE SET etag = excluded.etag,"
+                " last_modified = excluded.last_modified"
+                " WHERE etag IS NOT excluded.etag OR last_modified IS NOT excluded.last_modified",
+                (url, etag, last_modified),
+            )
 
     def remember_pages(
         self, urls: Iterable[str], *, kind: str, record_id: str, content_date: str | None
     ) -> None:
-        """Record that ``urls`` hold the stored record ``record_id``."""
-        self._conn.executemany(
-            "INSERT INTO pages (url, kind, record_id, content_date) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT(url) DO UPDATE SET kind = excluded.kind,"
-            " record_id = excluded.record_id, content_date = excluded.content_date",
-            [(url, kind, record_id, content_date) for url in urls],
+        """Record that ``urls`` hold the stored record ``record_id`` (rows that say so
+        already are not rewritten)."""
+        with self.transaction():
+            self._conn.executemany(
+                "INSERT INTO pages (url, kind, record_id, content_date) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(url) DO UPDATE SET kind = excluded.kind,"
+                " record_id = excluded.record_id, content_date = excluded.content_date"
+                " WHERE kind IS NOT excluded.kind OR record_id IS NOT excluded.record_id"
+                " OR content_date IS NOT excluded.content_date",
+                [(url, kind, record_id, content_date) for url in urls],
+            )
+
+    # --- snapshot tracking (crawler.corpus.snapshot) --------------------------
+
+    def get_raw(self, table: str, record_id: str) -> str | None:
+        """One record as the stored JSON text, or ``None`` when not stored."""
+        self._check_table(table)
+        row = self._conn.execute(
+            f"SELECT record FROM {table} WHERE id = ?", (record_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def holds(self, table: str, record_id: str) -> bool:
+        """Whether ``table`` holds a record of id ``record_id``."""
+        self._check_table(table)
+        row = self._conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (record_id,)).fetchone()
+        return row is not None
+
+    def snapshot_changes(self, table: str) -> list[str]:
+        """Ids of ``table`` written or removed since its snapshot file was written, sorted."""
+        self._check_table(table)
+        rows = self._conn.execute(
+            "SELECT id FROM snapshot_changes WHERE tbl = ? ORDER BY id", (table,)
         )
+        return [record_id for (record_id,) in rows]
+
+    def snapshot_written(self, table: str) -> str | None:
+        """What :meth:`settle_snapshot` noted of ``table``'s snapshot file, if anything."""
+        self._check_table(table)
+        row = self._conn.execute(
+            "SELECT written FROM snapshot_files WHERE tbl = ?", (table,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def settle_snapshot(self, table: str, written: str, changes: Iterable[str]) -> None:
+        """Note that ``table``'s snapshot file, now ``written``, holds ``changes``."""
+        self._check_table(table)
+        with self.transaction():
+            self._conn.executemany(
+                "DELETE FROM snapshot_changes WHERE tbl = ? AND id = ?",
+                [(table, record_id) for record_id in changes],
+            )
+            self._conn.execute(
+                "INSERT OR REPLACE INTO snapshot_files (tbl, written) VALUES (?, ?)",
+                (table, written),
+            )
 
 
 class _Transaction:
-    """BEGIN/COMMIT around a block; nested uses join the outer transaction."""
+    """BEGIN/COMMIT around a block; nested uses join the outer transaction.
 
-    def __init__(self, conn: sqlite3.Connection):
-        self._conn = conn
+    With batched commits the block is a savepoint inside the open batch instead,
+    released at its end or rolled back on error; the batch is committed later."""
+
+    def __init__(self, store: CorpusStore):
+        self._store = store
+        self._conn = store._conn
         self.outer = False
+        self.savepoint = False
 
     def __enter__(self) -> sqlite3.Connection:
+        if self._store.batching:
+            if not self._conn.in_transaction:
+                self._conn.execute("BEGIN IMMEDIATE")
+            self.savepoint = True
+            self._conn.execute("SAVEPOINT block")
+            return self._conn
         self.outer = not self._conn.in_transaction
         if self.outer:
             self._conn.execute("BEGIN IMMEDIATE")
         return self._conn
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if not self.outer:
-            return
-        if exc_type is None:
-            self._conn.execute("COMMIT")
-        else:
-            self._conn.execute("ROLLBACK")
+        if self.savepoint:
+            if exc_type is not None:
+                self._conn.execute("ROLLBACK TO block")
+            self._conn.execute("RELEASE block")
+        elif self.outer:
+            if exc_type is None:
+                self._conn.execute("COMMIT")
+                self._store.commits += 1
+            else:
+                self._conn.execute("ROLLBACK")
+        if exc_type is not None and (self.savepoint or self.outer):
+            # What the block wrote is gone: what the store keeps in memory of it too.
+            self._store._after_rollback()

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from crawler import items
 from crawler.corpus.store import CorpusStore
 from crawler.export.fields import Column, defaults
-from crawler.export.selection import Selection, article_date
+from crawler.export.selection import Selection, article_date, stored_records
 from crawler.export.tables import Table
 
 
@@ -34,14 +35,31 @@ class Tally:
 
 def ordered(mapping: dict[str, Any] | None, first: Iterable[str] = ()) -> dict[str, Any]:
     """A copy of ``mapping`` with ``first`` keys leading and the rest sorted."""
-    mapping = mapping or {}
-    keys = [key for key in first if key in mapping]
-    keys += sorted(key for key in mapping if key not in keys)
+    if not mapping:
+        return {}
+    keys = sorted(mapping)
+    if first:
+        leading = [key for key in first if key in mapping]
+        keys = leading + [key for key in keys if key not in leading]
     return {key: mapping[key] for key in keys}
 
 
-def _project(values: dict[str, Any], columns: Iterable[Column]) -> dict[str, Any]:
-    return {column.name: values[column.derived_from or column.name] for column in columns}
+def projection(columns: Iterable[Column]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A function giving a row of ``columns``, in their order, from a record's values."""
+    columns = list(columns)
+    names = [column.name for column in columns]
+    sources = [column.derived_from or column.name for column in columns]
+    # itemgetter of one key gives the value alone, of none is an error: make it a tuple.
+    values_of = (
+        itemgetter(*sources)
+        if len(sources) > 1
+        else lambda values: tuple(values[source] for source in sources)
+    )
+
+    def project(values: dict[str, Any]) -> dict[str, Any]:
+        return dict(zip(names, values_of(values), strict=True))
+
+    return project
 
 
 def article_rows(
@@ -49,13 +67,14 @@ def article_rows(
 ) -> Iterator[dict[str, Any]]:
     article_defaults = defaults(items.ArticleItem)
     comment_defaults = defaults(items.Comment)
-    for record in corpus.iter_records("articles"):
+    project, project_comment = projection(table.columns), projection(table.nested)
+    for record in stored_records(corpus, "articles"):
         if record["id"] not in selection.articles:
             continue
         values = {**article_defaults, **record}
         values["extraction"] = ordered(values["extraction"])
         comments = [{**comment_defaults, **comment} for comment in values["comments"] or []]
-        values["comments"] = [_project(comment, table.nested) for comment in comments]
+        values["comments"] = [project_comment(comment) for comment in comments]
         values["comment_count"] = len(comments)
         tally.rows[table.filename] += 1
         day = article_date(record)
@@ -64,28 +83,28 @@ def article_rows(
         else:
             tally.undated_articles += 1
         tally.sites[record.get("site") or "(no site)"] += 1
-        yield _project(values, table.columns)
+        yield project(values)
 
 
 def comment_rows(
     corpus: CorpusStore, selection: Selection, table: Table, tally: Tally
 ) -> Iterator[dict[str, Any]]:
     comment_defaults = defaults(items.Comment)
-    for record in corpus.iter_records("articles"):
+    project = projection(table.columns)
+    for record in stored_records(corpus, "articles"):
         if record["id"] not in selection.articles:
             continue
         for comment in record.get("comments") or []:
             tally.rows[table.filename] += 1
-            yield _project(
-                {**comment_defaults, **comment, "article_id": record["id"]}, table.columns
-            )
+            yield project({**comment_defaults, **comment, "article_id": record["id"]})
 
 
 def speech_rows(
     corpus: CorpusStore, selection: Selection, table: Table, tally: Tally
 ) -> Iterator[dict[str, Any]]:
     speech_defaults = defaults(items.Speech)
-    for debate in corpus.iter_records("debates"):
+    project = projection(table.columns)
+    for debate in stored_records(corpus, "debates"):
         wrote_any = False
         for sequence, speech in enumerate(debate.get("speeches", []), start=1):
             if (debate["id"], speech["id"]) not in selection.speeches:
@@ -111,7 +130,7 @@ def speech_rows(
             if debate.get("date"):
                 tally.speech_dates.append(debate["date"])
             wrote_any = True
-            yield _project(values, table.columns)
+            yield project(values)
         if wrote_any:
             tally.debates.add(debate["id"])
             for interface in debate.get("interfaces") or [debate.get("interface")]:
@@ -124,7 +143,8 @@ def debate_rows(
 ) -> Iterator[dict[str, Any]]:
     """Debates with at least one exported speech; ``speech_count`` counts those."""
     debate_defaults = defaults(items.DebateItem)
-    for debate in corpus.iter_records("debates"):
+    project = projection(table.columns)
+    for debate in stored_records(corpus, "debates"):
         count = sum(
             (debate["id"], speech["id"]) in selection.speeches
             for speech in debate.get("speeches", [])
@@ -134,19 +154,20 @@ def debate_rows(
         values = {**debate_defaults, **debate, "speech_count": count}
         values["date_raw"] = ordered(values["date_raw"], first=selection.party_interfaces)
         tally.rows[table.filename] += 1
-        yield _project(values, table.columns)
+        yield project(values)
 
 
 def link_rows(
     corpus: CorpusStore, selection: Selection, table: Table, tally: Tally
 ) -> Iterator[dict[str, Any]]:
     link_defaults = defaults(items.LinkItem)
-    for record in corpus.iter_records("links"):
+    project = projection(table.columns)
+    for record in stored_records(corpus, "links"):
         if record["id"] not in selection.links:
             continue
         tally.rows[table.filename] += 1
         tally.link_kinds[record.get("kind") or "(no kind)"] += 1
-        yield _project({**link_defaults, **record}, table.columns)
+        yield project({**link_defaults, **record})
 
 
 RowSource = Callable[[CorpusStore, Selection, Table, Tally], Iterator[dict[str, Any]]]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from crawler.corpus.snapshot import load_record
 from crawler.corpus.store import STORE_FILENAME, CorpusStore
 from crawler.export.filters import Vocabulary, valid_values
 from crawler.export.options import INTERFACES, ExportError, ExportOptions
@@ -41,6 +43,12 @@ class CorpusMoment:
             latest = getattr(self, f"latest_{name}")
             if value and (latest is None or value > latest):
                 setattr(self, f"latest_{name}", value)
+
+
+def stored_records(corpus: CorpusStore, table: str) -> Iterator[dict[str, Any]]:
+    """Every record of ``table``, sorted by id: the stored JSON text decoded once."""
+    for text in corpus.iter_raw(table):
+        yield load_record(text)
 
 
 SpeechKey = tuple[str, str]  # (debate id, speech id)
@@ -82,7 +90,7 @@ def select(corpus: CorpusStore, options: ExportOptions, vocabulary: Vocabulary) 
     all_articles: set[str] = set()
     articles: set[str] = set()
     sites_seen: set[str] = set()
-    for record in corpus.iter_records("articles"):
+    for record in stored_records(corpus, "articles"):
         moment.articles += 1
         moment.saw(record)
         all_articles.add(record["id"])
@@ -98,7 +106,7 @@ def select(corpus: CorpusStore, options: ExportOptions, vocabulary: Vocabulary) 
     houses_seen: set[str] = set()
     parties_seen: set[str] = set()
     interfaces_seen: set[str] = set()
-    for debate in corpus.iter_records("debates"):
+    for debate in stored_records(corpus, "debates"):
         moment.debates += 1
         moment.saw(debate)
         houses_seen.add(debate.get("house") or "")
@@ -116,7 +124,7 @@ def select(corpus: CorpusStore, options: ExportOptions, vocabulary: Vocabulary) 
 
     links: dict[str, tuple[str, SpeechKey]] = {}
     dangling = 0
-    for link in corpus.iter_records("links"):
+    for link in stored_records(corpus, "links"):
         moment.links += 1
         key = (link["debate_id"], link["speech_id"])
         if link["article_id"] not in all_articles or key not in all_speeches:

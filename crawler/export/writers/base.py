@@ -10,6 +10,8 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, ClassVar
 
+import orjson
+
 from crawler.atomic import replaced_atomically
 from crawler.corpus.snapshot import TEMP_PREFIX, write_jsonl_atomically
 from crawler.export.options import ExportOptions
@@ -39,9 +41,31 @@ class Writer:
         return []
 
 
+def json_bytes(value: Any, *, line: bool = False) -> bytes:
+    """The one JSON text form of exports, UTF-8 encoded: compact, no NaN (``null``);
+    ``line`` ends it with "\\n"."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_APPEND_NEWLINE if line else None)
+    except TypeError:
+        # What orjson does not encode (an integer beyond 64 bits) the json module does.
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return (text + "\n" if line else text).encode("utf-8")
+
+
+def json_line(value: Any) -> bytes:
+    """:func:`json_bytes` as one line of a JSON Lines file."""
+    return json_bytes(value, line=True)
+
+
 def compact_json(value: Any) -> str:
-    """The one JSON text form of exports: compact, UTF-8, no NaN."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    """:func:`json_bytes` as text."""
+    return json_bytes(value).decode("utf-8")
+
+
+def write_lines_atomically(path: Path, lines: Iterable[bytes]) -> None:
+    """Write ``lines`` (UTF-8, each with its line end) to ``path`` by atomic rename."""
+    with atomic_path(path) as temporary, temporary.open("wb") as out:
+        out.writelines(lines)
 
 
 def by_filename(tables: Iterable[Table]) -> list[Table]:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable, Iterator
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from crawler.corpus.snapshot import write_jsonl_atomically
 from crawler.export.options import ExportOptions
 from crawler.export.tables import (
     Table,
@@ -17,7 +16,7 @@ from crawler.export.tables import (
     links_table,
     speeches_table,
 )
-from crawler.export.writers.base import Writer, by_filename, compact_json
+from crawler.export.writers.base import Writer, atomic_path, by_filename, compact_json
 
 
 class ExportDialect(csv.Dialect):
@@ -42,20 +41,14 @@ def csv_cell(value: Any) -> str:
     return compact_json(value)
 
 
-def csv_lines(rows: Iterable[dict[str, Any]], table: Table) -> Iterator[str]:
-    """CSV records without their final line end (the file writer adds it)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, dialect=ExportDialect)
-
-    def record(cells: list[str]) -> str:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(cells)
-        return buffer.getvalue().removesuffix("\n")
-
-    yield record([column.name for column in table.columns])
+def csv_records(rows: Iterable[dict[str, Any]], table: Table) -> Iterator[list[str]]:
+    """The header, then each row's cells in the table's column order."""
+    names = [column.name for column in table.columns]
+    yield names
+    values_of = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
     for row in rows:
-        yield record([csv_cell(row[column.name]) for column in table.columns])
+        # Most cells are text, written as they are without a call per cell.
+        yield [value if type(value) is str else csv_cell(value) for value in values_of(row)]
 
 
 class CsvWriter(Writer):
@@ -77,4 +70,8 @@ class CsvWriter(Writer):
         )
 
     def write(self, path: Path, table: Table, rows: Iterator[dict[str, Any]]) -> None:
-        write_jsonl_atomically(path, csv_lines(rows, table))
+        with (
+            atomic_path(path) as temporary,
+            temporary.open("w", encoding="utf-8", newline="") as out,
+        ):
+            csv.writer(out, dialect=ExportDialect).writerows(csv_records(rows, table))

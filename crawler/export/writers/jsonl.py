@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from crawler.corpus.snapshot import write_jsonl_atomically
 from crawler.export.options import ExportOptions
 from crawler.export.tables import Table, articles_table, links_table, speeches_table
-from crawler.export.writers.base import Writer, by_filename, compact_json
-
-
-def jsonl_lines(rows: Iterable[dict[str, Any]], table: Table) -> Iterator[str]:
-    for row in rows:
-        yield compact_json(row)
+from crawler.export.writers.base import Writer, by_filename, json_line, write_lines_atomically
 
 
 class JsonlWriter(Writer):
@@ -34,4 +28,4 @@ class JsonlWriter(Writer):
         )
 
     def write(self, path: Path, table: Table, rows: Iterator[dict[str, Any]]) -> None:
-        write_jsonl_atomically(path, jsonl_lines(rows, table))
+        write_lines_atomically(path, map(json_line, rows))

@@ -1,0 +1,259 @@
+"""Benchmark: bytes the full project crawl writes per article, beside the records it stores.
+
+Builds a synthetic WordPress outlet in the replay format
+(:mod:`bench.synthetic_site`) and crawls it into a fresh corpus folder with the
+full project (every pipeline, the store, WARC capture, the snapshot), once with
+linking on and once with ``LINKING_ENABLED=False``, alternating which goes first
+in every round. Each crawl is a separate ``scrapy crawl defence_news`` process,
+started through this file's ``--child`` mode, which at exit writes the process's
+``/proc/self/io`` counters and the SQLite commits it made (explicit ``COMMIT``
+statements and writes run outside a transaction, each its own commit).
+
+Prints, per crawl: pages/s, bytes written per article (``write_bytes``: what
+reached the storage layer; ``wchar``: what went through ``write()``), the mean
+stored article record (bytes of its JSON line in ``articles.jsonl``) and the
+ratio of the two, commits per item, the largest size the write-ahead log
+reached, and the store's pages per table (SQLite's ``dbstat``).
+:func:`measure` returns the same figures as a dict for a combined benchmark.
+
+    .venv/bin/python bench/bench_writes.py [--articles 2000] [--rounds 1] [--keep DIR]
+        [--linking both|on|off] [--set CORPUS_COMMIT_SECONDS=5] [--describe DIR…]
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import contextlib
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.synthetic_site import SyntheticSite, build_site  # noqa: E402
+
+STORE = "corpus.sqlite3"
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "ALTER", "DROP")
+
+
+def proc_io() -> dict[str, int]:
+    """This process's I/O counters (``/proc/self/io``)."""
+    text = Path("/proc/self/io").read_text(encoding="ascii")
+    return {key: int(value) for key, value in (line.split(": ") for line in text.splitlines())}
+
+
+def run_child(report: Path, argv: list[str]) -> None:
+    """Run ``scrapy <argv>`` in this process; at exit write its I/O and commit counts."""
+    commits = {"commit": 0, "autocommit_write": 0}
+    connect = sqlite3.connect
+
+    def counting_connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn = connect(*args, **kwargs)
+
+        def trace(statement: str) -> None:
+            head = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
+            if head in ("COMMIT", "END"):
+                commits["commit"] += 1
+            elif head in WRITES and not conn.in_transaction:
+                commits["autocommit_write"] += 1
+
+        conn.set_trace_callback(trace)
+        return conn
+
+    sqlite3.connect = counting_connect  # type: ignore[assignment]
+
+    def write_report() -> None:
+        report.write_text(json.dumps({"io": proc_io(), **commits}), encoding="utf-8")
+
+    atexit.register(write_report)
+    from scrapy.cmdline import execute
+
+    execute(["scrapy", *argv])
+
+
+def crawl(
+    site: SyntheticSite, corpus: Path, *, linking: bool, settings: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """One crawl process into ``corpus`` (``settings`` over the project's); returns its figures."""
+    stats_file = corpus.with_suffix(".stats.json")
+    report = corpus.with_suffix(".io.json")
+    command = [
+        sys.executable, str(Path(__file__).resolve()), "--child", str(report), "--",
+        "crawl", "defence_news",
+        "-s", f"REPLAY_DIR={site.folder}",
+        "-s", f"NEWS_OUTLETS_FILE={site.outlets_file}",
+        "-s", f"NEWS_LISTING_MAX_PAGES={site.listing_pages + 1}",
+        "-s", f"CORPUS_DIR={corpus}",
+        "-s", f"CRAWL_STATS_FILE={stats_file}",
+        "-s", f"LINKING_ENABLED={linking}",
+        "-s", "LOG_LEVEL=WARNING",
+        "-a", f"since={site.since}",
+        "-a", f"until={site.until}",
+    ]  # fmt: skip
+    for name, value in (settings or {}).items():
+        command[-4:-4] = ["-s", f"{name}={value}"]
+    wal = corpus / f"{STORE}-wal"
+    largest_wal = 0
+    done = threading.Event()
+
+    def watch_wal() -> None:
+        nonlocal largest_wal
+        while not done.wait(0.1):
+            with contextlib.suppress(OSError):
+                largest_wal = max(largest_wal, wal.stat().st_size)
+
+    watcher = threading.Thread(target=watch_wal, daemon=True)
+    watcher.start()
+    started = time.perf_counter()
+    completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    done.set()
+    watcher.join()
+    if completed.returncode != 0:
+        raise SystemExit(f"crawl failed ({completed.returncode}): {completed.stderr[-1500:]}")
+    figures = figures_of(corpus, linking=linking)
+    figures.update(seconds=wall, largest_wal=largest_wal)
+    return figures
+
+
+def figures_of(corpus: Path, *, linking: bool) -> dict[str, Any]:
+    """The figures of a finished crawl into ``corpus`` (its stats and I/O report beside it)."""
+    stats = json.loads(corpus.with_suffix(".stats.json").read_text(encoding="utf-8"))
+    child = json.loads(corpus.with_suffix(".io.json").read_text(encoding="utf-8"))
+    lines = (corpus / "articles.jsonl").read_bytes().splitlines()
+    articles = len(lines)
+    items = stats.get("item_scraped_count", 0) + sum(
+        value for key, value in stats.items() if key.startswith("item_dropped_reasons_count/")
+    )
+    snapshot = sum(path.stat().st_size for path in corpus.glob("*.jsonl"))
+    return {
+        "linking": linking,
+        "seconds": stats.get("elapsed_time_seconds", 0.0),
+        "pages": stats.get("response_received_count", 0),
+        "articles": articles,
+        "items": items,
+        "write_bytes": child["io"]["write_bytes"],
+        "wchar": child["io"]["wchar"],
+        # What the crawl writes beside the store: the WARC capture and the snapshot.
+        "warc_bytes": stats.get("corpus/warc/bytes", 0),
+        "snapshot_bytes": snapshot,
+        "record_bytes": sum(len(line) for line in lines) / max(articles, 1),
+        "commits": child["commit"] + child["autocommit_write"],
+        "largest_wal": 0,
+        "store_bytes": (corpus / STORE).stat().st_size,
+        "tables": table_bytes(corpus / STORE),
+    }
+
+
+def table_bytes(path: Path) -> dict[str, int]:
+    """Bytes of each table and index in the store (SQLite's ``dbstat``), largest first."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = conn.execute(
+            "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC"
+        ).fetchall()
+    except sqlite3.OperationalError:
+        return {}
+    finally:
+        conn.close()
+    return dict(rows)
+
+
+def measure(
+    articles: int = 2000,
+    *,
+    rounds: int = 1,
+    work: Path | None = None,
+    settings: dict[str, str] | None = None,
+    linking: tuple[bool, ...] = (True, False),
+) -> dict:
+    """Crawl a synthetic site of ``articles`` articles with linking on and off,
+    ``rounds`` times each; returns ``{"on": [figures…], "off": [figures…]}``."""
+    keep = work is not None
+    work = work or Path(tempfile.mkdtemp(prefix="bench-writes-"))
+    work.mkdir(parents=True, exist_ok=True)
+    results: dict[str, list[dict[str, Any]]] = {"on": [], "off": []}
+    try:
+        site = build_site(work / "site", articles)
+        for number in range(1, rounds + 1):
+            order = linking if number % 2 else linking[::-1]
+            for on in order:
+                corpus = work / f"corpus-{number}-{'on' if on else 'off'}"
+                shutil.rmtree(corpus, ignore_errors=True)
+                figures = crawl(site, corpus, linking=on, settings=settings)
+                results["on" if on else "off"].append(figures)
+    finally:
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def describe(figures: dict[str, Any]) -> str:
+    articles = max(figures["articles"], 1)
+    record = figures["record_bytes"]
+    per_article = figures["write_bytes"] / articles
+    store = (figures["write_bytes"] - figures["warc_bytes"] - figures["snapshot_bytes"]) / articles
+    top = ", ".join(
+        f"{name} {size / 1e6:.1f} MB" for name, size in list(figures["tables"].items())[:6]
+    )
+    return (
+        f"linking {'on ' if figures['linking'] else 'off'}: {figures['articles']} articles,"
+        f" {figures['pages'] / figures['seconds']:.1f} pages/s;"
+        f" stored record {record / 1e3:.1f} KB;"
+        f" written {per_article / 1e3:.1f} KB/article = {per_article / record:.2f}x record"
+        f" (write_bytes; wchar {figures['wchar'] / articles / 1e3:.1f} KB),"
+        f" of which WARC {figures['warc_bytes'] / articles / 1e3:.1f} KB,"
+        f" snapshot {figures['snapshot_bytes'] / articles / 1e3:.1f} KB,"
+        f" store and the rest {store / 1e3:.1f} KB = {store / record:.2f}x record;"
+        f" commits/item {figures['commits'] / max(figures['items'], 1):.3f}"
+        f" ({figures['commits']} for {figures['items']} items);"
+        f" largest WAL {figures['largest_wal'] / 1e6:.1f} MB;"
+        f" store {figures['store_bytes'] / 1e6:.1f} MB ({top})"
+    )
+
+
+def main() -> int:
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        run_child(Path(sys.argv[2]), sys.argv[4:])
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument(
+        "--describe", type=Path, nargs="+", help="print the figures of kept corpus folders"
+    )
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="a crawl setting"
+    )
+    parser.add_argument("--linking", choices=("both", "on", "off"), default="both")
+    options = parser.parse_args()
+    if options.describe:
+        for corpus in options.describe:
+            print(f"{corpus}: {describe(figures_of(corpus, linking=corpus.name.endswith('-on')))}")
+        return 0
+    settings = dict(item.split("=", 1) for item in options.set)
+    linking = {"both": (True, False), "on": (True,), "off": (False,)}[options.linking]
+    results = measure(
+        options.articles,
+        rounds=options.rounds,
+        work=options.keep,
+        settings=settings,
+        linking=linking,
+    )
+    for run in results["on"] + results["off"]:
+        print(describe(run), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
