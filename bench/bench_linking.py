@@ -1,41 +1,56 @@
-"""Benchmark: time to link one article against stores of 10k and 100k speeches.
+"""Benchmark: build the linking index and link articles against 10k, 100k and 1M speeches.
 
 Builds synthetic linking indexes in temporary SQLite files (sentence-like
 speeches, a steady number per sitting day, so the larger store covers more
-years at the same density), then links synthetic articles that quote speeches
-of the 30 days before them in the ways journalists do (a sentence, an
+years at the same density), in batches of whole debates as the store's rebuild
+does, and the first 10,000 speeches again debate by debate as a crawl does. The
+debates' records (which hold the speech texts the index reads) are kept in a second
+file, as the corpus store keeps them in its ``debates`` table, so the index
+file's size is the index alone. Then it links synthetic articles that quote
+speeches of the 30 days before them in the ways journalists do (a sentence, an
 ellipsis-split passage, a bracketed substitution) beside paraphrase, a
 non-parliamentary readout and scare quotes.
 
-Prints, per store: build time, database size, median and 90th percentile time
-to link one article, how many of the planted quotations were found, the
-Python heap peak while linking, and the query plans of every statement the
-linking ran (all must be index searches, none a scan of a ``link_`` table).
-Exits non-zero when the larger store's median exceeds the smaller's by more
-than the allowed ratio.
+Prints, per store: the build rate (speeches/s, indexing only, both ways), the
+index's bytes on disk per speech, median and 90th percentile time to link one article,
+how many of the planted quotations were found, the resident memory of the
+process that linked them (a fresh one per store, current and peak), and the
+query plans of every statement the linking ran (all must be index searches,
+none a scan of a ``link_`` table); then the
+ratio of each larger store's median to the smallest's. Exits non-zero when a
+ratio exceeds the allowed one. :func:`measure` returns the same figures for a
+combined benchmark.
 
-    .venv/bin/python bench/bench_linking.py [--sizes 10000 100000] [--articles 40]
+``--baseline TREE`` first runs the same benchmark script of another checkout
+(for example ``git archive main | tar -x -C /tmp/base``) at each size, so the
+two are measured side by side under the same load.
+
+    .venv/bin/python bench/bench_linking.py [--sizes 10000 100000] [--million] [--articles 40]
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import json
+import multiprocessing
 import random
 import re
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crawler.linking.index import IndexedSpeech, LinkIndex
+from crawler.linking.index import DebateRecordTexts, IndexedSpeech, LinkIndex
 from crawler.linking.linker import DEFAULT_WINDOW_DAYS, link_article
 
 # fmt: off
@@ -105,6 +120,9 @@ SURNAMES = [
 # fmt: on
 
 START_DAY = date(2012, 1, 2)
+BULK_BATCH = 5_000
+"""The full index is built whole debates at least this many speeches at a time."""
+CRAWL_BUILD = 10_000
 
 
 def pseudo_words(rng: random.Random, count: int) -> list[str]:
@@ -170,47 +188,100 @@ class Sample:
     day: date
 
 
-def build(path: Path, size: int, per_day: int, seed: int) -> tuple[float, float, list[Sample]]:
-    """Write ``size`` speeches into a new index at ``path``.
+@dataclass
+class Built:
+    generate_seconds: float
+    """Making the speeches' text and writing the debate records."""
+    index_seconds: float
+    """Indexing only: the time a crawl's linking spends on the index."""
+    index_cpu_seconds: float
+    """The same in this process's CPU time (less sensitive to a busy machine)."""
+    samples: list[Sample]
 
-    Returns (seconds generating text, seconds indexing, sampled speeches).
-    """
+
+def bulk_pragmas(conn: sqlite3.Connection) -> None:
+    # Bulk build: no journal, no syncs, a large page cache, one transaction.
+    conn.execute("PRAGMA journal_mode=OFF")
+    conn.execute("PRAGMA synchronous=OFF")
+    conn.execute("PRAGMA cache_size=-65536")
+    conn.execute("PRAGMA temp_store=MEMORY")
+
+
+def open_records(path: Path) -> sqlite3.Connection:
+    """The debate records, in a table shaped as the corpus store's ``debates``."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE IF NOT EXISTS debates (id TEXT PRIMARY KEY, record TEXT NOT NULL)")
+    return conn
+
+
+def build(
+    index_path: Path, records_path: Path, size: int, per_day: int, seed: int, *, batch: int = 0
+) -> Built:
+    """Write ``size`` speeches into a new index at ``index_path`` (their debate records
+    into ``records_path``): debate by debate as a crawl does (``batch`` 0), or whole
+    debates at least ``batch`` speeches at a time as a rebuild does."""
     rng = random.Random(seed)
     maker = TextMaker(rng)
     days = sitting_days()
     speakers = [f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}" for _ in range(650)]
-    started = time.perf_counter()
-    speeches: list[IndexedSpeech] = []
-    for n in range(size):
+    records = open_records(records_path)
+    conn = sqlite3.connect(index_path, isolation_level=None)
+    for connection in (records, conn):
+        bulk_pragmas(connection)
+        connection.execute("BEGIN")
+    index = LinkIndex(conn, texts=DebateRecordTexts(records))
+    generate = indexing = indexing_cpu = 0.0
+    samples: list[Sample] = []
+    pending: list[IndexedSpeech] = []
+    n = 0
+    while n < size:
+        started = time.perf_counter()
         day = days[n // per_day]
-        debate, item = divmod(n % per_day, 40)  # debates of up to 40 speeches
-        speeches.append(
-            IndexedSpeech(
-                speech_id=f"{day.isoformat()}a.{debate + 1}.{item + 1}",
-                debate_id=f"{day.isoformat()}a.{debate + 1}.0",
+        debate_no = (n % per_day) // 40  # debates of up to 40 speeches
+        debate_id = f"{day.isoformat()}a.{debate_no + 1}.0"
+        speeches: list[IndexedSpeech] = []
+        while n < size and days[n // per_day] == day and (n % per_day) // 40 == debate_no:
+            item = (n % per_day) % 40
+            speech = IndexedSpeech(
+                speech_id=f"{day.isoformat()}a.{debate_no + 1}.{item + 1}",
+                debate_id=debate_id,
                 date=day.isoformat(),
                 text=maker.speech(),
                 speaker_name=rng.choice(speakers),
-                person_id=None,
+                position=item,
             )
+            speeches.append(speech)
+            if n % 25 == 0:
+                samples.append(Sample(speech, day))
+            n += 1
+        record = {
+            "id": debate_id,
+            "date": day.isoformat(),
+            "speeches": [
+                {"id": s.speech_id, "text": s.text, "speaker_name": s.speaker_name}
+                for s in speeches
+            ],
+        }
+        records.execute(
+            "INSERT INTO debates (id, record) VALUES (?, ?)",
+            (debate_id, json.dumps(record, ensure_ascii=False)),
         )
-    generated = time.perf_counter() - started
-    samples = [Sample(s, date.fromisoformat(s.date)) for s in speeches[::25]]
-
-    conn = sqlite3.connect(path, isolation_level=None)
-    # Bulk build: no journal, no syncs, a large page cache, one transaction.
-    conn.execute("PRAGMA journal_mode=OFF")
-    conn.execute("PRAGMA synchronous=OFF")
-    conn.execute("PRAGMA cache_size=-524288")
-    conn.execute("PRAGMA temp_store=MEMORY")
-    started = time.perf_counter()
-    index = LinkIndex(conn)
-    conn.execute("BEGIN")
-    index.add_speeches(speeches)
-    conn.execute("COMMIT")
-    indexed = time.perf_counter() - started
-    conn.close()
-    return generated, indexed, samples
+        generate += time.perf_counter() - started
+        pending += speeches
+        if len(pending) < batch and n < size:
+            continue
+        started, started_cpu = time.perf_counter(), time.process_time()
+        if batch:
+            index.add_speeches(pending)
+        else:
+            index.replace_debate(debate_id, speeches)
+        indexing += time.perf_counter() - started
+        indexing_cpu += time.process_time() - started_cpu
+        pending = []
+    for connection in (records, conn):
+        connection.execute("COMMIT")
+        connection.close()
+    return Built(generate, indexing, indexing_cpu, samples)
 
 
 @dataclass
@@ -281,54 +352,123 @@ def query_plans(conn: sqlite3.Connection, statements: list[str]) -> tuple[int, l
     return len(shapes), scans
 
 
+def memory_kib() -> tuple[int, int]:
+    """(resident, peak resident) memory of this process, KiB."""
+    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+    return int(fields["VmRSS"].split()[0]), int(fields["VmHWM"].split()[0])
+
+
 @dataclass
 class Result:
     size: int
+    years: float
     generate_seconds: float
     build_seconds: float
-    db_bytes: int
-    shingle_rows: int
-    years: float
+    build_rate: float
+    """Speeches indexed per second."""
+    build_rate_cpu: float
+    """Speeches indexed per second of CPU time."""
+    crawl_rate: float
+    """Speeches indexed per second debate by debate, as a crawl indexes them (the first
+    ``CRAWL_BUILD`` speeches, into a scratch index)."""
+    crawl_rate_cpu: float
+    index_bytes: int
+    bytes_per_speech: float
+    records_bytes: int
+    postings: int
     median_ms: float
     p90_ms: float
+    median_cpu_ms: float
+    """Median CPU time to link one article."""
     found: int
     planted: int
     wrong: int
     heap_peak_kib: float
+    rss_kib: int
+    """Resident memory of the linking process (a fresh one per store)."""
+    rss_peak_kib: int
     statement_shapes: int
     scans: list[str]
 
 
-def run(size: int, args: argparse.Namespace, folder: Path) -> Result:
-    path = folder / f"link-{size}.sqlite3"
-    generate_seconds, build_seconds, samples = build(path, size, args.per_day, seed=size)
-    db_bytes = path.stat().st_size
-    rng = random.Random(7)
-    maker = TextMaker(random.Random(11))
-    articles = [make_article(n, samples, maker, rng) for n in range(args.articles)]
-    unseen = make_article(args.articles, samples, maker, rng)  # for the heap measurement
-
-    # Linking as the crawl does it: WAL, NORMAL sync, SQLite's default 2 MiB page
-    # cache and no memory map, so the index is read from the file as needed.
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA cache_size=-2000")
-    conn.execute("PRAGMA mmap_size=0")
-    index = LinkIndex(conn)
-    first_day, last_day = samples[0].day, samples[-1].day
-
+def link_phase(
+    index_path: str, records_path: str, articles: list[dict[str, str]], unseen: dict[str, str]
+) -> dict[str, Any]:
+    """Link ``articles`` against the index at ``index_path`` as the crawl does (WAL,
+    NORMAL sync, SQLite's default 2 MiB page cache and no memory map, so the index is
+    read from the file as needed); run in a fresh process by :func:`run`."""
+    records = open_records(Path(records_path))
+    conn = sqlite3.connect(index_path, isolation_level=None)
+    for connection in (conn, records):
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("PRAGMA cache_size=-2000")
+        connection.execute("PRAGMA mmap_size=0")
+    index = LinkIndex(conn, texts=DebateRecordTexts(records))
     statements: list[str] = []
     timings: list[float] = []
-    found = wrong = planted = 0
-    link_article(articles[0].record, index)  # warm the Python side (regex, caches)
+    cpu_timings: list[float] = []
+    speech_ids: list[list[str]] = []
+    link_article(articles[0], index)  # warm the Python side (regex, caches)
     for article in articles:
         conn.set_trace_callback(statements.append)
-        started = time.perf_counter()
-        links = link_article(article.record, index)
+        started, started_cpu = time.perf_counter(), time.process_time()
+        links = link_article(article, index)
         timings.append(time.perf_counter() - started)
+        cpu_timings.append(time.process_time() - started_cpu)
         conn.set_trace_callback(None)
-        got = sorted(link.speech_id for link in links)
+        speech_ids.append(sorted(link.speech_id for link in links))
+    # Heap while linking an article none of whose speeches were read before.
+    tracemalloc.start()
+    link_article(unseen, index)
+    heap_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    shapes, scans = query_plans(conn, statements)
+    postings = index.speech_postings.count()
+    conn.close()
+    records.close()
+    rss, rss_peak = memory_kib()
+    return {
+        "timings": timings,
+        "cpu_timings": cpu_timings,
+        "speech_ids": speech_ids,
+        "heap_peak": heap_peak,
+        "shapes": shapes,
+        "scans": scans,
+        "postings": postings,
+        "rss": rss,
+        "rss_peak": rss_peak,
+    }
+
+
+def run(size: int, *, articles: int, per_day: int, folder: Path) -> Result:
+    index_path = folder / f"link-{size}.sqlite3"
+    records_path = folder / f"debates-{size}.sqlite3"
+    for path in (index_path, records_path):
+        path.unlink(missing_ok=True)
+    built = build(index_path, records_path, size, per_day, seed=size, batch=BULK_BATCH)
+    scratch = folder / "crawl-order.sqlite3", folder / "crawl-order-debates.sqlite3"
+    for path in scratch:
+        path.unlink(missing_ok=True)
+    crawl_size = min(size, CRAWL_BUILD)
+    by_debate = build(*scratch, crawl_size, per_day, seed=size)
+    for path in scratch:
+        path.unlink()
+    samples = built.samples
+    rng = random.Random(7)
+    maker = TextMaker(random.Random(11))
+    made = [make_article(n, samples, maker, rng) for n in range(articles)]
+    unseen = make_article(articles, samples, maker, rng)  # for the heap measurement
+
+    # Linked in a process of its own, so that its memory is the linking's alone.
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        linked = pool.apply(
+            link_phase,
+            (str(index_path), str(records_path), [a.record for a in made], unseen.record),
+        )
+    first_day, last_day = samples[0].day, samples[-1].day
+    found = wrong = planted = 0
+    for article, got in zip(made, linked["speech_ids"], strict=True):
         expected = sorted(article.planted)
         planted += len(expected)
         remaining = list(expected)
@@ -338,80 +478,152 @@ def run(size: int, args: argparse.Namespace, folder: Path) -> Result:
                 found += 1
             else:
                 wrong += 1
-
-    # Heap while linking an article none of whose speeches were read before.
-    tracemalloc.start()
-    link_article(unseen.record, index)
-    heap_peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-
-    shapes, scans = query_plans(conn, statements)
-    shingles = conn.execute("SELECT count(*) FROM link_speech_shingle").fetchone()[0]
-    conn.close()
+    timings, cpu_timings = linked["timings"], linked["cpu_timings"]
+    heap_peak, postings = linked["heap_peak"], linked["postings"]
+    shapes, scans, rss, rss_peak = (
+        linked["shapes"],
+        linked["scans"],
+        linked["rss"],
+        linked["rss_peak"],
+    )
     timings_ms = sorted(t * 1000 for t in timings)
+    index_bytes = index_path.stat().st_size
     return Result(
         size=size,
-        generate_seconds=generate_seconds,
-        build_seconds=build_seconds,
-        db_bytes=db_bytes,
-        shingle_rows=shingles,
         years=(last_day - first_day).days / 365.25,
+        generate_seconds=built.generate_seconds,
+        build_seconds=built.index_seconds,
+        build_rate=size / built.index_seconds,
+        build_rate_cpu=size / built.index_cpu_seconds,
+        crawl_rate=crawl_size / by_debate.index_seconds,
+        crawl_rate_cpu=crawl_size / by_debate.index_cpu_seconds,
+        index_bytes=index_bytes,
+        bytes_per_speech=index_bytes / size,
+        records_bytes=records_path.stat().st_size,
+        postings=postings,
         median_ms=statistics.median(timings_ms),
         p90_ms=timings_ms[int(0.9 * (len(timings_ms) - 1))],
+        median_cpu_ms=statistics.median(cpu_timings) * 1000,
         found=found,
         planted=planted,
         wrong=wrong,
         heap_peak_kib=heap_peak / 1024,
+        rss_kib=rss,
+        rss_peak_kib=rss_peak,
         statement_shapes=shapes,
         scans=scans,
     )
 
 
+def measure(
+    sizes: list[int],
+    *,
+    articles: int = 40,
+    per_day: int = 60,
+    folder: Path | None = None,
+    report: bool = False,
+) -> dict[str, object]:
+    """Build and link at each size; the figures by size, and each larger size's median
+    link time over the smallest's (``ratios``). ``report`` prints each size as it ends."""
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix="bench-linking-") as scratch:
+        where = folder or Path(scratch)
+        where.mkdir(parents=True, exist_ok=True)
+        for size in sizes:
+            result = run(size, articles=articles, per_day=per_day, folder=where)
+            results.append(result)
+            if report:
+                print(describe(result, articles), flush=True)
+    smallest = results[0]
+    return {
+        "sizes": {r.size: asdict(r) for r in results},
+        "ratios": {r.size: r.median_ms / smallest.median_ms for r in results[1:]},
+    }
+
+
+def describe(result: Result, articles: int) -> str:
+    return (
+        f"{result.size} speeches, {result.years:.1f} years of sittings\n"
+        f"  build: text {result.generate_seconds:.1f} s, index {result.build_seconds:.1f} s"
+        f" = {result.build_rate:,.0f} speeches/s ({result.build_rate_cpu:,.0f} per CPU second)"
+        f" in batches of {BULK_BATCH:,}; debate by debate {result.crawl_rate:,.0f}/s"
+        f" ({result.crawl_rate_cpu:,.0f} per CPU second)\n"
+        f"  on disk: index {result.index_bytes / 1e6:.1f} MB"
+        f" = {result.bytes_per_speech:,.0f} bytes/speech ({result.postings:,} postings);"
+        f" debate records {result.records_bytes / 1e6:.1f} MB\n"
+        f"  link one article: median {result.median_ms:.2f} ms,"
+        f" p90 {result.p90_ms:.2f} ms over {articles} articles"
+        f" (median CPU time {result.median_cpu_ms:.2f} ms)\n"
+        f"  planted quotations found {result.found}/{result.planted},"
+        f" wrong links {result.wrong}\n"
+        f"  linking process memory: RSS {result.rss_kib / 1024:.0f} MiB"
+        f" (peak {result.rss_peak_kib / 1024:.0f} MiB),"
+        f" Python heap peak while linking {result.heap_peak_kib:,.0f} KiB;"
+        f" {result.statement_shapes} statement shapes on link_ tables,"
+        f" {len(result.scans)} table scans"
+    )
+
+
+def run_baseline(tree: Path, size: int, args: argparse.Namespace) -> None:
+    """The benchmark script of another checkout at one size, its output printed as is."""
+    command = [
+        sys.executable,
+        str(tree / "bench" / "bench_linking.py"),
+        "--sizes",
+        str(size),
+        "--articles",
+        str(args.articles),
+        "--per-day",
+        str(args.per_day),
+    ]
+    print(f"baseline ({tree}):", flush=True)
+    done = subprocess.run(command, capture_output=True, text=True, cwd=tree)
+    for line in done.stdout.splitlines():
+        print(f"  | {line}")
+    if done.returncode not in (0, 1):
+        print(f"  | baseline failed: {done.stderr.strip().splitlines()[-1:]}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--million", action="store_true", help="add 1,000,000 speeches (slow)")
     parser.add_argument("--articles", type=int, default=40, help="articles linked per store")
     parser.add_argument("--per-day", type=int, default=60, help="speeches per sitting day")
-    parser.add_argument("--max-ratio", type=float, default=1.5)
+    parser.add_argument("--max-ratio", type=float, default=1.2)
     parser.add_argument("--keep", type=Path, help="build the stores in this folder and keep them")
+    parser.add_argument("--baseline", type=Path, help="another checkout to measure first")
     args = parser.parse_args()
+    sizes = [*args.sizes, *([1_000_000] if args.million else [])]
 
-    folder_context = tempfile.TemporaryDirectory(prefix="bench-linking-")
-    folder = args.keep or Path(folder_context.name)
-    folder.mkdir(parents=True, exist_ok=True)
-    results = []
-    with folder_context:
-        for size in args.sizes:
-            result = run(size, args, folder)
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix="bench-linking-") as scratch:
+        folder = args.keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        for size in sizes:
+            if args.baseline:
+                run_baseline(args.baseline, size, args)
+                print("this checkout:")
+            result = run(size, articles=args.articles, per_day=args.per_day, folder=folder)
             results.append(result)
-            print(
-                f"{result.size} speeches, {result.years:.1f} years of sittings\n"
-                f"  build: text {result.generate_seconds:.1f} s,"
-                f" index {result.build_seconds:.1f} s;"
-                f" database {result.db_bytes / 1e6:.1f} MB,"
-                f" {result.shingle_rows:,} speech shingle rows\n"
-                f"  link one article: median {result.median_ms:.1f} ms,"
-                f" p90 {result.p90_ms:.1f} ms over {args.articles} articles\n"
-                f"  planted quotations found {result.found}/{result.planted},"
-                f" wrong links {result.wrong}\n"
-                f"  while linking: Python heap peak {result.heap_peak_kib:,.0f} KiB,"
-                f" {result.statement_shapes} statement shapes on link_ tables,"
-                f" {len(result.scans)} table scans",
-                flush=True,
-            )
+            print(describe(result, args.articles), flush=True)
+            if not args.keep:
+                for path in folder.glob(f"*-{size}.sqlite3*"):
+                    path.unlink()
     print("while linking: SQLite page cache 2 MiB, memory map off, WAL, synchronous=NORMAL")
     ok = True
     for result in results:
         if result.scans:
             print(f"FAIL: {result.size}: table scans {sorted(set(result.scans))}")
             ok = False
-    if len(results) >= 2:
-        small, large = results[0], results[-1]
+    small = results[0]
+    for large in results[1:]:
         ratio = large.median_ms / small.median_ms
+        p90_ratio = large.p90_ms / small.p90_ms
         verdict = "ok" if ratio <= args.max_ratio else "FAIL"
         print(
-            f"median ratio {large.size} / {small.size} speeches: {ratio:.2f} "
-            f"(allowed {args.max_ratio}) {verdict}"
+            f"median ratio {large.size} / {small.size} speeches: {ratio:.2f}"
+            f" (p90 {p90_ratio:.2f}; allowed {args.max_ratio}) {verdict}"
         )
         ok = ok and ratio <= args.max_ratio
     return 0 if ok else 1

@@ -250,6 +250,13 @@ class LinkItem:
     """0–1: share of the quoted words found in the speech passage."""
     kind: str
     """``exact`` or ``fuzzy``."""
+    speech_language: str | None = None
+    """Language of the speech text the quotation matched (``speech_start``/``speech_end``
+    slice ``texts[speech_language]`` when the speech has ``texts``, else its ``text``);
+    ``None`` when the source does not say (TheyWorkForYou's Westminster speeches)."""
+    speech_text: str = "original"
+    """``original`` when the quotation matched the text as spoken, ``translation`` when
+    it matched a translation of it."""
 
 
 def article_from_record(record: dict[str, Any]) -> ArticleItem:

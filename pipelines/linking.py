@@ -25,7 +25,7 @@ from scrapy.exceptions import NotConfigured
 from crawler.corpus.extension import corpus_store
 from crawler.corpus.validate import RecordValidator
 from crawler.items import ArticleItem, DebateItem, as_dict
-from crawler.linking.linker import link_article, link_debate
+from crawler.linking.linker import link_article, link_debate, linkable_article
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -34,17 +34,6 @@ if TYPE_CHECKING:
     from crawler.corpus.store import CorpusStore
 
 logger = logging.getLogger(__name__)
-
-
-def linkable_article(record: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The article as the linker reads it; the fetch time bounds an undated article."""
-    if record is None:
-        return None
-    return {
-        "id": record["id"],
-        "text": record.get("text") or "",
-        "published": record.get("published") or record.get("fetched_at"),
-    }
 
 
 class LinkingPipeline:

@@ -42,7 +42,8 @@ from pathlib import Path
 from typing import Any
 
 from crawler.dedup.fingerprint import decode_sketch, encode_sketch, indexed_values
-from crawler.linking.index import LinkIndex
+from crawler.linking.index import DebateRecordTexts, IndexedSpeech, LinkIndex, drop_index
+from crawler.linking.linker import debate_speeches
 
 logger = logging.getLogger(__name__)
 
@@ -178,6 +179,13 @@ MIGRATIONS = (
     # (crawler.linking.index), named apart from the linker's link_article().
     (2, "link_article", None, "link_quoting_article"),
 )
+# Version 3 gave the linking index its present layout (date-sharded packed
+# postings, speech texts read from the debate records). An index of another
+# layout or hash scheme (crawler.linking.index.LinkIndex.scheme) is dropped when
+# the store is opened and rebuilt from the stored debates and articles.
+# Speeches indexed at a time when the index is rebuilt: each period's rows are then
+# written a few times rather than once per debate.
+REBUILD_BATCH = 5_000
 # Version 3 indexes only part of each article's sketch (see
 # crawler.dedup.fingerprint.indexed_values): the postings are rebuilt from the
 # stored sketches when an older store is opened.
@@ -293,6 +301,9 @@ class CorpusStore:
                 self._migrate(version)
         self._conn.executescript(SCHEMA)
         self._conn.executescript(SNAPSHOT_TRACKING)
+        if self._link_index_outdated():
+            with self.transaction():
+                self._rebuild_link_index()
         if version < SCHEMA_VERSION:
             with self.transaction():
                 if version < KEYED_TABLES_VERSION:
@@ -434,10 +445,43 @@ class CorpusStore:
         self._conn.execute("PRAGMA journal_mode=DELETE")
 
     def link_index(self) -> LinkIndex:
-        """The linking index kept in this store's ``link_*`` tables (one per store)."""
+        """The linking index kept in this store's ``link_*`` tables (one per store); it
+        reads the speeches' texts from the stored debate records."""
         if self._link_index is None:
-            self._link_index = LinkIndex(self._conn)
+            self._link_index = LinkIndex(self._conn, texts=DebateRecordTexts(self._conn))
         return self._link_index
+
+    def _link_index_outdated(self) -> bool:
+        if not self._has_table("link_meta"):
+            return False
+        row = self._conn.execute("SELECT value FROM link_meta WHERE key = 'hash_scheme'").fetchone()
+        return row is None or row[0] != LinkIndex.scheme()
+
+    def _rebuild_link_index(self) -> None:
+        """Replace an index of an older layout: every stored debate's speeches are
+        indexed again, and every article's quoted passages as the old index held
+        them (the links themselves are kept as they are)."""
+        quoting: list[tuple[str, str, list[str]]] = []
+        if self._has_table("link_quoting_article"):
+            columns = self._columns("link_quoting_article")
+            if {"article_id", "date", "passages"} <= columns:
+                rows = self._conn.execute(
+                    "SELECT article_id, date, passages FROM link_quoting_article"
+                    " ORDER BY article_id"
+                )
+                quoting = [(article_id, day, json.loads(text)) for article_id, day, text in rows]
+        drop_index(self._conn)
+        self._link_index = None
+        index = self.link_index()
+        batch: list[IndexedSpeech] = []
+        for record in self.iter_records("debates"):
+            batch += debate_speeches(record)
+            if len(batch) >= REBUILD_BATCH:
+                index.add_speeches(batch)
+                batch = []
+        index.add_speeches(batch)
+        for article_id, day, passages in quoting:
+            index.add_article_quotes(article_id, day, passages)
 
     # --- generic records ----------------------------------------------------
 
@@ -805,24 +849,31 @@ class CorpusStore:
         debate_id: str | None = None,
         links: Iterable[dict[str, Any]],
     ) -> tuple[int, int]:
-        """Replace the links of one article or one debate; returns (removed, written)."""
+        """Make the links of one article or one debate exactly ``links``; returns
+        (removed, written). Only what changed is written: a link stored already as
+        given is left as it is."""
         if (article_id is None) == (debate_id is None):
             raise ValueError("replace_links takes exactly one of article_id, debate_id")
         column, key = ("article_id", article_id) if article_id else ("debate_id", debate_id)
-        links = list(links)
+        stored = dict(
+            self._conn.execute(f"SELECT id, record FROM links WHERE {column} = ?", (key,))
+        )
+        wanted = {link["id"]: link for link in links}
+        gone = sorted(set(stored) - set(wanted))
+        changed = [
+            (link_id, dumps(link), link["article_id"], link["debate_id"])
+            for link_id, link in wanted.items()
+        ]
+        changed = [row for row in changed if stored.get(row[0]) != row[1]]
         with self.transaction():
-            gone = self.link_ids(**{column: key}) - {link["id"] for link in links}
             self.note_deletions("links", gone, reason="relinked")
-            removed = self._conn.execute(f"DELETE FROM links WHERE {column} = ?", (key,)).rowcount
+            self._conn.executemany("DELETE FROM links WHERE id = ?", [(i,) for i in gone])
             self._conn.executemany(
                 "INSERT OR REPLACE INTO links (id, record, article_id, debate_id)"
                 " VALUES (?, ?, ?, ?)",
-                [
-                    (link["id"], dumps(link), link["article_id"], link["debate_id"])
-                    for link in links
-                ],
+                changed,
             )
-        return removed, len(links)
+        return len(gone), len(changed)
 
     def put_link(self, link: dict[str, Any]) -> None:
         """Insert or replace one link as it is (a rebuild from the snapshot)."""

@@ -1,32 +1,52 @@
 """The linking index: candidate speeches for a quotation, candidate articles for a debate.
 
 Both directions use hashed word shingles (every run of ``SHINGLE_WORDS``
-consecutive normalised words, hashed to a signed 64-bit integer) in SQLite
-tables keyed ``(hash, day, owner)`` ``WITHOUT ROWID``, so that a look-up is an
-index seek on the hash with a range on the day: its cost depends on how much
-was said within the date window, not on the size of the corpus.
+consecutive normalised words, hashed to 32 bits). The postings are sharded by
+date: one row per ``(period, bucket)`` holds, packed in one blob, every posting
+of that period of ``2**PERIOD_BITS`` days whose hash falls in that bucket (the
+top ``BUCKET_BITS`` bits of the hash). A posting is 5 bytes: the rest of the
+hash (3 bytes) and the owner's place (2 bytes: its day within the period and
+its slot in that day); a row's postings are in the order their owners were
+added. The owner's key is ``day << 16 | slot``, so the speeches of a day sit
+together and a posting needs no wider key.
+
+A look-up is one statement of key seeks, ``period IN (window) AND bucket IN
+(the passage's buckets)``, keeping the postings of the window's days: its cost
+depends on how much was said within the date window, not on the size of the
+corpus. A write touches only the rows of the periods it changes (contiguous in
+the table), and writes nothing for a speech or an article whose indexed
+content is unchanged.
 
 Tables (all prefixed ``link_``, created by :class:`LinkIndex`):
 
 ``link_meta``
-    How the hashes were made; an index built another way is refused.
+    How the hashes were made and laid out; an index built another way is refused.
 ``link_speech``
-    One row per indexed speech: ``sid`` (compact key), ``speech_id`` (gid),
-    ``debate_id``, ``date``, ``day``, ``speaker_name``, ``person_id``, ``text``.
-``link_speech_shingle``
-    ``(hash, day, sid)``: the shingles of every indexed speech, ``day`` being
-    its sitting date.
+    One row per indexed speech: ``sid`` (``day << 16 | slot``), ``speech_id``
+    (gid), ``debate_id``, ``position`` (in the debate's ``speeches``),
+    ``speaker_name``, ``person_id``, ``digest`` (of everything indexed, so an
+    unchanged speech is not rewritten).
+``link_speech_text``
+    The speeches' texts, only when the index keeps them itself: an index in the
+    corpus store reads them from the stored debate records instead
+    (:class:`DebateRecordTexts`), so the index holds no second copy.
+``link_speech_posting``
+    ``(day, bucket) -> postings`` of every indexed speech text.
 ``link_quoting_article``
-    One row per article whose quotations are indexed: ``aid``, ``article_id``,
-    ``date``, ``day``, ``passages`` (JSON list of the quoted passages).
-``link_quote_shingle``
-    ``(hash, day, aid)``: the shingles of those passages, ``day`` being the
+    One row per article whose quotations are indexed: ``aid``
+    (``day << 16 | slot``), ``article_id``, ``passages`` (JSON list).
+``link_quote_posting``
+    ``(day, bucket) -> postings`` of those passages, ``day`` being the
     article's publication date.
 
-Nothing of the index is held in memory between calls: every method reads and
-writes the tables (only the hashes of words are cached, a bounded table per
-process). Writes run inside a savepoint, so they join the caller's transaction
-when there is one and commit on their own otherwise.
+A speech may have its text in several languages (``texts``, the text as
+spoken being ``texts[language]``): every text is indexed, and a candidate
+carries them all.
+
+Nothing of the index is held in memory between calls (only the hashes of words
+are cached, a bounded table per process). Writes run inside a savepoint, so
+they join the caller's transaction when there is one and commit on their own
+otherwise.
 """
 
 from __future__ import annotations
@@ -34,29 +54,48 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+import struct
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date as Date
-from functools import lru_cache
+from typing import Protocol
 
 from crawler.linking.align import WORD_RE, normalise_word, passage_runs
 
 SHINGLE_WORDS = 5
-HASH_SCHEME = "blake2b64-words/poly64-v1"
+_TUPLE_HASH_CHECK = hash((1, 2, 3, 4, 5)) & 0xFFFFFFFF
+HASH_SCHEME = f"blake2b32-words/pytuple-{_TUPLE_HASH_CHECK:08x}"
+BUCKET_BITS = 11
+"""A day's postings are split by the top bits of the hash: a look-up reads only
+the buckets of the passage's hashes, a write rewrites only its days' rows."""
 # A shingle found in more speeches than this within the window is common
 # parliamentary phrasing ("I thank the hon. Member"): it says nothing about
-# which speech is quoted, and reading its whole posting list would make a
-# look-up cost as much as the busiest stretch of sittings.
+# which speech is quoted.
 MAX_POSTINGS = 200
 # Speeches kept per passage for alignment, by number of shared shingles.
 MAX_CANDIDATES = 8
+PERIOD_BITS = 3
+"""Postings are kept per period of ``2**PERIOD_BITS`` days: a look-up over a month's
+window reads a few rows per bucket, a write rewrites its period's rows only."""
+_PERIOD_MASK = (1 << PERIOD_BITS) - 1
+_SLOT_BITS = 16 - PERIOD_BITS
+_SLOT_MASK = (1 << _SLOT_BITS) - 1
+SLOTS_PER_DAY = 1 << _SLOT_BITS
+"""Owners (speeches, or quoting articles) one day can hold."""
+LAYOUT = f"period{PERIOD_BITS}-bucket{BUCKET_BITS}-posting5-v1"
 _EPOCH = Date(1970, 1, 1).toordinal()
-_MASK64 = (1 << 64) - 1
-_SIGN = 1 << 63
-_BASE = 0x100000001B3  # an odd 64-bit multiplier (FNV prime)
-_IN_CHUNK = 500
+_MASK32 = (1 << 32) - 1
+_WORD_CACHE = 1 << 17
+_BUCKET_SHIFT = 32 - BUCKET_BITS
+_KEPT = (1 << 24) - 1  # a posting keeps the hash's low 24 bits
+_ENTRY = 5  # bytes per posting: 3 of hash residual, 2 of slot
+_IN_CHUNK = 400
+# Above this many wanted hashes in one row, the row is decoded whole rather
+# than searched once per hash.
+_SEARCH_LIMIT = 8
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS link_meta (
@@ -67,33 +106,46 @@ CREATE TABLE IF NOT EXISTS link_speech (
     sid          INTEGER PRIMARY KEY,
     speech_id    TEXT NOT NULL UNIQUE,
     debate_id    TEXT NOT NULL,
-    date         TEXT NOT NULL,
-    day          INTEGER NOT NULL,
+    position     INTEGER,
     speaker_name TEXT,
     person_id    TEXT,
-    text         TEXT NOT NULL
+    digest       BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS link_speech_by_debate ON link_speech (debate_id);
-CREATE TABLE IF NOT EXISTS link_speech_shingle (
-    hash INTEGER NOT NULL,
-    day  INTEGER NOT NULL,
-    sid  INTEGER NOT NULL,
-    PRIMARY KEY (hash, day, sid)
+CREATE TABLE IF NOT EXISTS link_speech_posting (
+    period   INTEGER NOT NULL,
+    bucket   INTEGER NOT NULL,
+    postings BLOB NOT NULL,
+    PRIMARY KEY (period, bucket)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS link_quoting_article (
     aid        INTEGER PRIMARY KEY,
     article_id TEXT NOT NULL UNIQUE,
-    date       TEXT NOT NULL,
-    day        INTEGER NOT NULL,
     passages   TEXT NOT NULL
 );
-CREATE TABLE IF NOT EXISTS link_quote_shingle (
-    hash INTEGER NOT NULL,
-    day  INTEGER NOT NULL,
-    aid  INTEGER NOT NULL,
-    PRIMARY KEY (hash, day, aid)
+CREATE TABLE IF NOT EXISTS link_quote_posting (
+    period   INTEGER NOT NULL,
+    bucket   INTEGER NOT NULL,
+    postings BLOB NOT NULL,
+    PRIMARY KEY (period, bucket)
 ) WITHOUT ROWID;
 """
+TEXT_TABLE = """
+CREATE TABLE IF NOT EXISTS link_speech_text (
+    sid      INTEGER PRIMARY KEY,
+    language TEXT,
+    texts    TEXT NOT NULL
+)
+"""
+TABLES = (
+    "link_meta",
+    "link_speech",
+    "link_speech_text",
+    "link_speech_posting",
+    "link_quoting_article",
+    "link_quote_posting",
+)
+"""Every table of the index (an index of an older layout is dropped and rebuilt)."""
 
 
 @dataclass(frozen=True)
@@ -105,8 +157,28 @@ class IndexedSpeech:
     date: str
     """Sitting date, YYYY-MM-DD."""
     text: str
+    """The text as spoken (or, in a candidate, the text in ``text_language``)."""
     speaker_name: str | None = None
     person_id: str | None = None
+    language: str | None = None
+    """The language the speech was given in, when the source says."""
+    texts: Mapping[str, str] = field(default_factory=dict)
+    """The text in each language, when the source gives more than one."""
+    position: int | None = None
+    """Index of the speech in its debate record's ``speeches``."""
+    text_language: str | None = None
+    """Which of ``texts`` ``text`` is (``None``: the text as spoken)."""
+
+    def all_texts(self) -> list[str]:
+        """Every text of the speech that is indexed."""
+        return list(self.texts.values()) if self.texts else [self.text]
+
+    def readings(self) -> list[IndexedSpeech]:
+        """The speech once per text, each with ``text`` and ``text_language`` set to it;
+        a speech with a single text is its own one reading."""
+        if not self.texts:
+            return [self]
+        return [replace(self, text=text, text_language=lang) for lang, text in self.texts.items()]
 
 
 @dataclass(frozen=True)
@@ -118,6 +190,138 @@ class Candidate:
     """Distinct shingles of the passage found in the speech."""
 
 
+@dataclass(frozen=True)
+class SpeechText:
+    """The texts of one speech as its home keeps them."""
+
+    text: str
+    language: str | None = None
+    texts: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SpeechRef:
+    """Where to find an indexed speech's texts."""
+
+    sid: int
+    speech_id: str
+    debate_id: str
+    position: int | None
+
+
+class SpeechTexts(Protocol):
+    """Where the index reads (and, if it keeps them, writes) the texts of speeches."""
+
+    def put(self, sid: int, speech: IndexedSpeech) -> None: ...
+
+    def remove(self, sids: Iterable[int]) -> None: ...
+
+    def get(self, refs: Sequence[SpeechRef]) -> dict[int, SpeechText]: ...
+
+
+class IndexedTexts:
+    """Texts kept in the index's own ``link_speech_text`` table (an index with no
+    store of debate records beside it)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        conn.execute(TEXT_TABLE)
+
+    def put(self, sid: int, speech: IndexedSpeech) -> None:
+        texts = dict(speech.texts) if speech.texts else {"": speech.text}
+        self.conn.execute(
+            "INSERT OR REPLACE INTO link_speech_text (sid, language, texts) VALUES (?, ?, ?)",
+            (sid, speech.language, json.dumps(texts, ensure_ascii=False)),
+        )
+
+    def remove(self, sids: Iterable[int]) -> None:
+        self.conn.executemany("DELETE FROM link_speech_text WHERE sid = ?", [(s,) for s in sids])
+
+    def get(self, refs: Sequence[SpeechRef]) -> dict[int, SpeechText]:
+        out: dict[int, SpeechText] = {}
+        for chunk in _chunks([ref.sid for ref in refs]):
+            rows = self.conn.execute(
+                "SELECT sid, language, texts FROM link_speech_text"
+                f" WHERE sid IN ({','.join('?' * len(chunk))})",
+                list(chunk),
+            )
+            for sid, language, texts in rows:
+                out[sid] = _speech_text(json.loads(texts), language)
+        return out
+
+
+class DebateRecordTexts:
+    """Texts read from a table of debate records (``id``, ``record`` as JSON text),
+    the speech found at its ``position`` in ``speeches`` (or by id if it moved).
+    Writes nothing: the debate record is the texts' one home."""
+
+    def __init__(self, conn: sqlite3.Connection, table: str = "debates"):
+        self.conn = conn
+        self.table = table
+
+    def put(self, sid: int, speech: IndexedSpeech) -> None:
+        pass
+
+    def remove(self, sids: Iterable[int]) -> None:
+        pass
+
+    def get(self, refs: Sequence[SpeechRef]) -> dict[int, SpeechText]:
+        by_debate: dict[str, list[SpeechRef]] = defaultdict(list)
+        for ref in refs:
+            by_debate[ref.debate_id].append(ref)
+        out: dict[int, SpeechText] = {}
+        for debate_id, wanted in by_debate.items():
+            placed = [ref for ref in wanted if ref.position is not None]
+            lost = [ref for ref in wanted if ref.position is None]
+            if placed:
+                # SQLite reads the few speeches out of the record without the
+                # whole record being decoded here.
+                paths = [
+                    f"$.speeches[{ref.position}].{key}"
+                    for ref in placed
+                    for key in ("id", "text", "language", "texts")
+                ]
+                row = self.conn.execute(
+                    f"SELECT json_extract(record, {', '.join('?' * len(paths))})"
+                    f" FROM {self.table} WHERE id = ?",
+                    (*paths, debate_id),
+                ).fetchone()
+                if row is None:
+                    continue
+                values = json.loads(row[0]) if len(paths) > 1 else [row[0]]
+                for n, ref in enumerate(placed):
+                    speech_id, text, language, texts = values[4 * n : 4 * n + 4]
+                    if speech_id != ref.speech_id or text is None:
+                        lost.append(ref)
+                        continue
+                    out[ref.sid] = SpeechText(text, language, texts or {})
+            if lost:
+                out.update(self._by_id(debate_id, lost))
+        return out
+
+    def _by_id(self, debate_id: str, refs: Sequence[SpeechRef]) -> dict[int, SpeechText]:
+        row = self.conn.execute(
+            f"SELECT record FROM {self.table} WHERE id = ?", (debate_id,)
+        ).fetchone()
+        if row is None:
+            return {}
+        speeches = {s.get("id"): s for s in json.loads(row[0]).get("speeches") or []}
+        out: dict[int, SpeechText] = {}
+        for ref in refs:
+            speech = speeches.get(ref.speech_id)
+            if speech and speech.get("text") is not None:
+                out[ref.sid] = SpeechText(
+                    speech["text"], speech.get("language"), speech.get("texts") or {}
+                )
+        return out
+
+
+def _speech_text(texts: dict[str, str], language: str | None) -> SpeechText:
+    if set(texts) == {""}:
+        return SpeechText(texts[""], language)
+    return SpeechText(texts.get(language or "", next(iter(texts.values()))), language, texts)
+
+
 def day_number(value: str | Date) -> int:
     """Days since 1970-01-01 of a date or an ISO date/datetime string (its own calendar date)."""
     if isinstance(value, str):
@@ -125,44 +329,86 @@ def day_number(value: str | Date) -> int:
     return value.toordinal() - _EPOCH
 
 
-@lru_cache(maxsize=1 << 17)
+def day_date(day: int) -> str:
+    """The ISO date of a day number (the inverse of :func:`day_number`)."""
+    return Date.fromordinal(day + _EPOCH).isoformat()
+
+
 def _word_hash(norm: str) -> int:
-    return int.from_bytes(hashlib.blake2b(norm.encode(), digest_size=8).digest(), "little")
+    return int.from_bytes(hashlib.blake2b(norm.encode(), digest_size=4).digest(), "little")
 
 
-@lru_cache(maxsize=1 << 17)
-def _raw_word_hash(raw: str) -> int:
-    # Speech words as printed: most repeat, so normalising once per spelling
-    # keeps indexing fast.
-    return _word_hash(normalise_word(raw))
+class _WordHashes(dict[str, int]):
+    """Hash of each word's comparison form, by spelling: a bounded cache (most words
+    repeat), read at C speed on a hit."""
+
+    def __init__(self, normalise: Callable[[str], str]):
+        super().__init__()
+        self.normalise = normalise
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= _WORD_CACHE:
+            self.clear()
+        value = self[word] = _word_hash(self.normalise(word))
+        return value
 
 
-def _roll(hashes: Sequence[int]) -> set[int]:
-    """Polynomial hashes of each window of ``SHINGLE_WORDS`` word hashes (rolled, not rebuilt)."""
+# Speech words as printed (normalised on a miss) and passage words already normalised.
+_raw_word_hashes = _WordHashes(normalise_word)
+_norm_word_hashes = _WordHashes(str)
+
+
+def _windows(hashes: Sequence[int]) -> set[int]:
+    """A hash of each run of ``SHINGLE_WORDS`` word hashes. Python's hash of a tuple of
+    integers is the same in every process (integers are not salted), and all of it runs
+    in C; :data:`HASH_SCHEME` carries a check value, so an index built by a Python
+    whose tuple hash differs is rebuilt rather than read wrongly."""
     k = SHINGLE_WORDS
-    if len(hashes) < k:
-        return set()
-    top = pow(_BASE, k - 1, 1 << 64)
-    h = 0
-    for x in hashes[:k]:
-        h = (h * _BASE + x) & _MASK64
-    out = {h - _SIGN}  # SQLite integers are signed 64-bit
-    for old, new in zip(hashes, hashes[k:], strict=False):
-        h = ((h - old * top) * _BASE + new) & _MASK64
-        out.add(h - _SIGN)
-    return out
+    return set(map(hash, zip(*(hashes[i:] for i in range(k)), strict=False)))
 
 
 def speech_shingles(text: str) -> set[int]:
     """Hashes of every run of ``SHINGLE_WORDS`` words of a speech."""
-    return _roll([_raw_word_hash(w) for w in WORD_RE.findall(text)])
+    return _windows(list(map(_raw_word_hashes.__getitem__, WORD_RE.findall(text))))
 
 
 def passage_shingles(passage: str) -> set[int]:
     """Hashes of the passage's word runs; square-bracketed words break runs."""
     out: set[int] = set()
     for run in passage_runs(passage):
-        out |= _roll([_word_hash(norm) for norm in run])
+        out |= _windows(list(map(_norm_word_hashes.__getitem__, run)))
+    return out
+
+
+def posting_key(shingle: int) -> tuple[int, bytes]:
+    """(bucket, the 3 bytes a posting keeps) of a shingle hash (its low 32 bits)."""
+    return (shingle & _MASK32) >> _BUCKET_SHIFT, (shingle & _KEPT).to_bytes(3, "big")
+
+
+def _postings(add: Mapping[int, Iterable[int]]) -> dict[int, bytes]:
+    """The packed postings of owners' shingles (place -> shingles), by bucket, each
+    bucket's sorted. The per-posting work is done by ``sort`` and byte slicing."""
+    values: list[int] = []
+    for place, shingles in add.items():
+        values += [((shingle & _MASK32) << 16) | place for shingle in shingles]
+    if not values:
+        return {}
+    values.sort()
+    count = len(values)
+    # Big-endian 8 bytes a posting: 2 zero bytes, the hash's top byte, then the 5
+    # bytes kept (the hash's low 3 bytes and the place).
+    packed = struct.pack(f">{count}Q", *values)
+    entries = bytearray(_ENTRY * count)
+    for j in range(_ENTRY):
+        entries[j::_ENTRY] = packed[3 + j :: 8]
+    out: dict[int, bytes] = {}
+    shift = 16 + _BUCKET_SHIFT
+    start = 0
+    while start < count:
+        bucket = values[start] >> shift
+        end = bisect_left(values, (bucket + 1) << shift, start)
+        out[bucket] = bytes(entries[_ENTRY * start : _ENTRY * end])
+        start = end
     return out
 
 
@@ -171,10 +417,146 @@ def _chunks(values: Sequence[int], size: int = _IN_CHUNK) -> Iterator[Sequence[i
         yield values[i : i + size]
 
 
+def _place(key: int) -> int:
+    """A posting's 2-byte place for the owner ``day << 16 | slot``: its day within the
+    period and its slot."""
+    return ((key >> 16) & _PERIOD_MASK) << _SLOT_BITS | key & _SLOT_MASK
+
+
+def _entries(blob: bytes) -> list[bytes]:
+    return [blob[i : i + _ENTRY] for i in range(0, len(blob), _ENTRY)]
+
+
+class DayPostings:
+    """One posting table (``link_speech_posting`` or ``link_quote_posting``): the postings
+    of each period of days, by bucket; a posting's 2-byte place is its owner's day
+    within the period and its slot in that day."""
+
+    def __init__(self, conn: sqlite3.Connection, table: str):
+        self.conn = conn
+        self.table = table
+
+    def update(self, *, remove: Iterable[int] = (), add: Mapping[int, Iterable[int]] = {}) -> None:
+        """Drop the postings of the owners ``remove`` and add those of ``add`` (owner ->
+        shingles), owners being ``day << 16 | slot`` keys. Each period's rows are read
+        and rewritten once, and only the rows that change."""
+        removed: dict[int, set[bytes]] = defaultdict(set)
+        added: dict[int, dict[int, Iterable[int]]] = defaultdict(dict)
+        for key in remove:
+            removed[key >> 16 >> PERIOD_BITS].add(_place(key).to_bytes(2, "big"))
+        for key, shingles in add.items():
+            added[key >> 16 >> PERIOD_BITS][_place(key)] = shingles
+        for period in sorted(set(removed) | set(added)):
+            self._update_period(period, removed.get(period, set()), added.get(period, {}))
+
+    def _update_period(
+        self, period: int, removed: set[bytes], added: Mapping[int, Iterable[int]]
+    ) -> None:
+        new = _postings(added)
+        if removed:
+            rows = self.conn.execute(
+                f"SELECT bucket, postings FROM {self.table} WHERE period = ?", (period,)
+            ).fetchall()
+        else:
+            rows = self._rows(period, sorted(new))
+        current = dict(rows)
+        writes: list[tuple[int, int, bytes]] = []
+        deletes: list[tuple[int, int]] = []
+        for bucket in sorted(set(current) | set(new)):
+            old = current.get(bucket, b"")
+            kept = old
+            if removed:
+                kept = b"".join(e for e in _entries(old) if e[3:] not in removed)
+            blob = kept + new.get(bucket, b"")
+            if blob == old:
+                continue
+            if blob:
+                writes.append((period, bucket, blob))
+            else:
+                deletes.append((period, bucket))
+        self.conn.executemany(
+            f"INSERT OR REPLACE INTO {self.table} (period, bucket, postings) VALUES (?, ?, ?)",
+            writes,
+        )
+        self.conn.executemany(f"DELETE FROM {self.table} WHERE period = ? AND bucket = ?", deletes)
+
+    def _rows(self, period: int, buckets: Sequence[int]) -> list[tuple[int, bytes]]:
+        rows: list[tuple[int, bytes]] = []
+        for chunk in _chunks(list(buckets)):
+            rows += self.conn.execute(
+                f"SELECT bucket, postings FROM {self.table}"
+                f" WHERE period = ? AND bucket IN ({','.join('?' * len(chunk))})",
+                (period, *chunk),
+            ).fetchall()
+        return rows
+
+    def find(self, shingles: Iterable[int], first: int, last: int) -> dict[int, list[int]]:
+        """The owners (``day << 16 | slot``) of each shingle within days ``first..last``."""
+        wanted: dict[int, dict[bytes, int]] = defaultdict(dict)
+        for shingle in shingles:
+            bucket, residual = posting_key(shingle)
+            wanted[bucket][residual] = shingle
+        found: dict[int, list[int]] = defaultdict(list)
+        if not wanted or last < first:
+            return found
+        periods = list(range(first >> PERIOD_BITS, (last >> PERIOD_BITS) + 1))
+        buckets = sorted(wanted)
+        period_marks = ",".join("?" * len(periods))
+        for chunk in _chunks(buckets):
+            rows = self.conn.execute(
+                f"SELECT period, bucket, postings FROM {self.table}"
+                f" WHERE period IN ({period_marks}) AND bucket IN ({','.join('?' * len(chunk))})",
+                (*periods, *chunk),
+            )
+            for period, bucket, blob in rows:
+                base = period << PERIOD_BITS
+                residuals = wanted[bucket]
+                if len(residuals) > _SEARCH_LIMIT:
+                    places = [
+                        (residuals.get(blob[i : i + 3]), i) for i in range(0, len(blob), _ENTRY)
+                    ]
+                    hits = [(shingle, i + 3) for shingle, i in places if shingle is not None]
+                else:
+                    hits = []
+                    for residual, shingle in residuals.items():
+                        at = blob.find(residual)
+                        while at != -1:
+                            if at % _ENTRY == 0:
+                                hits.append((shingle, at + 3))
+                            at = blob.find(residual, at + 1)
+                for shingle, at in hits:
+                    place = int.from_bytes(blob[at : at + 2])
+                    day = base | place >> _SLOT_BITS
+                    if first <= day <= last:
+                        found[shingle].append(day << 16 | place & _SLOT_MASK)
+        return found
+
+    def count(self) -> int:
+        """How many postings the table holds."""
+        total = self.conn.execute(f"SELECT sum(length(postings)) FROM {self.table}").fetchone()[0]
+        return (total or 0) // _ENTRY
+
+
+def _speech_digest(speech: IndexedSpeech, day: int) -> bytes:
+    """A digest of everything the index keeps of a speech."""
+    parts = [
+        speech.debate_id,
+        str(day),
+        str(speech.position),
+        speech.speaker_name or "",
+        speech.person_id or "",
+        speech.language or "",
+        speech.text,
+        *(part for lang in sorted(speech.texts) for part in (lang, speech.texts[lang])),
+    ]
+    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).digest()
+
+
 class LinkIndex:
     """Shingle index of speeches and of articles' quoted passages in one SQLite database."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection, *, texts: SpeechTexts | None = None):
+        """``texts``: where the speeches' texts live; by default the index keeps them."""
         self.conn = conn
         with self._atomic():
             # One statement at a time: executescript() would first commit
@@ -184,13 +566,22 @@ class LinkIndex:
                     conn.execute(statement)
             conn.execute(
                 "INSERT OR IGNORE INTO link_meta (key, value) VALUES ('hash_scheme', ?)",
-                (f"{HASH_SCHEME}/k={SHINGLE_WORDS}",),
+                (self.scheme(),),
             )
+            self.texts: SpeechTexts = texts if texts is not None else IndexedTexts(conn)
         stored = conn.execute("SELECT value FROM link_meta WHERE key = 'hash_scheme'").fetchone()
-        if stored[0] != f"{HASH_SCHEME}/k={SHINGLE_WORDS}":
+        if stored[0] != self.scheme():
             raise ValueError(f"link index built with {stored[0]}; rebuild it")
+        self.speech_postings = DayPostings(conn, "link_speech_posting")
+        self.quote_postings = DayPostings(conn, "link_quote_posting")
         self.stats: Counter[str] = Counter()
-        """Look-up counters: ``lookups``, ``common_shingles`` (skipped as too common)."""
+        """Counters: ``lookups``, ``common_shingles`` (skipped as too common),
+        ``unchanged`` (writes skipped), ``texts_missing`` (candidates whose text is gone)."""
+
+    @staticmethod
+    def scheme() -> str:
+        """How this code hashes and lays out the index, as ``link_meta`` records it."""
+        return f"{HASH_SCHEME}/k={SHINGLE_WORDS}/{LAYOUT}"
 
     @contextmanager
     def _atomic(self) -> Iterator[None]:
@@ -212,53 +603,102 @@ class LinkIndex:
     replace_speech = add_speech
 
     def add_speeches(self, speeches: Iterable[IndexedSpeech]) -> int:
-        """Index many speeches in one transaction (replacing any with the same id)."""
-        count = 0
+        """Index many speeches in one transaction (replacing any with the same id);
+        a speech indexed already exactly as given is left as it is. Returns how many
+        were written."""
+        removals: set[int] = set()
+        additions: dict[int, set[int]] = {}
+        next_slot: dict[int, int] = {}
+        written = 0
         with self._atomic():
-            for speech in speeches:
-                self._remove_speech(speech.speech_id)
+            for speech in {s.speech_id: s for s in speeches}.values():
                 day = day_number(speech.date)
-                cursor = self.conn.execute(
-                    "INSERT INTO link_speech (speech_id, debate_id, date, day, speaker_name,"
-                    " person_id, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                digest = _speech_digest(speech, day)
+                row = self.conn.execute(
+                    "SELECT sid, digest FROM link_speech WHERE speech_id = ?", (speech.speech_id,)
+                ).fetchone()
+                if row is not None and row[1] == digest:
+                    self.stats["unchanged"] += 1
+                    continue
+                if row is not None and row[0] >> 16 == day:
+                    sid = row[0]
+                    removals.add(sid)
+                else:
+                    if row is not None:
+                        self._forget_speech(row[0], removals)
+                    sid = self._new_key("link_speech", "sid", day, next_slot)
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO link_speech (sid, speech_id, debate_id, position,"
+                    " speaker_name, person_id, digest) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (
+                        sid,
                         speech.speech_id,
                         speech.debate_id,
-                        speech.date[:10],
-                        day,
+                        speech.position,
                         speech.speaker_name,
                         speech.person_id,
-                        speech.text,
+                        digest,
                     ),
                 )
-                sid = cursor.lastrowid
-                self.conn.executemany(
-                    "INSERT OR IGNORE INTO link_speech_shingle (hash, day, sid) VALUES (?, ?, ?)",
-                    [(h, day, sid) for h in speech_shingles(speech.text)],
+                self.texts.put(sid, speech)
+                shingles: set[int] = set()
+                for text in speech.all_texts():
+                    shingles |= speech_shingles(text)
+                additions[sid] = shingles
+                written += 1
+            self.speech_postings.update(remove=removals, add=additions)
+        return written
+
+    def _new_key(self, table: str, column: str, day: int, next_slot: dict[int, int]) -> int:
+        """A free ``day << 16 | slot`` key in ``table`` for a new owner in ``day``."""
+        base = day << 16
+        slot = next_slot.get(day)
+        if slot is None:
+            top = self.conn.execute(
+                f"SELECT max({column}) FROM {table} WHERE {column} BETWEEN ? AND ?",
+                (base, base | _SLOT_MASK),
+            ).fetchone()[0]
+            slot = 0 if top is None else (top & _SLOT_MASK) + 1
+        if slot >= SLOTS_PER_DAY:
+            used = {
+                key & _SLOT_MASK
+                for (key,) in self.conn.execute(
+                    f"SELECT {column} FROM {table} WHERE {column} BETWEEN ? AND ?",
+                    (base, base | _SLOT_MASK),
                 )
+            }
+            free = [n for n in range(SLOTS_PER_DAY) if n not in used]
+            if not free:
+                raise ValueError(f"more than {SLOTS_PER_DAY} records on {day_date(day)}")
+            slot = free[0]
+            next_slot[day] = SLOTS_PER_DAY  # search again for the next one
+        else:
+            next_slot[day] = slot + 1
+        return base | slot
+
+    def remove_speech(self, speech_id: str) -> bool:
+        """Drop a speech and its postings; ``False`` if it was not indexed."""
+        with self._atomic():
+            removals: set[int] = set()
+            found = self._remove_speech_ids([speech_id], removals)
+            self.speech_postings.update(remove=removals)
+        return bool(found)
+
+    def _remove_speech_ids(self, speech_ids: Iterable[str], removals: set[int]) -> int:
+        count = 0
+        for speech_id in speech_ids:
+            row = self.conn.execute(
+                "SELECT sid FROM link_speech WHERE speech_id = ?", (speech_id,)
+            ).fetchone()
+            if row is not None:
+                self._forget_speech(row[0], removals)
                 count += 1
         return count
 
-    def remove_speech(self, speech_id: str) -> bool:
-        """Drop a speech and its shingles; ``False`` if it was not indexed."""
-        with self._atomic():
-            return self._remove_speech(speech_id)
-
-    def _remove_speech(self, speech_id: str) -> bool:
-        row = self.conn.execute(
-            "SELECT sid, day, text FROM link_speech WHERE speech_id = ?", (speech_id,)
-        ).fetchone()
-        if row is None:
-            return False
-        sid, day, text = row
-        # The shingles are recomputed from the stored text, so every delete is
-        # a key seek.
-        self.conn.executemany(
-            "DELETE FROM link_speech_shingle WHERE hash = ? AND day = ? AND sid = ?",
-            [(h, day, sid) for h in speech_shingles(text)],
-        )
+    def _forget_speech(self, sid: int, removals: set[int]) -> None:
         self.conn.execute("DELETE FROM link_speech WHERE sid = ?", (sid,))
-        return True
+        self.texts.remove([sid])
+        removals.add(sid)
 
     def debate_speech_ids(self, debate_id: str) -> list[str]:
         """Ids of the indexed speeches of a debate."""
@@ -275,19 +715,20 @@ class LinkIndex:
         speeches = list(speeches)
         with self._atomic():
             keep = {s.speech_id for s in speeches}
+            removals: set[int] = set()
             for old_debate in [debate_id, *previous_ids]:
-                for speech_id in self.debate_speech_ids(old_debate):
-                    if speech_id not in keep:
-                        self._remove_speech(speech_id)
+                gone = [s for s in self.debate_speech_ids(old_debate) if s not in keep]
+                self._remove_speech_ids(gone, removals)
+            self.speech_postings.update(remove=removals)
             self.add_speeches(speeches)
 
     def remove_debate(self, debate_id: str) -> int:
         """Drop every speech of a debate; returns how many."""
         with self._atomic():
-            ids = self.debate_speech_ids(debate_id)
-            for speech_id in ids:
-                self._remove_speech(speech_id)
-        return len(ids)
+            removals: set[int] = set()
+            count = self._remove_speech_ids(self.debate_speech_ids(debate_id), removals)
+            self.speech_postings.update(remove=removals)
+        return count
 
     def speech_candidates(
         self,
@@ -300,26 +741,22 @@ class LinkIndex:
     ) -> list[Candidate]:
         """Speeches dated within ``window_days`` before ``date`` (inclusive) sharing shingles.
 
-        Best first (most shared shingles, then speech id). One index seek per
-        shingle of the passage, each reading at most ``max_postings + 1`` rows.
+        Best first (most shared shingles, then speech id). One statement of key
+        seeks over the window's rows of the passage's buckets.
         """
-        hashes = sorted(passage_shingles(passage))
+        hashes = passage_shingles(passage)
         if not hashes:
             return []
         last = day_number(date)
-        first = last - window_days
+        found = self.speech_postings.find(hashes, last - window_days, last)
+        self.stats["lookups"] += len(hashes)
         shared: Counter[int] = Counter()
-        for h in hashes:
-            rows = self.conn.execute(
-                "SELECT sid FROM link_speech_shingle WHERE hash = ? AND day BETWEEN ? AND ?"
-                " LIMIT ?",
-                (h, first, last, max_postings + 1),
-            ).fetchall()
-            self.stats["lookups"] += 1
-            if len(rows) > max_postings:
+        for h in sorted(hashes):
+            owners = found.get(h, ())
+            if len(owners) > max_postings:
                 self.stats["common_shingles"] += 1
                 continue
-            shared.update(sid for (sid,) in rows)
+            shared.update(owners)
         best = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:limit]
         speeches = self._speeches_by_sid([sid for sid, _ in best])
         return sorted(
@@ -330,96 +767,123 @@ class LinkIndex:
     def _speeches_by_sid(self, sids: Sequence[int]) -> dict[int, IndexedSpeech]:
         if not sids:
             return {}
-        marks = ",".join("?" * len(sids))
         rows = self.conn.execute(
-            "SELECT sid, speech_id, debate_id, date, text, speaker_name, person_id"
-            f" FROM link_speech WHERE sid IN ({marks})",
+            "SELECT sid, speech_id, debate_id, position, speaker_name, person_id"
+            f" FROM link_speech WHERE sid IN ({','.join('?' * len(sids))})",
             list(sids),
-        )
-        return {row[0]: IndexedSpeech(*row[1:]) for row in rows}
+        ).fetchall()
+        return self._with_texts(rows)
+
+    def _with_texts(self, rows: Sequence[tuple]) -> dict[int, IndexedSpeech]:
+        refs = [
+            SpeechRef(sid, speech_id, debate_id, pos) for sid, speech_id, debate_id, pos, *_ in rows
+        ]
+        texts = self.texts.get(refs)
+        out: dict[int, IndexedSpeech] = {}
+        for sid, speech_id, debate_id, position, speaker_name, person_id in rows:
+            text = texts.get(sid)
+            if text is None:
+                self.stats["texts_missing"] += 1
+                continue
+            out[sid] = IndexedSpeech(
+                speech_id=speech_id,
+                debate_id=debate_id,
+                date=day_date(sid >> 16),
+                text=text.text,
+                speaker_name=speaker_name,
+                person_id=person_id,
+                language=text.language,
+                texts=dict(text.texts),
+                position=position,
+            )
+        return out
 
     def speech(self, speech_id: str) -> IndexedSpeech | None:
         row = self.conn.execute(
-            "SELECT speech_id, debate_id, date, text, speaker_name, person_id"
+            "SELECT sid, speech_id, debate_id, position, speaker_name, person_id"
             " FROM link_speech WHERE speech_id = ?",
             (speech_id,),
         ).fetchone()
-        return IndexedSpeech(*row) if row else None
+        if row is None:
+            return None
+        return self._with_texts([row]).get(row[0])
+
+    def speech_count(self) -> int:
+        """How many speeches are indexed."""
+        return self.conn.execute("SELECT count(*) FROM link_speech").fetchone()[0]
 
     # --- articles' quoted passages -------------------------------------------
 
     def add_article_quotes(
         self, article_id: str, date: str | Date, passages: Iterable[str]
     ) -> None:
-        """Index the quoted passages of an article, replacing what was indexed for it."""
+        """Index the quoted passages of an article, replacing what was indexed for it
+        (nothing is written when the article's passages and date are unchanged)."""
         passages = [p for p in passages if passage_shingles(p)]
+        encoded = json.dumps(passages, ensure_ascii=False)
+        row = self.conn.execute(
+            "SELECT aid, passages FROM link_quoting_article WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        if row is None and not passages:
+            return
+        # The date is read only when there are passages to place: an article that
+        # quotes nothing is not refused for a date that cannot be read.
+        day = day_number(date) if passages else None
+        if row is not None and row[0] >> 16 == day and row[1] == encoded:
+            self.stats["unchanged"] += 1
+            return
         with self._atomic():
-            self._remove_article(article_id)
+            if row is not None:
+                self._remove_article_row(row[0])
             if not passages:
                 return
-            day = day_number(date)
-            iso = date if isinstance(date, str) else date.isoformat()
-            cursor = self.conn.execute(
-                "INSERT INTO link_quoting_article (article_id, date, day, passages)"
-                " VALUES (?, ?, ?, ?)",
-                (article_id, iso[:10], day, json.dumps(passages, ensure_ascii=False)),
+            aid = self._new_key("link_quoting_article", "aid", day, {})
+            self.conn.execute(
+                "INSERT INTO link_quoting_article (aid, article_id, passages) VALUES (?, ?, ?)",
+                (aid, article_id, encoded),
             )
-            aid = cursor.lastrowid
             hashes = set().union(*(passage_shingles(p) for p in passages))
-            self.conn.executemany(
-                "INSERT OR IGNORE INTO link_quote_shingle (hash, day, aid) VALUES (?, ?, ?)",
-                [(h, day, aid) for h in hashes],
-            )
+            self.quote_postings.update(add={aid: hashes})
 
     replace_article_quotes = add_article_quotes
 
     def remove_article(self, article_id: str) -> bool:
         """Drop an article's indexed passages; ``False`` if there were none."""
-        with self._atomic():
-            return self._remove_article(article_id)
-
-    def _remove_article(self, article_id: str) -> bool:
         row = self.conn.execute(
-            "SELECT aid, day, passages FROM link_quoting_article WHERE article_id = ?",
-            (article_id,),
+            "SELECT aid FROM link_quoting_article WHERE article_id = ?", (article_id,)
         ).fetchone()
         if row is None:
             return False
-        aid, day, passages = row
-        hashes = set().union(*(passage_shingles(p) for p in json.loads(passages)))
-        self.conn.executemany(
-            "DELETE FROM link_quote_shingle WHERE hash = ? AND day = ? AND aid = ?",
-            [(h, day, aid) for h in hashes],
-        )
-        self.conn.execute("DELETE FROM link_quoting_article WHERE aid = ?", (aid,))
+        with self._atomic():
+            self._remove_article_row(row[0])
         return True
+
+    def _remove_article_row(self, aid: int) -> None:
+        self.conn.execute("DELETE FROM link_quoting_article WHERE aid = ?", (aid,))
+        self.quote_postings.update(remove=[aid])
 
     def article_candidates(
         self, texts: Iterable[str], date: str | Date, window_days: int
     ) -> list[str]:
         """Ids of articles published within ``window_days`` after ``date`` (inclusive) whose
         quoted passages share a shingle with ``texts`` (a debate's speeches), sorted."""
-        hashes = sorted(set().union(*(speech_shingles(t) for t in texts)))
+        hashes = set().union(set(), *(speech_shingles(t) for t in texts))
         first = day_number(date)
-        last = first + window_days
-        aids: set[int] = set()
-        for chunk in _chunks(hashes):
-            marks = ",".join("?" * len(chunk))
+        found = self.quote_postings.find(hashes, first, first + window_days)
+        self.stats["lookups"] += 1
+        aids = sorted({aid for owners in found.values() for aid in owners})
+        articles: list[str] = []
+        for chunk in _chunks(aids):
             rows = self.conn.execute(
-                f"SELECT DISTINCT aid FROM link_quote_shingle WHERE hash IN ({marks})"
-                " AND day BETWEEN ? AND ?",
-                (*chunk, first, last),
+                "SELECT article_id FROM link_quoting_article"
+                f" WHERE aid IN ({','.join('?' * len(chunk))})",
+                list(chunk),
             )
-            aids.update(aid for (aid,) in rows)
-            self.stats["lookups"] += 1
-        if not aids:
-            return []
-        found: list[str] = []
-        sorted_aids = sorted(aids)
-        for chunk in _chunks(sorted_aids):
-            marks = ",".join("?" * len(chunk))
-            rows = self.conn.execute(
-                f"SELECT article_id FROM link_quoting_article WHERE aid IN ({marks})", list(chunk)
-            )
-            found.extend(article_id for (article_id,) in rows)
-        return sorted(found)
+            articles.extend(article_id for (article_id,) in rows)
+        return sorted(articles)
+
+
+def drop_index(conn: sqlite3.Connection) -> None:
+    """Drop every table of the index (of any layout), to be rebuilt."""
+    for table in (*TABLES, "link_speech_shingle", "link_quote_shingle", "link_article"):
+        conn.execute(f"DROP TABLE IF EXISTS {table}")

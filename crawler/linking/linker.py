@@ -43,6 +43,10 @@ crawl's ``LINKING_WINDOW_DAYS``, for callers outside a crawl (tests, benchmarks)
 MIN_QUOTE_WORDS = 5
 """Fewer quoted words than this (scare quotes, a phrase) never link on their own."""
 UNLINKED_SPEECH_KINDS = frozenset({"division", "procedural"})
+ORIGINAL = "original"
+"""A link's ``speech_text`` when the quotation matched the speech as spoken."""
+TRANSLATION = "translation"
+"""A link's ``speech_text`` when it matched a translation of the speech."""
 
 
 @dataclass(frozen=True)
@@ -89,13 +93,13 @@ def match_quote(
     ]
     if not long_ones:
         return []
-    aligned: dict[tuple[int, str], Alignment] = {}
+    aligned: dict[tuple[int, ReadingKey], Alignment] = {}
     for i, (s, e) in enumerate(passages):
         for speech in candidates:
             found = align(text[s:e], speech.text, min_score=min_score)
             if found is not None:
-                aligned[(i, speech.speech_id)] = found
-    matching = [c for c in candidates if any((i, c.speech_id) in aligned for i in long_ones)]
+                aligned[(i, reading_key(speech))] = found
+    matching = [c for c in candidates if any((i, reading_key(c)) in aligned for i in long_ones)]
     if not matching:
         return []
     pool = matching
@@ -108,28 +112,50 @@ def match_quote(
     article_day = day_number(article_date) if article_date else None
 
     def rank(speech: IndexedSpeech, among: Iterable[int]) -> tuple[float, ...]:
-        found = [aligned[(i, speech.speech_id)] for i in among if (i, speech.speech_id) in aligned]
+        key = reading_key(speech)
+        found = [aligned[(i, key)] for i in among if (i, key) in aligned]
         matched = sum(a.matched for a in found)
         score = sum(a.score for a in found) / len(found) if found else 0.0
         distance = article_day - day_number(speech.date) if article_day is not None else 0
         return (-matched, -score, abs(distance))
 
     def best(among: list[int]) -> IndexedSpeech:
-        return min(pool, key=lambda c: (*rank(c, among), c.speech_id))
+        # Between two texts of one speech matching equally, the text as spoken.
+        return min(pool, key=lambda c: (*rank(c, among), c.speech_id, speech_text(c) != ORIGINAL))
 
     chosen = best(long_ones)
     matches: list[PassageMatch] = []
     for i, (s, e) in enumerate(passages):
         speech = chosen
-        if (i, chosen.speech_id) not in aligned:
+        if (i, reading_key(chosen)) not in aligned:
             if i not in long_ones:
                 continue
             # A journalist may join two answers with an ellipsis.
             speech = best([i])
-            if (i, speech.speech_id) not in aligned:
+            if (i, reading_key(speech)) not in aligned:
                 continue
-        matches.append(PassageMatch(s, e, speech, aligned[(i, speech.speech_id)]))
+        matches.append(PassageMatch(s, e, speech, aligned[(i, reading_key(speech))]))
     return matches
+
+
+ReadingKey = tuple[str, str | None]
+
+
+def reading_key(speech: IndexedSpeech) -> ReadingKey:
+    """A speech's reading: its id and which of its texts is being read."""
+    return (speech.speech_id, speech.text_language)
+
+
+def speech_text(speech: IndexedSpeech) -> str:
+    """``original`` when the reading is the text as spoken, else ``translation``."""
+    if not speech.texts or speech.text_language == speech.language:
+        return ORIGINAL
+    return TRANSLATION
+
+
+def speech_language(speech: IndexedSpeech) -> str | None:
+    """The language of the text the reading holds."""
+    return speech.text_language if speech.texts else speech.language
 
 
 def link_id(article_id: str, speech_id: str, article_start: int, article_end: int) -> str:
@@ -154,6 +180,8 @@ def make_link(article_id: str, text: str, match: PassageMatch) -> LinkItem:
         speech_end=a.speech_end,
         score=a.score,
         kind=a.kind,
+        speech_language=speech_language(match.speech),
+        speech_text=speech_text(match.speech),
     )
 
 
@@ -181,26 +209,51 @@ def link_article(
     if not published:
         index.remove_article(article_id)
         return []
-    quotes = [q for q in find_quotes(text) if is_linkable(q, min_words)]
-    index.add_article_quotes(
-        article_id, published, [text[s:e] for q in quotes for s, e in q.passages]
-    )
+    quotes = index_article_quotes(article_id, text, published, index, min_words=min_words)
     links: list[LinkItem] = []
     for quote in quotes:
         candidates: dict[str, IndexedSpeech] = {}
         for s, e in quote.passages:
             for candidate in index.speech_candidates(text[s:e], published, window_days):
                 candidates.setdefault(candidate.speech.speech_id, candidate.speech)
+        readings = [r for speech in candidates.values() for r in speech.readings()]
         for match in match_quote(
             text,
             quote,
-            list(candidates.values()),
+            readings,
             article_date=published,
             min_words=min_words,
             min_score=min_score,
         ):
             links.append(make_link(article_id, text, match))
     return links
+
+
+def index_article_quotes(
+    article_id: str,
+    text: str,
+    published: str,
+    index: LinkIndex,
+    *,
+    min_words: int = MIN_QUOTE_WORDS,
+) -> list[Quote]:
+    """Index the passages of an article's linkable quotations; returns the quotations."""
+    quotes = [q for q in find_quotes(text) if is_linkable(q, min_words)]
+    index.add_article_quotes(
+        article_id, published, [text[s:e] for q in quotes for s, e in q.passages]
+    )
+    return quotes
+
+
+def linkable_article(record: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A stored article as the linker reads it; the fetch time bounds an undated article."""
+    if record is None:
+        return None
+    return {
+        "id": record["id"],
+        "text": record.get("text") or "",
+        "published": record.get("published") or record.get("fetched_at"),
+    }
 
 
 def debate_speeches(debate: Mapping[str, Any] | Any) -> list[IndexedSpeech]:
@@ -211,10 +264,11 @@ def debate_speeches(debate: Mapping[str, Any] | Any) -> list[IndexedSpeech]:
     if date is None:
         return []
     out = []
-    for speech in adapter.get("speeches") or []:
+    for position, speech in enumerate(adapter.get("speeches") or []):
         s = ItemAdapter(speech)
         text = s.get("text") or ""
-        if s.get("kind") in UNLINKED_SPEECH_KINDS or not text.strip():
+        texts = {lang: t for lang, t in (s.get("texts") or {}).items() if t and t.strip()}
+        if s.get("kind") in UNLINKED_SPEECH_KINDS or not (text.strip() or texts):
             continue
         out.append(
             IndexedSpeech(
@@ -224,6 +278,9 @@ def debate_speeches(debate: Mapping[str, Any] | Any) -> list[IndexedSpeech]:
                 text=text,
                 speaker_name=s.get("speaker_name"),
                 person_id=s.get("person_id"),
+                language=s.get("language"),
+                texts=texts,
+                position=position,
             )
         )
     return out
@@ -261,7 +318,8 @@ def link_debate(
     if date is None or not speeches:
         return []
     links: list[LinkItem] = []
-    for article_id in index.article_candidates([s.text for s in speeches], date, window_days):
+    texts = [t for s in speeches for t in s.all_texts()]
+    for article_id in index.article_candidates(texts, date, window_days):
         article = load_article(article_id)
         if article is None:
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -29,13 +30,15 @@ def test_creates_only_link_prefixed_tables(conn: sqlite3.Connection) -> None:
     assert names and all(name.startswith("link_") for name in names)
 
 
-def test_shingle_tables_are_without_rowid_keyed_by_hash_then_day(conn: sqlite3.Connection) -> None:
+def test_posting_tables_are_without_rowid_keyed_by_period_then_bucket(
+    conn: sqlite3.Connection,
+) -> None:
     LinkIndex(conn)
-    for table in ("link_speech_shingle", "link_quote_shingle"):
+    for table in ("link_speech_posting", "link_quote_posting"):
         sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
         assert "WITHOUT ROWID" in sql
         key = [row[2] for row in conn.execute(f"PRAGMA index_xinfo('{table}')") if row[5]]
-        assert key[:2] == ["hash", "day"]
+        assert key[:2] == ["period", "bucket"]
 
 
 def test_brackets_break_passage_shingles() -> None:
@@ -88,15 +91,15 @@ def test_adding_a_speech_again_replaces_it(index: LinkIndex, conn: sqlite3.Conne
     index.add_speech(speech("2025-02-10a.1.2", "2025-02-10", "Something else was said instead."))
     assert conn.execute("SELECT count(*) FROM link_speech").fetchone()[0] == 1
     assert candidate_ids(index, CALL, "2025-02-11") == []
-    rows = conn.execute("SELECT count(*) FROM link_speech_shingle").fetchone()[0]
-    assert rows == len(speech_shingles("Something else was said instead."))
+    assert index.speech_postings.count() == len(speech_shingles("Something else was said instead."))
 
 
 def test_removing_a_speech_removes_its_shingles(index: LinkIndex, conn: sqlite3.Connection) -> None:
     index.add_speech(speech("2025-02-10a.1.2", "2025-02-10"))
     assert index.remove_speech("2025-02-10a.1.2") is True
     assert index.remove_speech("2025-02-10a.1.2") is False
-    assert conn.execute("SELECT count(*) FROM link_speech_shingle").fetchone()[0] == 0
+    assert index.speech_postings.count() == 0
+    assert conn.execute("SELECT count(*) FROM link_speech_posting").fetchone()[0] == 0
     assert candidate_ids(index, CALL, "2025-02-11") == []
 
 
@@ -113,7 +116,7 @@ def test_removing_an_article_removes_its_quote_shingles(
 ) -> None:
     index.add_article_quotes("a", "2025-02-11", [CALL])
     assert index.remove_article("a") is True
-    assert conn.execute("SELECT count(*) FROM link_quote_shingle").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM link_quote_posting").fetchone()[0] == 0
     assert index.article_candidates([CALL], "2025-02-10", 30) == []
 
 
@@ -145,8 +148,8 @@ def test_linking_reads_the_index_by_key_only(
     plans = []
     for sql in {s for s in statements if s.lstrip().upper().startswith(("SELECT", "DELETE"))}:
         plans += [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
-    assert any("link_speech_shingle" in p for p in plans)
-    assert any("link_quote_shingle" in p for p in plans)
+    assert any("link_speech_posting" in p for p in plans)
+    assert any("link_quote_posting" in p for p in plans)
     scans = [p for p in plans if p.startswith("SCAN") and "link_" in p]
     assert scans == []
 
@@ -158,3 +161,41 @@ def test_creating_the_index_keeps_the_callers_transaction_open(conn: sqlite3.Con
     LinkIndex(conn)
     conn.execute("ROLLBACK")
     assert conn.execute("SELECT count(*) FROM corpus_thing").fetchone()[0] == 0
+
+
+def test_indexing_a_debate_again_unchanged_writes_nothing(
+    index: LinkIndex, conn: sqlite3.Connection, debate: dict[str, Any], article: dict[str, Any]
+) -> None:
+    index.replace_debate(debate["id"], debate_speeches(debate))
+    link_article(article, index)
+    before = conn.total_changes
+    index.replace_debate(debate["id"], debate_speeches(debate))
+    link_article(article, index)
+    assert conn.total_changes == before
+    assert index.stats["unchanged"] == len(debate_speeches(debate)) + 1
+
+
+def test_a_changed_speech_rewrites_its_own_postings_only(
+    index: LinkIndex, debate: dict[str, Any]
+) -> None:
+    speeches = debate_speeches(debate)
+    index.replace_debate(debate["id"], speeches)
+    postings = index.speech_postings.count()
+    changed = [*speeches[:-1], replace(speeches[-1], text="Something else was said instead.")]
+    assert index.add_speeches(changed) == 1
+    assert index.speech_postings.count() == (
+        postings
+        - len(speech_shingles(speeches[-1].text))
+        + len(speech_shingles("Something else was said instead."))
+    )
+
+
+def test_more_speeches_in_a_day_than_the_index_can_place_is_a_clear_error(
+    index: LinkIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("crawler.linking.index.SLOTS_PER_DAY", 2)
+    index.add_speeches(
+        [speech("2025-02-10a.1.1", "2025-02-10"), speech("2025-02-10a.1.2", "2025-02-10")]
+    )
+    with pytest.raises(ValueError, match="more than 2 records on 2025-02-10"):
+        index.add_speech(speech("2025-02-10a.1.3", "2025-02-10"))
