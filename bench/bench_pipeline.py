@@ -18,10 +18,11 @@ speech (``write_bytes`` of ``/proc/self/io`` for the reaped crawl process,
 which Linux adds to its parent's counters), and beside it the stored records'
 mean size (the JSONL line of an article; a debate's line over its speeches).
 
-Other engineers' figures join the same run through :data:`OTHER_MEASURES`:
-each named module in ``bench/`` that exposes ``measure(work: Path) ->
-dict[str, str]`` is called once after the crawls and its figures printed
-under its name; a module that is not there is skipped with a note.
+``--others`` adds, after the crawls, the figures of the other benchmarks
+(:data:`OTHER_MEASURES`): the linking index at 10k/100k speeches (1M with
+``--million``: its build takes the better part of an hour), bytes written
+per article with linking on and off, a one-article crawl into a 100k-record
+corpus beside an empty one, and export records/s beside plain dumps.
 
 ``--profile`` adds one full crawl of each site under ``cProfile`` and prints
 where its time goes, by component (:data:`COMPONENTS`).
@@ -60,13 +61,22 @@ from bench import synthetic_site, synthetic_twfy
 REPO = Path(__file__).resolve().parent.parent
 VARIANTS = ("full", "bare")
 
-OTHER_MEASURES: tuple[str, ...] = (
-    "bench.bench_linking",
-    "bench.bench_writes",
-    "bench.bench_snapshot",
-    "bench.bench_export",
-)
-"""Modules whose ``measure(work)`` figures the combined run prints after the crawls."""
+OTHER_MEASURES: dict[str, Callable[[Any, Path, argparse.Namespace], dict[str, Any]]] = {
+    # The linking index at 10k and 100k speeches (1M with --million).
+    "bench.bench_linking": lambda module, work, args: module.measure(
+        [10_000, 100_000, 1_000_000] if args.million else [10_000, 100_000],
+        folder=work,
+        report=True,
+    ),
+    # Bytes the full news crawl writes per article, linking on and off.
+    "bench.bench_writes": lambda module, work, args: module.measure(args.articles, work=work),
+    # A one-article crawl into a 100k-record corpus beside one into an empty corpus.
+    "bench.bench_snapshot": lambda module, work, args: module.measure(work),
+    # Export records/s per format beside plain dumps, on 100k records.
+    "bench.bench_export": lambda module, work, args: module.measure(work),
+}
+"""Other bench modules the combined run (``--others``) calls after the crawls, each
+through its own ``measure``, and whose figures it prints under the module's name."""
 
 COMPONENTS: tuple[tuple[str, str, str], ...] = (
     ("replay downloads", "crawler/replay.py", "download_request"),
@@ -311,20 +321,18 @@ def print_profile(site: str, total: float, parts: list[tuple[str, float]]) -> No
     print(f"    {'engine, middlewares, the rest':30s} {rest:7.1f} s {rest / total:6.1%}")
 
 
-def other_measures(work: Path) -> None:
-    """The figures of the other bench modules that expose ``measure(work)``."""
-    for module_name in OTHER_MEASURES:
+def other_measures(work: Path, args: argparse.Namespace) -> None:
+    """The figures of the other bench modules (:data:`OTHER_MEASURES`)."""
+    for module_name, call in OTHER_MEASURES.items():
         try:
             module = importlib.import_module(module_name)
         except ImportError:
             print(f"\n{module_name}: not present, skipped")
             continue
-        measure: Callable[[Path], dict[str, Any]] | None = getattr(module, "measure", None)
-        if measure is None:
-            print(f"\n{module_name}: no measure(work), skipped")
-            continue
-        print(f"\n{module_name}:")
-        for name, value in measure(work / module_name.rsplit(".", 1)[-1]).items():
+        print(f"\n{module_name}:", flush=True)
+        folder = work / module_name.rsplit(".", 1)[-1]
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, value in call(module, folder, args).items():
             print(f"  {name}: {value}")
 
 
@@ -341,6 +349,7 @@ def main() -> int:
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
     parser.add_argument("--profile", action="store_true", help="profile one full crawl each")
     parser.add_argument("--others", action="store_true", help="run OTHER_MEASURES too")
+    parser.add_argument("--million", action="store_true", help="--others: index 1M speeches too")
     args = parser.parse_args()
 
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
@@ -393,7 +402,7 @@ def main() -> int:
         for site, spider_args in spiders.items():
             print_profile(site, *profile_crawl(site, spider_args, args.project, work))
     if args.others:
-        other_measures(work)
+        other_measures(work, args)
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
     return 1 if failed else 0
