@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,25 @@ class ReadOnlyCorpus(CorpusStore):
             )
         super().__init__(folder, read_only=True)
 
+    def keyed_texts(self, table: str) -> Iterator[tuple[str, str]]:
+        """``(id, stored JSON text)`` of every record of ``table``, sorted by id: a
+        record the export leaves out is skipped by its id, without being decoded."""
+        self._check_table(table)
+        return iter(self._conn.execute(f"SELECT id, record FROM {table} ORDER BY id"))
+
+    def article_keys(self) -> Iterator[tuple[str, str | None, str | None]]:
+        """``(id, site, published)`` of every article, from the store's own columns:
+        what the article filters need, without decoding a record."""
+        return iter(self._conn.execute("SELECT id, site, published FROM articles"))
+
 
 @dataclass
 class CorpusMoment:
-    """The state of the store the export read, told by the corpus's own timestamps."""
+    """The state of the store the export read, told by the corpus's own timestamps.
+
+    Articles' timestamps are seen by the pass that writes the articles (which reads
+    every article once), the rest by :func:`select`.
+    """
 
     articles: int = 0
     debates: int = 0
@@ -66,9 +82,14 @@ class Selection:
     dangling_links: int
     warnings: list[str]
 
+    @cached_property
+    def debates(self) -> set[str]:
+        """Ids of the debates with a speech in the export."""
+        return {debate_id for debate_id, _speech in self.speeches}
 
-def article_date(record: dict[str, Any]) -> str | None:
-    published = record.get("published")
+
+def article_day(published: str | None) -> str | None:
+    """The day an article is dated by (``published``'s date part), or None."""
     return published[:10] if published else None
 
 
@@ -80,7 +101,7 @@ def _in_range(day: str | None, options: ExportOptions) -> bool:
     return (options.since or day) <= day <= (options.until or day)
 
 
-def select(corpus: CorpusStore, options: ExportOptions, vocabulary: Vocabulary) -> Selection:
+def select(corpus: ReadOnlyCorpus, options: ExportOptions, vocabulary: Vocabulary) -> Selection:
     """Apply the filters; call inside one read transaction with the writing pass.
 
     ``options`` hold resolved values (:meth:`Vocabulary.resolve`); a value that
@@ -90,16 +111,15 @@ def select(corpus: CorpusStore, options: ExportOptions, vocabulary: Vocabulary) 
     all_articles: set[str] = set()
     articles: set[str] = set()
     sites_seen: set[str] = set()
-    for record in stored_records(corpus, "articles"):
+    for article_id, site, published in corpus.article_keys():
         moment.articles += 1
-        moment.saw(record)
-        all_articles.add(record["id"])
-        sites_seen.add(record.get("site") or "")
-        if options.sites and record.get("site") not in options.sites:
+        all_articles.add(article_id)
+        sites_seen.add(site or "")
+        if options.sites and site not in options.sites:
             continue
-        if not _in_range(article_date(record), options):
+        if not _in_range(article_day(published), options):
             continue
-        articles.add(record["id"])
+        articles.add(article_id)
 
     all_speeches: set[SpeechKey] = set()
     speeches: set[SpeechKey] = set()
