@@ -32,10 +32,13 @@ class ReadOnlyCorpus(CorpusStore):
         self._check_table(table)
         return iter(self._conn.execute(f"SELECT id, record FROM {table} ORDER BY id"))
 
-    def article_keys(self) -> Iterator[tuple[str, str | None, str | None]]:
+    def article_keys(self, *, filtered: bool) -> Iterator[tuple[str, str | None, str | None]]:
         """``(id, site, published)`` of every article, from the store's own columns:
-        what the article filters need, without decoding a record."""
-        return iter(self._conn.execute("SELECT id, site, published FROM articles"))
+        what the article filters need, without decoding a record. Unless ``filtered``,
+        site and published are None: the ids alone are read from the id index, without
+        walking each record's pages to the columns stored after it."""
+        columns = "site, published" if filtered else "NULL, NULL"
+        return iter(self._conn.execute(f"SELECT id, {columns} FROM articles"))
 
 
 @dataclass
@@ -111,7 +114,8 @@ def select(corpus: ReadOnlyCorpus, options: ExportOptions, vocabulary: Vocabular
     all_articles: set[str] = set()
     articles: set[str] = set()
     sites_seen: set[str] = set()
-    for article_id, site, published in corpus.article_keys():
+    by_site_or_date = bool(options.sites) or options.since is not None or options.until is not None
+    for article_id, site, published in corpus.article_keys(filtered=by_site_or_date):
         moment.articles += 1
         all_articles.add(article_id)
         sites_seen.add(site or "")
