@@ -77,8 +77,8 @@ def article_rows(
             continue
         values = {**article_defaults, **record}
         values["extraction"] = ordered(values["extraction"])
-        comments = [{**comment_defaults, **comment} for comment in values["comments"] or []]
-        values["comments"] = [project_comment(comment) for comment in comments]
+        comments = values["comments"] or []
+        values["comments"] = [project_comment({**comment_defaults, **c}) for c in comments]
         values["comment_count"] = len(comments)
         tally.rows[table.filename] += 1
         day = article_day(record.get("published"))
