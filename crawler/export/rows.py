@@ -109,30 +109,40 @@ def speech_rows(
 ) -> Iterator[dict[str, Any]]:
     speech_defaults = defaults(items.Speech)
     project = projection(table.columns)
+    columns = {column.name for column in table.columns}
+    # Only the formats that split party_raw in columns get those cells.
+    party_columns = [
+        (f"party_raw_{interface}", interface)
+        for interface in selection.party_interfaces
+        if f"party_raw_{interface}" in columns
+    ]
     for debate_id, text in corpus.keyed_texts("debates"):
         if debate_id not in selection.debates:
             continue
         debate = load_record(text)
+        # The debate's own cells, the same for each of its speeches.
+        from_debate = {
+            "debate_id": debate["id"],
+            "house": debate.get("house"),
+            "date": debate.get("date"),
+            "debate_title": debate.get("title"),
+            "parent_title": debate.get("parent_title"),
+            "debate_source": debate.get("source"),
+        }
         wrote_any = False
         for sequence, speech in enumerate(debate.get("speeches", []), start=1):
             if (debate["id"], speech["id"]) not in selection.speeches:
                 continue
-            values = {**speech_defaults, **speech}
-            party_raw = ordered(values["party_raw"], first=selection.party_interfaces)
-            values.update(
-                {
-                    "debate_id": debate["id"],
-                    "sequence": sequence,
-                    "house": debate.get("house"),
-                    "date": debate.get("date"),
-                    "debate_title": debate.get("title"),
-                    "parent_title": debate.get("parent_title"),
-                    "debate_source": debate.get("source"),
-                    "party_raw": party_raw,
-                }
-            )
-            for interface in selection.party_interfaces:
-                values[f"party_raw_{interface}"] = party_raw.get(interface)
+            party_raw = ordered(speech.get("party_raw"), first=selection.party_interfaces)
+            values = {
+                **speech_defaults,
+                **speech,
+                **from_debate,
+                "sequence": sequence,
+                "party_raw": party_raw,
+            }
+            for column, interface in party_columns:
+                values[column] = party_raw.get(interface)
             tally.rows[table.filename] += 1
             tally.houses[debate.get("house") or "(no house)"] += 1
             if debate.get("date"):
