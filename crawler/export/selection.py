@@ -1,4 +1,8 @@
-"""Which records an export holds: the filters, applied in one pass over the store."""
+"""Which records an export holds: the filters, applied before any row is written.
+
+Articles are chosen by the store's id, site and published columns, without
+decoding a record; debates and links are decoded once here.
+"""
 
 from __future__ import annotations
 
@@ -75,7 +79,7 @@ SpeechKey = tuple[str, str]  # (debate id, speech id)
 
 @dataclass
 class Selection:
-    """Which records an export holds; found in a first pass over the store."""
+    """Which records an export holds; found by :func:`select` before the rows are written."""
 
     articles: set[str]
     speeches: set[SpeechKey]
