@@ -632,6 +632,29 @@ def test_data_card_gives_command_counts_dates_and_corpus_state(corpus, tmp_path)
     assert "Left out: 1 link of the corpus pointing at an article or speech" in card
 
 
+def test_data_card_corpus_moment_counts_articles_the_filters_leave_out(tmp_path):
+    # The latest fetch in the corpus is an article of a site the export leaves out:
+    # the data card tells the state of the whole store, not of the export.
+    store = CorpusStore(tmp_path / "corpus")
+    for article in ARTICLES:
+        store.put_article(article, identities=(), sketch=())
+    late = {
+        **ARTICLES[0],
+        "id": "0f0f0f0f0f0f0f0f",
+        "url": "https://www.navylookout.com/a-later-article/",
+        "site": NAVY_LOOKOUT,
+        "fetched_at": "2025-04-01T12:00:00+00:00",
+        "last_changed": "2025-04-02T12:00:00+00:00",
+    }
+    store.put_article(late, identities=(), sketch=())
+    store.close()
+    folder = run_export(tmp_path / "corpus", tmp_path / "out", sites=(UKDJ,))
+    card = (folder / "README.md").read_text(encoding="utf-8")
+    assert "| articles.jsonl | 3 |" in card
+    assert "latest `fetched_at` is 2025-04-01T12:00:00+00:00" in card
+    assert "latest `last_changed` is 2025-04-02T12:00:00+00:00" in card
+
+
 def described_fields(card: str, heading: str) -> dict[str, tuple[str, str]]:
     """``field -> (type, description)`` from the field table under ``heading``."""
     section = card.split(f"{heading}\n", 1)[1]

@@ -9,9 +9,9 @@ from operator import itemgetter
 from typing import Any
 
 from crawler import items
-from crawler.corpus.store import CorpusStore
+from crawler.corpus.snapshot import load_record
 from crawler.export.fields import Column, defaults
-from crawler.export.selection import Selection, article_date, stored_records
+from crawler.export.selection import ReadOnlyCorpus, Selection, article_day
 from crawler.export.tables import Table
 
 
@@ -63,21 +63,25 @@ def projection(columns: Iterable[Column]) -> Callable[[dict[str, Any]], dict[str
 
 
 def article_rows(
-    corpus: CorpusStore, selection: Selection, table: Table, tally: Tally
+    corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
 ) -> Iterator[dict[str, Any]]:
     article_defaults = defaults(items.ArticleItem)
     comment_defaults = defaults(items.Comment)
     project, project_comment = projection(table.columns), projection(table.nested)
-    for record in stored_records(corpus, "articles"):
-        if record["id"] not in selection.articles:
+    # The one pass that reads every article: it sees their timestamps for the data card.
+    saw = selection.moment.saw
+    for article_id, text in corpus.keyed_texts("articles"):
+        record = load_record(text)
+        saw(record)
+        if article_id not in selection.articles:
             continue
         values = {**article_defaults, **record}
         values["extraction"] = ordered(values["extraction"])
-        comments = [{**comment_defaults, **comment} for comment in values["comments"] or []]
-        values["comments"] = [project_comment(comment) for comment in comments]
+        comments = values["comments"] or []
+        values["comments"] = [project_comment({**comment_defaults, **c}) for c in comments]
         values["comment_count"] = len(comments)
         tally.rows[table.filename] += 1
-        day = article_date(record)
+        day = article_day(record.get("published"))
         if day:
             tally.article_dates.append(day)
         else:
@@ -87,44 +91,58 @@ def article_rows(
 
 
 def comment_rows(
-    corpus: CorpusStore, selection: Selection, table: Table, tally: Tally
+    corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
 ) -> Iterator[dict[str, Any]]:
     comment_defaults = defaults(items.Comment)
     project = projection(table.columns)
-    for record in stored_records(corpus, "articles"):
-        if record["id"] not in selection.articles:
+    for article_id, text in corpus.keyed_texts("articles"):
+        if article_id not in selection.articles:
             continue
+        record = load_record(text)
         for comment in record.get("comments") or []:
             tally.rows[table.filename] += 1
             yield project({**comment_defaults, **comment, "article_id": record["id"]})
 
 
 def speech_rows(
-    corpus: CorpusStore, selection: Selection, table: Table, tally: Tally
+    corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
 ) -> Iterator[dict[str, Any]]:
     speech_defaults = defaults(items.Speech)
     project = projection(table.columns)
-    for debate in stored_records(corpus, "debates"):
+    columns = {column.name for column in table.columns}
+    # Only the formats that split party_raw in columns get those cells.
+    party_columns = [
+        (f"party_raw_{interface}", interface)
+        for interface in selection.party_interfaces
+        if f"party_raw_{interface}" in columns
+    ]
+    for debate_id, text in corpus.keyed_texts("debates"):
+        if debate_id not in selection.debates:
+            continue
+        debate = load_record(text)
+        # The debate's own cells, the same for each of its speeches.
+        from_debate = {
+            "debate_id": debate["id"],
+            "house": debate.get("house"),
+            "date": debate.get("date"),
+            "debate_title": debate.get("title"),
+            "parent_title": debate.get("parent_title"),
+            "debate_source": debate.get("source"),
+        }
         wrote_any = False
         for sequence, speech in enumerate(debate.get("speeches", []), start=1):
             if (debate["id"], speech["id"]) not in selection.speeches:
                 continue
-            values = {**speech_defaults, **speech}
-            party_raw = ordered(values["party_raw"], first=selection.party_interfaces)
-            values.update(
-                {
-                    "debate_id": debate["id"],
-                    "sequence": sequence,
-                    "house": debate.get("house"),
-                    "date": debate.get("date"),
-                    "debate_title": debate.get("title"),
-                    "parent_title": debate.get("parent_title"),
-                    "debate_source": debate.get("source"),
-                    "party_raw": party_raw,
-                }
-            )
-            for interface in selection.party_interfaces:
-                values[f"party_raw_{interface}"] = party_raw.get(interface)
+            party_raw = ordered(speech.get("party_raw"), first=selection.party_interfaces)
+            values = {
+                **speech_defaults,
+                **speech,
+                **from_debate,
+                "sequence": sequence,
+                "party_raw": party_raw,
+            }
+            for column, interface in party_columns:
+                values[column] = party_raw.get(interface)
             tally.rows[table.filename] += 1
             tally.houses[debate.get("house") or "(no house)"] += 1
             if debate.get("date"):
@@ -139,12 +157,15 @@ def speech_rows(
 
 
 def debate_rows(
-    corpus: CorpusStore, selection: Selection, table: Table, tally: Tally
+    corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
 ) -> Iterator[dict[str, Any]]:
     """Debates with at least one exported speech; ``speech_count`` counts those."""
     debate_defaults = defaults(items.DebateItem)
     project = projection(table.columns)
-    for debate in stored_records(corpus, "debates"):
+    for debate_id, text in corpus.keyed_texts("debates"):
+        if debate_id not in selection.debates:
+            continue
+        debate = load_record(text)
         count = sum(
             (debate["id"], speech["id"]) in selection.speeches
             for speech in debate.get("speeches", [])
@@ -158,19 +179,20 @@ def debate_rows(
 
 
 def link_rows(
-    corpus: CorpusStore, selection: Selection, table: Table, tally: Tally
+    corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
 ) -> Iterator[dict[str, Any]]:
     link_defaults = defaults(items.LinkItem)
     project = projection(table.columns)
-    for record in stored_records(corpus, "links"):
-        if record["id"] not in selection.links:
+    for link_id, text in corpus.keyed_texts("links"):
+        if link_id not in selection.links:
             continue
+        record = load_record(text)
         tally.rows[table.filename] += 1
         tally.link_kinds[record.get("kind") or "(no kind)"] += 1
         yield project({**link_defaults, **record})
 
 
-RowSource = Callable[[CorpusStore, Selection, Table, Tally], Iterator[dict[str, Any]]]
+RowSource = Callable[[ReadOnlyCorpus, Selection, Table, Tally], Iterator[dict[str, Any]]]
 
 ROW_SOURCES: dict[str, RowSource] = {
     "articles": article_rows,

@@ -1,10 +1,15 @@
-"""Which records an export holds: the filters, applied in one pass over the store."""
+"""Which records an export holds: the filters, applied before any row is written.
+
+Articles are chosen by the store's id, site and published columns, without
+decoding a record; debates and links are decoded once here.
+"""
 
 from __future__ import annotations
 
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +30,28 @@ class ReadOnlyCorpus(CorpusStore):
             )
         super().__init__(folder, read_only=True)
 
+    def keyed_texts(self, table: str) -> Iterator[tuple[str, str]]:
+        """``(id, stored JSON text)`` of every record of ``table``, sorted by id: a
+        record the export leaves out is skipped by its id, without being decoded."""
+        self._check_table(table)
+        return iter(self._conn.execute(f"SELECT id, record FROM {table} ORDER BY id"))
+
+    def article_keys(self, *, filtered: bool) -> Iterator[tuple[str, str | None, str | None]]:
+        """``(id, site, published)`` of every article, from the store's own columns:
+        what the article filters need, without decoding a record. Unless ``filtered``,
+        site and published are None: the ids alone are read from the id index, without
+        walking each record's pages to the columns stored after it."""
+        columns = "site, published" if filtered else "NULL, NULL"
+        return iter(self._conn.execute(f"SELECT id, {columns} FROM articles"))
+
 
 @dataclass
 class CorpusMoment:
-    """The state of the store the export read, told by the corpus's own timestamps."""
+    """The state of the store the export read, told by the corpus's own timestamps.
+
+    Articles' timestamps are seen by the pass that writes the articles (which reads
+    every article once), the rest by :func:`select`.
+    """
 
     articles: int = 0
     debates: int = 0
@@ -56,7 +79,7 @@ SpeechKey = tuple[str, str]  # (debate id, speech id)
 
 @dataclass
 class Selection:
-    """Which records an export holds; found in a first pass over the store."""
+    """Which records an export holds; found by :func:`select` before the rows are written."""
 
     articles: set[str]
     speeches: set[SpeechKey]
@@ -66,9 +89,14 @@ class Selection:
     dangling_links: int
     warnings: list[str]
 
+    @cached_property
+    def debates(self) -> set[str]:
+        """Ids of the debates with a speech in the export."""
+        return {debate_id for debate_id, _speech in self.speeches}
 
-def article_date(record: dict[str, Any]) -> str | None:
-    published = record.get("published")
+
+def article_day(published: str | None) -> str | None:
+    """The day an article is dated by (``published``'s date part), or None."""
     return published[:10] if published else None
 
 
@@ -80,7 +108,7 @@ def _in_range(day: str | None, options: ExportOptions) -> bool:
     return (options.since or day) <= day <= (options.until or day)
 
 
-def select(corpus: CorpusStore, options: ExportOptions, vocabulary: Vocabulary) -> Selection:
+def select(corpus: ReadOnlyCorpus, options: ExportOptions, vocabulary: Vocabulary) -> Selection:
     """Apply the filters; call inside one read transaction with the writing pass.
 
     ``options`` hold resolved values (:meth:`Vocabulary.resolve`); a value that
@@ -90,16 +118,16 @@ def select(corpus: CorpusStore, options: ExportOptions, vocabulary: Vocabulary) 
     all_articles: set[str] = set()
     articles: set[str] = set()
     sites_seen: set[str] = set()
-    for record in stored_records(corpus, "articles"):
+    by_site_or_date = bool(options.sites) or options.since is not None or options.until is not None
+    for article_id, site, published in corpus.article_keys(filtered=by_site_or_date):
         moment.articles += 1
-        moment.saw(record)
-        all_articles.add(record["id"])
-        sites_seen.add(record.get("site") or "")
-        if options.sites and record.get("site") not in options.sites:
+        all_articles.add(article_id)
+        sites_seen.add(site or "")
+        if options.sites and site not in options.sites:
             continue
-        if not _in_range(article_date(record), options):
+        if not _in_range(article_day(published), options):
             continue
-        articles.add(record["id"])
+        articles.add(article_id)
 
     all_speeches: set[SpeechKey] = set()
     speeches: set[SpeechKey] = set()

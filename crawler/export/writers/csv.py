@@ -47,8 +47,11 @@ def csv_records(rows: Iterable[dict[str, Any]], table: Table) -> Iterator[list[s
     yield names
     values_of = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
     for row in rows:
-        # Most cells are text, written as they are without a call per cell.
-        yield [value if type(value) is str else csv_cell(value) for value in values_of(row)]
+        # Most cells are text or missing: written without a call per cell.
+        yield [
+            value if type(value) is str else "" if value is None else csv_cell(value)
+            for value in values_of(row)
+        ]
 
 
 class CsvWriter(Writer):
