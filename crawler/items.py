@@ -125,7 +125,8 @@ class Speech:
     the preferred interface's label wins when the interfaces' labels disagree
     (``party:disagreement``)."""
     party_source: str | None = None
-    """Where the party came from: ``speaker_line`` or ``member_page``."""
+    """Where the party came from: ``speaker_line``, ``member_page`` or ``members_api`` (the
+    Members API's dated party history, official Hansard speeches)."""
     constituency: str | None = None
     """Constituency printed on the speaker line or member page."""
     time_raw: str | None = None
@@ -145,6 +146,28 @@ class Speech:
     """Gids this speech had in earlier revisions of the day's record."""
     flags: list[str] = field(default_factory=list)
     """Problems found with this speech, e.g. ``party:unknown``."""
+    language: str | None = None
+    """Language the contribution was given in (``en``, ``cy``); ``None`` on TheyWorkForYou
+    Westminster speeches (English)."""
+    texts: dict[str, str] = field(default_factory=dict)
+    """The text in each language where the source gives more than one; empty otherwise."""
+    source_ids: dict[str, str] = field(default_factory=dict)
+    """Each source's own id of this contribution (``{"hansard": "<ExternalId>"}``)."""
+    source_urls: dict[str, str] = field(default_factory=dict)
+    """Each source's public URL of this contribution."""
+    member_ids: dict[str, str] = field(default_factory=dict)
+    """The speaker's id in each scheme: ``twfy``, ``mnis`` (Members API / Hansard
+    ``MemberId``), ``senedd``."""
+    attributed_to: str | None = None
+    """Official Hansard: the item's ``AttributedTo`` exactly as given ("The Secretary of
+    State for Defence (John Healey)", "Hon. Members")."""
+    hansard_item_id: str | None = None
+    """Official Hansard: the item's numeric ``ItemId``."""
+    hrs_tag: str | None = None
+    """Official Hansard: the item's ``HRSTag`` (``hs_Para``, ``hs_8Question``…)."""
+    cross_references: list[str] = field(default_factory=list)
+    """Official Hansard: citations of other columns the text carried
+    ("[Official Report, 14 January 2025; Vol. 760, c. 45WH.]"), kept out of ``text``."""
 
 
 @dataclass
@@ -188,6 +211,16 @@ class DebateItem:
     source: dict[str, Any] | None = None
     """The WARC record of the page it was read from, as on an article. In the stored record
     it is kept per interface: ``{"cy": {…}, "en": {…}}``."""
+    sources: list[str] = field(default_factory=list)
+    """The sources that contributed (``twfy``, ``hansard``, ``senedd``); empty on records
+    stored before sources were recorded (TheyWorkForYou)."""
+    source_ids: dict[str, list[str]] = field(default_factory=dict)
+    """Each source's own id(s) of this debate (``{"hansard": ["<ExtId>"]}``)."""
+    publication_stage: str | None = None
+    """Official Hansard: ``Overview.Source`` by name (``RollingHansard``, ``DailyHansard``,
+    ``BoundVolume``, ``Historic``); below ``BoundVolume`` the debate may still change."""
+    content_last_updated: str | None = None
+    """Official Hansard: ``Overview.ContentLastUpdated`` as given."""
 
 
 @dataclass

@@ -57,13 +57,28 @@ def _speech_field(name: str) -> Callable[[Any], list[bool]]:
     return measure
 
 
+def _speech_member(item: Any) -> list[bool]:
+    """Whether each spoken speech names its member: a TheyWorkForYou person id, or the
+    member's id in another scheme (``member_ids``: an official Hansard speech has
+    only its ``mnis`` id)."""
+    if not isinstance(item, DebateItem):
+        return []
+    speeches = [ItemAdapter(speech) for speech in item.speeches or []]
+    return [
+        _has(s.get("person_id")) or _has(s.get("member_ids"))
+        for s in speeches
+        if s.get("kind") in SPOKEN_KINDS
+    ]
+
+
 # Each watched field: what one record says of it (one bool per value counted).
 # Threshold names in MONITOR_MIN_COVERAGE are these keys.
 FIELDS: dict[str, Callable[[Any], list[bool]]] = {
     "article.title": _article_field("title"),
     "article.published": _article_field("published"),
     "article.text": _article_field("text"),
-    "debate.speech.person_id": _speech_field("person_id"),
+    # Named for the TheyWorkForYou field; a member id of any scheme counts.
+    "debate.speech.person_id": _speech_member,
     "debate.speech.party": _speech_field("party"),
 }
 UNITS = {"article": "articles", "debate.speech": "spoken speeches"}

@@ -95,6 +95,13 @@ CREATE TABLE IF NOT EXISTS pages (
     etag TEXT,
     last_modified TEXT
 );
+CREATE TABLE IF NOT EXISTS members (
+    scheme TEXT NOT NULL,
+    member_id TEXT NOT NULL,
+    history TEXT NOT NULL,
+    fetched_on TEXT NOT NULL,
+    PRIMARY KEY (scheme, member_id)
+);
 """
 
 RECORD_TABLES = ("articles", "debates", "links")
@@ -544,6 +551,27 @@ class CorpusStore:
             " record_id = excluded.record_id, content_date = excluded.content_date",
             [(url, kind, record_id, content_date) for url in urls],
         )
+
+    # --- members: a member's dated names and parties, read from a members API -----------
+
+    def member_history(self, scheme: str, member_id: str) -> str | None:
+        """The stored history (JSON text) of a member in ``scheme`` (``mnis``), else ``None``."""
+        row = self._conn.execute(
+            "SELECT history FROM members WHERE scheme = ? AND member_id = ?", (scheme, member_id)
+        ).fetchone()
+        return row[0] if row else None
+
+    def put_member_history(
+        self, scheme: str, member_id: str, history: str, fetched_on: str
+    ) -> None:
+        """Keep a member's history for later crawls (replacing an older copy)."""
+        with self.transaction():
+            self._conn.execute(
+                "INSERT INTO members (scheme, member_id, history, fetched_on) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(scheme, member_id) DO UPDATE SET history = excluded.history,"
+                " fetched_on = excluded.fetched_on",
+                (scheme, member_id, history, fetched_on),
+            )
 
 
 class _Transaction:
