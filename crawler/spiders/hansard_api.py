@@ -186,7 +186,8 @@ class HansardApiSpider(CorpusSpider):
             if item.id in wanted or _has_ancestor_in(item, wanted, {i.id: i for i in items})
         }
         self._inc("tree/items", len(items))
-        self._inc("tree/skipped", len(items) - len(covered))
+        if len(covered) < len(items):
+            self._inc("tree/skipped", len(items) - len(covered))
         path = hansard_api.vocabulary()["paths"]["debate"]
         for item in chosen:
             url = self._api_url(path.format(ext_id=item.ext_id))
