@@ -168,6 +168,9 @@ class Speech:
     cross_references: list[str] = field(default_factory=list)
     """Official Hansard: citations of other columns the text carried
     ("[Official Report, 14 January 2025; Vol. 760, c. 45WH.]"), kept out of ``text``."""
+    previous_text_digests: list[str] = field(default_factory=list)
+    """Official Hansard: ``sha256:<hex>`` of each earlier text of this contribution, oldest
+    first, when a later version of the debate (Rolling -> Daily -> Bound) revised it."""
 
 
 @dataclass

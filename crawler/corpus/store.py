@@ -552,6 +552,13 @@ class CorpusStore:
             [(url, kind, record_id, content_date) for url in urls],
         )
 
+    def debates_on(self, day: str, house: str | None) -> list[dict[str, Any]]:
+        """The stored debates of one sitting day and house (to join sources of one debate)."""
+        rows = self._conn.execute(
+            "SELECT record FROM debates WHERE date = ? AND house IS ? ORDER BY id", (day, house)
+        ).fetchall()
+        return [json.loads(record) for (record,) in rows]
+
     # --- members: a member's dated names and parties, read from a members API -----------
 
     def member_history(self, scheme: str, member_id: str) -> str | None:

@@ -38,6 +38,7 @@ from scrapy.http import Response
 
 from crawler.corpus.extension import corpus_store
 from crawler.corpus.store import CorpusStore
+from crawler.dedup.sources import TWFY, parse_person_identifiers
 from crawler.defence import DefenceTerms, defence_terms
 from crawler.houses import HOUSE_IDS
 from crawler.items import DebateItem
@@ -82,12 +83,14 @@ class HansardApiSpider(CorpusSpider):
         self.take_all = (all or "").strip().lower() in TRUE_WORDS
         self.terms: DefenceTerms | None = None
         self._members: dict[str, asyncio.Future[MemberHistory | None]] = {}
+        self._person_ids: asyncio.Future[dict[str, str]] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> HansardApiSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.terms = defence_terms(crawler.settings)
-        spider.allowed_domains = sorted({spider.api_host(), spider.members_host()})
+        identifiers = urlparse(hansard_api.vocabulary()["person_identifiers"]["url"]).hostname
+        spider.allowed_domains = sorted({spider.api_host(), spider.members_host(), identifiers})
         return spider
 
     def sources(self) -> str:
@@ -212,7 +215,36 @@ class HansardApiSpider(CorpusSpider):
             members = dict(zip(ids, histories, strict=True))
             for outcome in hansard_api.fill_members(debate, members):
                 self._inc(f"member/{outcome}")
+            person_ids = await self.person_ids()
+            for speech in debate.speeches:
+                person = person_ids.get(speech.member_ids.get(hansard_api.MEMBER_SCHEME, ""))
+                if person:
+                    speech.member_ids[TWFY] = person
+                elif hansard_api.MEMBER_SCHEME in speech.member_ids:
+                    self._inc("member/no_twfy_id")
         return debates
+
+    def person_ids(self) -> asyncio.Future[dict[str, str]]:
+        """MNIS id -> TheyWorkForYou person id, read once per crawl (empty if unavailable)."""
+        if self._person_ids is None:
+            self._person_ids = asyncio.ensure_future(self._fetch_person_ids())
+        return self._person_ids
+
+    async def _fetch_person_ids(self) -> dict[str, str]:
+        table = hansard_api.vocabulary()["person_identifiers"]
+        request = scrapy.Request(table["url"], dont_filter=True)
+        try:
+            response = await self.crawler.engine.download_async(request)
+        except Exception as error:  # without the table, speeches keep their MNIS id only
+            self.logger.warning("Person identifiers %s: %r", table["url"], error)
+            report_loss(self.crawler, request, error)
+            return {}
+        if response.status != 200:
+            page_lost(self.crawler, table["url"], f"http_{response.status}", "person ids")
+            return {}
+        mapping = parse_person_identifiers(response.text, table["scheme"])
+        self._inc("person_ids/read", len(mapping))
+        return mapping
 
     def store(self) -> CorpusStore | None:
         """The corpus store, when the crawl writes one (members are kept there)."""
