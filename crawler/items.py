@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 """Version of the record types here and their JSON Schemas in ``crawler/schemas/``: the minor
 number grows when a field is added, the major when one is removed or changes meaning.
 CHANGELOG.md says what each version changed."""
