@@ -167,3 +167,24 @@ def test_an_older_version_after_a_newer_one_is_stale(tmp_path):
     assert result.stats["corpus/debate/stale_revision"] == 1
     seed = debates(result)[hansard_id(SEED_EXT)]
     assert seed["publication_stage"] == "DailyHansard"
+
+
+def test_a_debate_in_the_bound_volume_is_not_fetched_again(tmp_path):
+    replay = copy_sample_pages(tmp_path / "bound")
+    defence = replay / DEFENCE_URL.removeprefix("https://")
+    content = defence.read_text("utf-8")
+    assert content.count('"Source": 1,') == 2  # the heading and the question
+    defence.write_text(content.replace('"Source": 1,', '"Source": 3,'), "utf-8")
+    corpus = tmp_path / "corpus"
+    first = crawl("hansard_api", corpus, DAY, replay_dir=replay)
+    assert debates(first)[hansard_id(SEED_EXT)]["publication_stage"] == "BoundVolume"
+    assert "corpus/hansard_api/debate/final_kept" not in first.stats
+    second = crawl("hansard_api", corpus, DAY, replay_dir=replay)
+    assert second.stats["corpus/hansard_api/debate/final_kept"] == 1
+    assert second.stats["corpus/hansard_api/debate/parsed"] == 2  # Westminster Hall, statement
+    assert hansard_id(SEED_EXT) in debates(second)
+    # A debate below the bound volume is fetched on every crawl.
+    third = crawl("hansard_api", tmp_path / "rolling", DAY)
+    again = crawl("hansard_api", tmp_path / "rolling", DAY)
+    assert third.stats["corpus/hansard_api/debate/parsed"] == 3
+    assert again.stats["corpus/hansard_api/debate/parsed"] == 3

@@ -20,6 +20,12 @@ speakers' names and parties on the sitting day filled from the Members API's
 the corpus store's members table, so a later crawl reuses it without fetching.
 Parsing lives in :mod:`crawler.pages.hansard_api`.
 
+A debate whose stored version is final (the bound volume) is not fetched again;
+one below it is re-fetched on every crawl, and a revised version supersedes the
+stored one (:mod:`crawler.dedup.sources`). Each speech also gets its speaker's
+TheyWorkForYou person id (``member_ids["twfy"]``) from mySociety's table of person
+ids, read once per crawl, by which the merge stage joins the two sources.
+
 Settings: ``HANSARD_API_HOST``, ``HANSARD_API_MEMBERS_HOST`` (mirrors).
 Stats under ``corpus/hansard_api/``.
 """
@@ -40,6 +46,7 @@ from crawler.corpus.extension import corpus_store
 from crawler.corpus.store import CorpusStore
 from crawler.dedup.sources import TWFY, parse_person_identifiers
 from crawler.defence import DefenceTerms, defence_terms
+from crawler.gid import hansard_id
 from crawler.houses import HOUSE_IDS
 from crawler.items import DebateItem
 from crawler.lost import page_lost
@@ -192,9 +199,30 @@ class HansardApiSpider(CorpusSpider):
         if len(covered) < len(items):
             self._inc("tree/skipped", len(items) - len(covered))
         path = hansard_api.vocabulary()["paths"]["debate"]
+        by_id = {i.id: i for i in items}
         for item in chosen:
+            below = [item, *(i for i in items if _has_ancestor_in(i, {item.id}, by_id))]
+            if self.final_in_store(below):
+                # The bound volume does not change: what the store holds is final.
+                self._inc("debate/final_kept")
+                continue
             url = self._api_url(path.format(ext_id=item.ext_id))
             yield scrapy.Request(url, callback=self.parse_page)
+
+    def final_in_store(self, items: list[TreeItem]) -> bool:
+        """Whether the store holds these tree items' debates, all in a final version."""
+        store = self.store()
+        if store is None:
+            return False
+        stages = []
+        for item in items:
+            record_id = hansard_id(item.ext_id)
+            record = store.get("debates", record_id)
+            if record is None and (holder := store.debate_id_for_alias(record_id)):
+                record = store.get("debates", holder)
+            if record is not None:
+                stages.append(record.get("publication_stage"))
+        return bool(stages) and all(hansard_api.is_final(stage) for stage in stages)
 
     # --- debates and their members -----------------------------------------------------
 
