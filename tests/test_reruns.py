@@ -36,10 +36,13 @@ def test_two_crawls_in_a_row_leave_the_corpus_identical(
     after = {name: (second.folder / f"{name}.jsonl").read_bytes() for name in before}
     # Nothing changed, so not even the crawl timestamps move.
     assert after == before
-    news, variants, hansard = second.crawls
+    news, variants, hansard, hansard_api = second.crawls
     assert news.stats["corpus/fetch/settled"] == 7
     assert news.stats.get("corpus/article/new", 0) == 0
     assert hansard.stats["corpus/fetch/settled"] == 4
+    # The official Hansard's debates are below the bound volume: fetched again, unchanged.
+    assert hansard_api.stats["corpus/hansard_api/debate/parsed"] == 3
+    assert hansard_api.stats.get("corpus/debate/updated", 0) == 0
     assert variants.stats["item_dropped_reasons_count/UnchangedRecord"] == 3
 
 
@@ -49,7 +52,7 @@ def test_revalidating_unchanged_pages_costs_304s_and_changes_nothing(
     first = sample_corpus_copy
     second = build_corpus(tmp_path / "corpus", FETCH_SETTLE_AFTER_DAYS="0")
     assert corpus_contents(second) == corpus_contents(first)
-    news, _, hansard = second.crawls
+    news, _, hansard, _ = second.crawls
     assert news.stats["corpus/fetch/not_modified"] == 7
     assert hansard.stats["corpus/fetch/not_modified"] == 4
     assert "corpus/article/updated" not in news.stats

@@ -266,6 +266,46 @@ def _attach(speech: dict[str, Any], hansard: dict[str, Any]) -> list[str]:
     return disagreements
 
 
+def hansard_part(record: dict[str, Any]) -> dict[str, Any] | None:
+    """What the official Hansard brought to a joined record, as a Hansard record of its
+    own (its speeches with their Hansard ids), to join a later revision with; ``None``
+    when the record holds no Hansard part."""
+    ext_ids = list((record.get("source_ids") or {}).get(HANSARD) or [])
+    if not ext_ids:
+        return None
+    kept = ("text", "column", "time_raw", "language", "previous_text_digests")
+    speeches = []
+    for speech in record.get("speeches") or []:
+        ids = speech.get("source_ids") or {}
+        if HANSARD not in ids:
+            continue
+        speeches.append(
+            {
+                **{name: speech.get(name) for name in (*HANSARD_SPEECH_FIELDS, *kept)},
+                "id": hansard_id(ids[HANSARD]),
+                "source_ids": {HANSARD: ids[HANSARD]},
+                "source_urls": {
+                    k: v for k, v in (speech.get("source_urls") or {}).items() if k == HANSARD
+                },
+                "member_ids": {
+                    k: v for k, v in (speech.get("member_ids") or {}).items() if k in ("mnis", TWFY)
+                },
+            }
+        )
+    urls = sorted(_hansard_urls(record))
+    return {
+        "id": hansard_id(ext_ids[0]),
+        "house": record.get("house"),
+        "date": sitting_date(record),
+        "url": urls[0] if urls else (record.get("url") or ""),
+        "source_ids": {HANSARD: ext_ids},
+        "publication_stage": record.get("publication_stage"),
+        "content_last_updated": record.get("content_last_updated"),
+        "flags": [],
+        "speeches": speeches,
+    }
+
+
 def superseded_ids(record: dict[str, Any]) -> list[str]:
     """Ids of Hansard-keyed records this record now holds (re-keyed to its gid)."""
     if is_hansard_record(record):
@@ -359,6 +399,14 @@ class SourceJoiner:
             if is_hansard_record(other) and same_debate(record, other):
                 merged, disagreements = merge_sources(record, other)
                 self._report(disagreements)
+                return merged
+        # A new TheyWorkForYou revision of a joined debate keeps the Hansard part.
+        for old_id in record.get("previous_ids") or []:
+            old = self.store.get("debates", old_id)
+            part = hansard_part(old) if old else None
+            if part is not None:
+                merged, _ = merge_sources(record, part)
+                self.count("source_carried")
                 return merged
         return record
 
