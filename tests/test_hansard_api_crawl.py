@@ -133,7 +133,7 @@ def test_an_unavailable_member_history_loses_the_page_but_keeps_the_speech(tmp_p
     healey = seed["speeches"][1]
     assert healey["party"] is None and "member:unavailable" in healey["flags"]
     assert healey["speaker_name"] == "The Secretary of State for Defence (John Healey)"
-    assert healey["member_ids"] == {"mnis": "400"}
+    assert healey["member_ids"] == {"mnis": "400", "twfy": "10271"}
 
 
 def test_unknown_house_argument_is_refused(tmp_path):

@@ -67,15 +67,19 @@ _WORD_RE = re.compile(r"\w+")
 def parse_person_identifiers(text: str, scheme: str = "datadotparl_id") -> dict[str, str]:
     """mySociety's ``person_identifiers.csv`` (``person_id, scheme, identifier``) as
     ``{MNIS id: TheyWorkForYou person id}``; person ids like
-    ``uk.org.publicwhip/person/10271`` are read as ``10271``."""
+    ``uk.org.publicwhip/person/10271`` are read as ``10271``. Raises ``ValueError`` when
+    the text is not a CSV table."""
     mapping: dict[str, str] = {}
-    for row in csv.DictReader(io.StringIO(text)):
-        if (row.get("scheme") or "").strip() != scheme:
-            continue
-        person = (row.get("person_id") or "").strip().rsplit("/", 1)[-1]
-        identifier = (row.get("identifier") or "").strip()
-        if person.isdigit() and identifier.isdigit():
-            mapping[identifier] = person
+    try:
+        for row in csv.DictReader(io.StringIO(text, newline="")):
+            if (row.get("scheme") or "").strip() != scheme:
+                continue
+            person = (row.get("person_id") or "").strip().rsplit("/", 1)[-1]
+            identifier = (row.get("identifier") or "").strip()
+            if person.isdigit() and identifier.isdigit():
+                mapping[identifier] = person
+    except csv.Error as error:
+        raise ValueError(f"not a CSV table of person ids ({error})") from None
     return mapping
 
 

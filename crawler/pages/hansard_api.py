@@ -32,7 +32,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from typing import Any
+from urllib.parse import urlparse
 
+import lxml.etree
 import lxml.html
 
 from crawler.gid import hansard_id
@@ -66,12 +68,42 @@ def load(body: bytes | str, *, expect: type) -> Any:
     return data
 
 
+def answer_kind(url: str) -> str | None:
+    """Which operation answered at ``url``: ``sections``, ``trees``, ``debate`` (Hansard
+    API) or ``members`` (Members API history), from its path; else ``None``."""
+    paths = vocabulary()["paths"]
+    path = urlparse(url).path
+    if path == paths["sections_for_day"]:
+        return "sections"
+    if path == paths["section_trees"]:
+        return "trees"
+    if path == paths["member_history"]:
+        return "members"
+    prefix, _, suffix = paths["debate"].partition("{ext_id}")
+    if path.startswith(prefix) and path.endswith(suffix):
+        return "debate"
+    return None
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    """The objects of a JSON array (anything else in it, or a non-array, is skipped)."""
+    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
 # --- sitting day and section trees ----------------------------------------------------
 
 
 def section_names(data: list[Any]) -> list[str]:
     """``/overview/sectionsforday``: the day's section names ("Debate" is the chamber)."""
-    return [name for name in data if isinstance(name, str) and name.strip()]
+    return (
+        [name for name in data if isinstance(name, str) and name.strip()]
+        if isinstance(data, list)
+        else []
+    )
 
 
 @dataclass(frozen=True)
@@ -88,17 +120,18 @@ class TreeItem:
 def tree_items(data: list[Any]) -> list[TreeItem]:
     """Every item of every ``SectionTree`` of a ``/overview/sectiontrees`` answer, in order."""
     items = []
-    for tree in data:
-        for raw in (tree or {}).get("SectionTreeItems") or []:
-            if not raw.get("ExternalId") or raw.get("Id") is None:
+    for tree in _dicts(data):
+        for raw in _dicts(tree.get("SectionTreeItems")):
+            ext_id, item_id, parent = raw.get("ExternalId"), raw.get("Id"), raw.get("ParentId")
+            if not _text(ext_id) or not isinstance(item_id, int):
                 continue
             items.append(
                 TreeItem(
-                    id=raw["Id"],
-                    title=(raw.get("Title") or "").strip(),
-                    parent_id=raw.get("ParentId"),
-                    ext_id=raw["ExternalId"],
-                    hrs_tag=raw.get("HRSTag"),
+                    id=item_id,
+                    title=_text(raw.get("Title")),
+                    parent_id=parent if isinstance(parent, int) else None,
+                    ext_id=_text(ext_id),
+                    hrs_tag=raw.get("HRSTag") if isinstance(raw.get("HRSTag"), str) else None,
                 )
             )
     return items
@@ -155,9 +188,12 @@ def _drop_keeping_tail(element: Any, replacement: str = "") -> None:
 
 def value_text(value: str | None) -> ValueText:
     """The text, columns and cross-references of a ``Value`` (see the module docstring)."""
-    if not value or not value.strip():
+    if not isinstance(value, str) or not value.strip():
         return ValueText("", None, None)
-    root = lxml.html.fragment_fromstring(value, create_parent="div")
+    try:
+        root = lxml.html.fragment_fromstring(value, create_parent="div")
+    except (ValueError, lxml.etree.ParserError):  # NUL bytes and the like: no text to read
+        return ValueText("", None, None)
     references = []
     for element in list(root.iter("span")):
         if _has_class(element, "column-number"):
@@ -206,17 +242,18 @@ def value_text(value: str | None) -> ValueText:
 # --- debates ------------------------------------------------------------------------------
 
 
-def slug(title: str | None) -> str:
+def slug(title: Any) -> str:
     """The title part of a debate's web address: alphanumeric runs, capitalised, joined."""
-    return "".join(word[:1].upper() + word[1:] for word in re.findall(r"[0-9A-Za-z]+", title or ""))
+    words = re.findall(r"[0-9A-Za-z]+", _text(title))
+    return "".join(word[:1].upper() + word[1:] for word in words)
 
 
 def contribution_url(overview: dict[str, Any], contribution_ext_id: str) -> str:
     """The public address of one contribution on the Hansard website."""
     return vocabulary()["contribution_url"].format(
         web_host=vocabulary()["web_host"],
-        house=overview.get("House") or "Commons",
-        date=str(overview.get("Date") or "")[:10],
+        house=_text(overview.get("House")) or "Commons",
+        date=_text(overview.get("Date"))[:10],
         debate_ext_id=overview.get("ExtId"),
         slug=slug(overview.get("Title")),
         contribution_ext_id=contribution_ext_id,
@@ -242,10 +279,9 @@ def is_final(stage: str | None) -> bool:
 def record_house(overview: dict[str, Any]) -> str | None:
     """The record's house id: by ``Location``, else by the API's ``House``."""
     vocab = vocabulary()
-    location = (overview.get("Location") or "").strip()
-    return vocab["house_by_location"].get(location) or vocab["house_by_api_house"].get(
-        (overview.get("House") or "").strip()
-    )
+    return vocab["house_by_location"].get(_text(overview.get("Location"))) or vocab[
+        "house_by_api_house"
+    ].get(_text(overview.get("House")))
 
 
 def is_speech_item(item: dict[str, Any]) -> bool:
@@ -253,7 +289,7 @@ def is_speech_item(item: dict[str, Any]) -> bool:
     return (
         item.get("ItemType") == vocab["speech_item_type"]
         and item.get("HRSTag") not in vocab["not_speech_tags"]
-        and bool(item.get("ExternalId"))
+        and bool(_text(item.get("ExternalId")))
     )
 
 
@@ -276,34 +312,38 @@ def _walk(
     column: str | None,
     out: list[DebateItem],
 ) -> str | None:
-    overview = data.get("Overview") or {}
-    ext_id = overview.get("ExtId")
-    title = (overview.get("Title") or "").strip() or None
+    overview = data.get("Overview") if isinstance(data.get("Overview"), dict) else {}
+    ext_id = _text(overview.get("ExtId")) or None
+    title = _text(overview.get("Title")) or None
     speeches: list[Speech] = []
-    for item in data.get("Items") or []:
+    for item in _dicts(data.get("Items")):
         read = value_text(item.get("Value"))
         speech_column = read.column_at_start or column
         column = read.last_column or column
         if not is_speech_item(item) or not read.text:
             continue
         contribution = str(item["ExternalId"]).upper()
-        member_id = item.get("MemberId")
+        member_id = item.get("MemberId") if isinstance(item.get("MemberId"), int) else None
+        attributed = item.get("AttributedTo") if isinstance(item.get("AttributedTo"), str) else None
+        timecode = item.get("Timecode") if isinstance(item.get("Timecode"), str) else None
         public_url = contribution_url(overview, contribution)
         speeches.append(
             Speech(
                 id=hansard_id(contribution),
                 text=read.text,
-                speaker_name=(item.get("AttributedTo") or "").strip() or None,
-                time_raw=item.get("Timecode"),
+                speaker_name=_text(attributed) or None,
+                time_raw=timecode,
                 column=speech_column,
                 url=public_url,
                 language="en",
                 source_ids={SOURCE: contribution},
                 source_urls={SOURCE: public_url},
                 member_ids={MEMBER_SCHEME: str(member_id)} if member_id is not None else {},
-                attributed_to=item.get("AttributedTo"),
-                hansard_item_id=str(item["ItemId"]) if item.get("ItemId") is not None else None,
-                hrs_tag=item.get("HRSTag"),
+                attributed_to=attributed,
+                hansard_item_id=str(item["ItemId"])
+                if isinstance(item.get("ItemId"), int)
+                else None,
+                hrs_tag=item.get("HRSTag") if isinstance(item.get("HRSTag"), str) else None,
                 cross_references=read.cross_references,
             )
         )
@@ -318,15 +358,15 @@ def _walk(
                 fetched_at=fetched_at,
                 title=title,
                 parent_title=parent_title,
-                date_raw={"en": str(overview.get("Date") or "")} if overview.get("Date") else {},
+                date_raw={"en": overview["Date"]} if _text(overview.get("Date")) else {},
                 speeches=speeches,
                 sources=[SOURCE],
                 source_ids={SOURCE: [str(ext_id).upper()]},
                 publication_stage=stage,
-                content_last_updated=overview.get("ContentLastUpdated"),
+                content_last_updated=_text(overview.get("ContentLastUpdated")) or None,
             )
         )
-    for child in data.get("ChildDebates") or []:
+    for child in _dicts(data.get("ChildDebates")):
         column = _walk(child, url, fetched_at, title, column, out)
     return column
 

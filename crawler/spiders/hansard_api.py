@@ -133,8 +133,8 @@ class HansardApiSpider(CorpusSpider):
                 yield scrapy.Request(url, callback=self.parse_page)
 
     async def parse_page(self, response: Response) -> AsyncIterator[Any]:
-        kind = self.page_kind(response)
-        if kind is None:
+        kind = hansard_api.answer_kind(response.url)
+        if kind not in ("sections", "trees", "debate"):
             self._inc("page/unknown")
             self.logger.info("Not a Hansard API answer this spider reads: %s", response.url)
             return
@@ -152,19 +152,6 @@ class HansardApiSpider(CorpusSpider):
         else:
             for item in await self.debate_items(response, data):
                 yield item
-
-    def page_kind(self, response: Response) -> str | None:
-        """``sections``, ``trees`` or ``debate``, from the path of the answer's URL."""
-        paths = hansard_api.vocabulary()["paths"]
-        path = urlparse(response.url).path
-        if path == paths["sections_for_day"]:
-            return "sections"
-        if path == paths["section_trees"]:
-            return "trees"
-        prefix, _, suffix = paths["debate"].partition("{ext_id}")
-        if path.startswith(prefix) and path.endswith(suffix):
-            return "debate"
-        return None
 
     def tree_requests(self, response: Response, data: list[Any]) -> Iterable[scrapy.Request]:
         query = dict(_query(response.url))
@@ -270,7 +257,13 @@ class HansardApiSpider(CorpusSpider):
         if response.status != 200:
             page_lost(self.crawler, table["url"], f"http_{response.status}", "person ids")
             return {}
-        mapping = parse_person_identifiers(response.text, table["scheme"])
+        try:
+            mapping = parse_person_identifiers(
+                response.body.decode("utf-8", "replace"), table["scheme"]
+            )
+        except ValueError as error:
+            page_lost(self.crawler, table["url"], "bad_csv", str(error))
+            return {}
         self._inc("person_ids/read", len(mapping))
         return mapping
 
