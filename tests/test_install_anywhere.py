@@ -165,7 +165,7 @@ def test_an_egg_deployed_to_scrapyd_crawls(egg, scrapyd, tmp_path):
             timeout=60,
         ).json()
     assert deployed["status"] == "ok", deployed
-    assert deployed["spiders"] == 2
+    assert deployed["spiders"] == 3  # defence_news, hansard, hansard_api
     corpus = tmp_path / "corpus"
     scheduled = requests.post(
         f"{url}/schedule.json",
