@@ -108,15 +108,18 @@ def test_a_lost_store_stops_the_crawl_and_a_rebuild_restores_the_corpus(
 
     rebuilt = rebuild(corpus)
     assert rebuilt.returncode == 0, rebuilt.stderr
-    assert rebuilt.stdout.strip().endswith("2 debates, 7 articles, 7 links")
+    assert rebuilt.stdout.strip().endswith("4 debates, 7 articles, 7 links")
     assert rebuilt.stderr == ""  # the records give exactly the links of links.jsonl
+    reruns = {}
     for spider, arguments in SAMPLE_CRAWLS:
-        rerun = crawl_in_process(spider, corpus, args=arguments)
+        reruns[spider] = rerun = crawl_in_process(spider, corpus, args=arguments)
         assert rerun.returncode == 0, rerun.stderr[-3000:]
     assert snapshot_bytes(corpus) == clean
     # Everything was settled or unchanged: the rebuilt store knew every page.
-    assert rerun.stats["corpus/fetch/settled"] == 4
-    assert "corpus/debate/updated" not in rerun.stats
+    assert reruns["hansard"].stats["corpus/fetch/settled"] == 4
+    assert "corpus/debate/updated" not in reruns["hansard"].stats
+    # The official Hansard's answers are fetched again (below the bound volume): unchanged.
+    assert "corpus/debate/updated" not in reruns["hansard_api"].stats
 
 
 def test_a_store_of_a_newer_schema_version_is_refused(
@@ -261,6 +264,7 @@ def test_a_store_that_lacks_records_of_the_snapshot_stops_the_crawl(
         f"scrapy crawl: the corpus store {corpus / STORE_FILENAME} lacks records of the "
         "snapshot beside it with no deletion noted for them (7 of articles.jsonl (first: "
         "forcesnews.com/services/army/soldiers-test-new-counter-drone-kit-salisbury-plain), "
+        "2 of debates.jsonl (first: hansard-5E9D1B3F-7C2A-4F04-A6E8-9B1D3F5A7C29), "
         "7 of links.jsonl (first: 15f47ce3c27d5c95d8c6)); rebuild it from the snapshot with "
         f"`scrapy corpus rebuild -s CORPUS_DIR={corpus}`"
     )
@@ -322,7 +326,12 @@ def test_a_revision_that_replaces_a_debate_is_a_recorded_deletion(
     result = crawl_reissued_day(corpus, tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     ids = [json.loads(line)["id"] for line in (corpus / "debates.jsonl").open()]
-    assert ids == ["2025-02-10b.1.1", "2025-02-11a.190.0"]
+    assert ids == [
+        "2025-02-10b.1.1",
+        "2025-02-11a.190.0",
+        "hansard-5E9D1B3F-7C2A-4F04-A6E8-9B1D3F5A7C29",
+        "hansard-F1B3D5E7-9A2C-4E40-8D62-4A6C8E0B2D96",
+    ]
     with sqlite3.connect(corpus / STORE_FILENAME) as conn:
         deleted = conn.execute(
             "SELECT id, replaced_by, reason FROM deletions WHERE tbl = 'debates'"

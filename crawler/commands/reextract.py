@@ -87,7 +87,7 @@ class Command(ScrapyCommand):
         aside = target.with_name(f".{target.name}.reextract-{os.getpid()}")
         try:
             pages = pages_to_read(corpus, capture)
-            self.build(aside, capture, pages.articles, pages.debates)
+            self.build(aside, capture, pages.articles, pages.debates, pages.hansard_api)
         except ReextractError as error:
             shutil.rmtree(aside, ignore_errors=True)
             self.fail(str(error))
@@ -103,9 +103,17 @@ class Command(ScrapyCommand):
         self.swap(aside, target)
         print(f"Re-extracted corpus written to {target}")
 
-    def build(self, aside: Path, capture: Path, articles: list[str], debates: list[str]) -> None:
+    def build(
+        self,
+        aside: Path,
+        capture: Path,
+        articles: list[str],
+        debates: list[str],
+        hansard_api: list[str],
+    ) -> None:
         link_files(capture, aside / CORPUS_SUBFOLDER)
-        for spider, urls in (("defence_news", articles), ("hansard", debates)):
+        crawls = (("defence_news", articles), ("hansard", debates), ("hansard_api", hansard_api))
+        for spider, urls in crawls:
             if not urls:
                 continue
             command = [

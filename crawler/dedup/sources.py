@@ -177,6 +177,8 @@ def twfy_part(record: dict[str, Any]) -> dict[str, Any]:
     for name in ("publication_stage", "content_last_updated"):
         part[name] = None
     part["urls"] = [u for u in record.get("urls") or [] if u not in _hansard_urls(record)]
+    source = {k: v for k, v in (record.get("source") or {}).items() if k != HANSARD}
+    part["source"] = source or None
     speeches = []
     for speech in record.get("speeches") or []:
         ids = speech.get("source_ids") or {}
@@ -196,6 +198,12 @@ def twfy_part(record: dict[str, Any]) -> dict[str, Any]:
         speeches.append(speech)
     part["speeches"] = speeches
     return part
+
+
+def _first_source(record: dict[str, Any]) -> dict[str, Any] | None:
+    """A Hansard record's WARC source (kept under its interface, or under ``hansard``)."""
+    source = record.get("source") or {}
+    return source.get(HANSARD) or next(iter(source.values()), None)
 
 
 def _hansard_urls(record: dict[str, Any]) -> set[str]:
@@ -225,6 +233,10 @@ def merge_sources(
     record["publication_stage"] = hansard.get("publication_stage")
     record["content_last_updated"] = hansard.get("content_last_updated")
     record["urls"] = sorted(set(base.get("urls") or []) | {hansard["url"]})
+    # The WARC record of the Hansard answer sits beside each interface's page.
+    captured = _first_source(hansard)
+    record["source"] = {**(base.get("source") or {}), **({HANSARD: captured} if captured else {})}
+    record["source"] = record["source"] or None
     record["flags"] = sorted(set(base.get("flags") or []) | set(hansard.get("flags") or []))
 
     t_speeches = [dict(s) for s in base["speeches"]]
@@ -306,6 +318,7 @@ def hansard_part(record: dict[str, Any]) -> dict[str, Any] | None:
         "publication_stage": record.get("publication_stage"),
         "content_last_updated": record.get("content_last_updated"),
         "flags": [],
+        "source": {HANSARD: (record.get("source") or {}).get(HANSARD)},
         "speeches": speeches,
     }
 
