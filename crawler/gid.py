@@ -102,3 +102,18 @@ class Gid:
 def bare(text: str) -> str:
     """A gid printed with its ParlParse prefix, without it; any other text as it is."""
     return text.rsplit("/", 1)[-1] if text.startswith(PREFIX) else text
+
+
+HANSARD_ID_PREFIX = "hansard-"
+"""What the id of a record read from the official Hansard (its API) starts with."""
+_HANSARD_ID_RE = re.compile(r"^hansard-[0-9A-F]{8}(?:-[0-9A-F]{4}){3}-[0-9A-F]{12}$")
+
+
+def hansard_id(external_id: str) -> str:
+    """The record id of an official Hansard debate or contribution: ``hansard-`` and its
+    external id (a GUID, compared case-insensitively, so written in upper case)."""
+    return HANSARD_ID_PREFIX + external_id.strip().upper()
+
+
+def is_hansard_id(text: str | None) -> bool:
+    return bool(text) and bool(_HANSARD_ID_RE.match(text or ""))

@@ -126,8 +126,9 @@ class Speech:
     the preferred interface's label wins when the interfaces' labels disagree
     (``party:disagreement``)."""
     party_source: str | None = None
-    """Where the party came from: ``speaker_line``, ``member_page`` or ``member_list`` (the
-    Senedd's member lists, joined on the member id)."""
+    """Where the party came from: ``speaker_line``, ``member_page``, ``member_list`` (the
+    Senedd's member lists, joined on the member id) or ``members_api`` (the Members API's
+    dated party history, official Hansard speeches)."""
     constituency: str | None = None
     """Constituency printed on the speaker line or member page."""
     time_raw: str | None = None
@@ -155,14 +156,14 @@ class Speech:
     its translation, ``{"cy": …, "en": …}``); ``text`` is ``texts[language]``. Empty when the
     source gives one text."""
     source_ids: dict[str, str] = field(default_factory=dict)
-    """Each source's own id of this contribution (keys ``twfy``, ``hansard``, ``senedd``:
-    the Senedd's ``Contribution_ID``)."""
+    """Each source's own id of this contribution (keys ``twfy``, ``hansard``: the item's
+    ``ExternalId``, ``senedd``: the Senedd's ``Contribution_ID``)."""
     source_urls: dict[str, str] = field(default_factory=dict)
     """Each source's public URL of this contribution (Senedd: the Record's permalink)."""
     member_ids: dict[str, str] = field(default_factory=dict)
     """The speaker's id in each scheme: ``twfy`` (TheyWorkForYou person id), ``mnis``
-    (Parliament Members API), ``senedd`` (the Senedd's ``Member_Id``; never set for the ids
-    that name an office, which are flagged ``speaker:office``)."""
+    (Parliament Members API, Hansard ``MemberId``), ``senedd`` (the Senedd's ``Member_Id``;
+    never set for the ids that name an office, which are flagged ``speaker:office``)."""
     job_titles: dict[str, str] = field(default_factory=dict)
     """Senedd: the speaker's job title in each language as the Record gives it
     (``{"en": "First Minister", "cy": "Prif Weinidog Cymru"}``)."""
@@ -171,6 +172,19 @@ class Speech:
     spoken, and the other language's interpretation."""
     question_ref: str | None = None
     """Senedd: the reference an oral or topical question ends with (``OQ58712``, ``TQ…``)."""
+    attributed_to: str | None = None
+    """Official Hansard: the item's ``AttributedTo`` exactly as given ("The Secretary of
+    State for Defence (John Healey)", "Hon. Members")."""
+    hansard_item_id: str | None = None
+    """Official Hansard: the item's numeric ``ItemId``."""
+    hrs_tag: str | None = None
+    """Official Hansard: the item's ``HRSTag`` (``hs_Para``, ``hs_8Question``…)."""
+    cross_references: list[str] = field(default_factory=list)
+    """Official Hansard: citations of other columns the text carried
+    ("[Official Report, 14 January 2025; Vol. 760, c. 45WH.]"), kept out of ``text``."""
+    previous_text_digests: list[str] = field(default_factory=list)
+    """Official Hansard: ``sha256:<hex>`` of each earlier text of this contribution, oldest
+    first, when a later version of the debate (Rolling -> Daily -> Bound) revised it."""
 
 
 @dataclass
@@ -219,9 +233,16 @@ class DebateItem:
     """The heading in each language where the source gives both (Senedd: the agenda item's
     English and Welsh titles); ``title`` is the English one."""
     sources: list[str] = field(default_factory=list)
-    """The sources that contributed to the record: ``twfy``, ``hansard``, ``senedd``."""
+    """The sources that contributed (``twfy``, ``hansard``, ``senedd``); empty on records
+    stored before sources were recorded (TheyWorkForYou)."""
     source_ids: dict[str, list[str]] = field(default_factory=dict)
-    """Each source's own id(s) of the debate (Senedd: the ``Agenda_Item_ID``)."""
+    """Each source's own id(s) of the debate (``{"hansard": ["<ExtId>"]}``; Senedd: the
+    ``Agenda_Item_ID``)."""
+    publication_stage: str | None = None
+    """Official Hansard: ``Overview.Source`` by name (``RollingHansard``, ``DailyHansard``,
+    ``BoundVolume``, ``Historic``); below ``BoundVolume`` the debate may still change."""
+    content_last_updated: str | None = None
+    """Official Hansard: ``Overview.ContentLastUpdated`` as given."""
 
 
 @dataclass

@@ -72,7 +72,8 @@ def _speech_field(name: str) -> Callable[[Any], list[bool]]:
 
 def _speech_person(item: Any) -> list[bool]:
     """Whether each spoken speech names its member: a TheyWorkForYou person id, or the
-    member's id in another scheme (``member_ids``: the Senedd's records have no person id)."""
+    member's id in another scheme (``member_ids``: Senedd and official Hansard speeches
+    have no TheyWorkForYou person id of their own)."""
     return [_has(s.get("person_id")) or _has(s.get("member_ids")) for s in _spoken(item)]
 
 
@@ -82,6 +83,7 @@ FIELDS: dict[str, Callable[[Any], list[bool]]] = {
     "article.title": _article_field("title"),
     "article.published": _article_field("published"),
     "article.text": _article_field("text"),
+    # Named for the TheyWorkForYou field; a member id of any scheme counts.
     "debate.speech.person_id": _speech_person,
     "debate.speech.party": _speech_field("party"),
 }

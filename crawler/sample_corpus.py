@@ -43,6 +43,7 @@ SAMPLE_CRAWLS: list[tuple[str, dict[str, str]]] = [
     ("defence_news", {"since": "2025-02-01", "until": "2025-02-28"}),
     ("defence_news", {"urls": ",".join(SEED_ARTICLE_VARIANTS)}),
     ("hansard", {"interface": "both", "since": "2025-02-10", "until": "2025-02-11"}),
+    ("hansard_api", {"since": "2025-02-10", "until": "2025-02-10"}),
     ("senedd", {"since": "2022-11-08", "until": "2022-11-09"}),
     ("defence_news", {"urls": ",".join(SENEDD_ARTICLES)}),
 ]

@@ -180,6 +180,12 @@ HANSARD_HOSTS: dict[str, str] = {}
 # Host member pages are read from; empty: the English interface's (they are English-only).
 HANSARD_MEMBER_HOST = ""
 
+# --- The official Hansard spider (crawler/spiders/hansard_api.py) ------------------
+# Empty: crawler/data/hansard_api.json's host; set one to crawl a mirror of the Hansard API.
+HANSARD_API_HOST = ""
+# Empty: crawler/data/hansard_api.json's Members API host; set one to read a mirror.
+HANSARD_API_MEMBERS_HOST = ""
+
 # --- The Senedd spider (crawler/spiders/senedd.py) --------------------------------
 # Host of the Record's XML export; empty: crawler/data/senedd.json's (set for a mirror).
 SENEDD_RECORD_HOST = ""

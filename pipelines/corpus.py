@@ -46,6 +46,7 @@ from crawler.dedup.merge import (
     revision_family,
     settle_change,
 )
+from crawler.dedup.sources import superseded_ids
 from crawler.drops import UnchangedRecord, UnusableRecord
 from crawler.items import ArticleItem, DebateItem, as_dict
 from crawler.urls import article_identities, page_key
@@ -277,6 +278,10 @@ class DebateCorpusPipeline(CorpusStage):
             if stored is None
             else []
         )
+        # A record keyed by its official Hansard id that this one now holds (sources.py).
+        replaces += [
+            old for old_id in superseded_ids(record) if (old := self.store.get("debates", old_id))
+        ]
         changed = settle_change(
             stored,
             record,

@@ -27,10 +27,15 @@ page is judged before it merges, so a damaged page adds nothing to the other
 interface's values; an article copy is judged as merged, so metadata it lacks
 but the stored record has (an AMP page without a date) is carried, not lost.
 
+A debate from the official Hansard's API and one from TheyWorkForYou that are the
+same debate become one record (:mod:`crawler.dedup.sources`: the record id rule,
+pairing of speeches, disagreements counted as ``disagreement/<field>``), and a
+re-fetched Hansard version supersedes the stored one (``stale_revision`` when older).
+
 Settings: ``NORMALISE_PREFERRED_INTERFACE`` (the interface whose page wins).
 
 Stats: ``corpus/article/{url_merged,content_merged,unusable,worse_kept}``,
-``corpus/debate/{interface_merged,stale_revision,worse_kept}``,
+``corpus/debate/{interface_merged,source_merged,stale_revision,worse_kept}``,
 ``corpus/debate/disagreement/<field>``.
 """
 
@@ -38,12 +43,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from crawler.dedup import fingerprint
+from crawler.dedup import fingerprint, sources
 from crawler.dedup.merge import (
     merge_article,
     merge_debate,
     revision_family,
 )
+from crawler.dedup.sources import SourceJoiner
 from crawler.drops import StaleRevision, UnusableRecord
 from crawler.gid import Gid
 from crawler.items import ArticleItem, DebateItem, as_dict, refill
@@ -116,6 +122,7 @@ class DebateMergePipeline(CorpusStage):
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
         self.preferred = crawler.settings.get("NORMALISE_PREFERRED_INTERFACE")
+        self.sources = SourceJoiner(self.store, self.count, preferred=self.preferred)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, DebateItem):
@@ -123,6 +130,11 @@ class DebateMergePipeline(CorpusStage):
         incoming = as_dict(item)
         incoming["source"] = {item.interface: item.source} if item.source else None
         stored = self.store.get("debates", item.id)
+        if sources.is_hansard_record(incoming):  # one debate across sources, and versions
+            joined, stored = self.sources.hansard(incoming, stored)
+            if joined is not None:
+                refill(item, joined)
+                return item
         if stored is None:
             alias = self.store.debate_id_for_alias(item.id)
             if alias is not None:
@@ -144,6 +156,8 @@ class DebateMergePipeline(CorpusStage):
             self.count(f"disagreement/{field}")
         if stored is not None and item.interface not in stored.get("interfaces", []):
             self.count("interface_merged")
+        if not sources.is_hansard_record(record):
+            record = self.sources.twfy(record)
         refill(item, record)
         return item
 

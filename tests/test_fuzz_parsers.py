@@ -9,6 +9,7 @@ that raises on one of them would lose the page's callback in a real crawl.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import random
@@ -21,11 +22,12 @@ from urllib.parse import urlsplit
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 
+from crawler.dedup.sources import parse_person_identifiers
 from crawler.normalise.parties import default_party_table
 from crawler.outlets import generic_outlet, load_outlets, outlet_for_url
 from crawler.pagecheck.decoding import decide_encoding
 from crawler.pagecheck.problems import content_problem, truncation
-from crawler.pages import discovery, senedd, twfy, twfy_members
+from crawler.pages import discovery, hansard_api, senedd, twfy, twfy_members
 from crawler.pages.article import parse_article
 from crawler.pages.structured import site_name
 from crawler.pages.text import as_selector
@@ -175,6 +177,9 @@ def parse_as_a_crawl_does(response: Response) -> None:
     url = response.url
     truncation(response)
     content_problem(response)
+    if urlsplit(url).hostname in HANSARD_API_HOSTS:
+        parse_hansard_api(response)
+        return
     if (urlsplit(url).hostname or "").endswith("theyworkforyou.com"):
         kind = twfy.page_kind(response)
         if kind == "debate":
@@ -217,6 +222,40 @@ def parse_senedd_as_a_crawl_does(response: Response) -> None:
             senedd.parse_listing(response, url=response.url)
     except senedd.TranscriptError:
         pass
+
+
+HANSARD_API_HOSTS = {
+    hansard_api.vocabulary()["api_host"],
+    hansard_api.vocabulary()["members_host"],
+    urlsplit(hansard_api.vocabulary()["person_identifiers"]["url"]).hostname,
+}
+
+
+def parse_hansard_api(response: Response) -> None:
+    """The official Hansard's answers, read as the ``hansard_api`` spider reads them: an
+    answer that is not the JSON the operation gives is refused with ``ResponseError``."""
+    url = response.url
+    if url == hansard_api.vocabulary()["person_identifiers"]["url"]:
+        # A table that is not CSV is refused with a one-line reason: the page is lost.
+        with contextlib.suppress(ValueError):
+            parse_person_identifiers(response.body.decode("utf-8", "replace"))
+        return
+    kind = hansard_api.answer_kind(url)
+    if kind is None:
+        return
+    try:
+        data = hansard_api.load(response.body, expect=dict if kind == "debate" else list)
+    except hansard_api.ResponseError:
+        return
+    if kind == "sections":
+        hansard_api.section_names(data)
+    elif kind == "trees":
+        hansard_api.debates_to_fetch(hansard_api.tree_items(data), lambda item, up: True)
+    elif kind == "members":
+        hansard_api.parse_member_history(data, "400")
+    else:
+        for debate in hansard_api.parse_debate(data, url=url, fetched_at=FETCHED_AT):
+            hansard_api.fill_members(debate, {})
 
 
 def mutated_responses() -> list[tuple[str, Response]]:

@@ -100,7 +100,9 @@ def test_a_spider_argument_it_cannot_use_is_refused(
 
 def test_an_unknown_spider_is_refused_naming_the_spiders(tmp_path: Path) -> None:
     run = crawl(tmp_path, "hansrad", {})
-    assert_usage_error(run, "no spider named 'hansrad' (spiders: defence_news, hansard, senedd)")
+    assert_usage_error(
+        run, "no spider named 'hansrad' (spiders: defence_news, hansard, hansard_api, senedd)"
+    )
 
 
 def test_an_outlet_file_that_is_not_json_is_refused_with_its_position(tmp_path: Path) -> None:

@@ -36,10 +36,13 @@ def test_two_crawls_in_a_row_leave_the_corpus_identical(
     after = {name: (second.folder / f"{name}.jsonl").read_bytes() for name in before}
     # Nothing changed, so not even the crawl timestamps move.
     assert after == before
-    news, variants, hansard, senedd, senedd_news = second.crawls
+    news, variants, hansard, hansard_api, senedd, senedd_news = second.crawls
     assert news.stats["corpus/fetch/settled"] == 7
     assert news.stats.get("corpus/article/new", 0) == 0
     assert hansard.stats["corpus/fetch/settled"] == 4
+    # The official Hansard's debates are below the bound volume: fetched again, unchanged.
+    assert hansard_api.stats["corpus/hansard_api/debate/parsed"] == 3
+    assert hansard_api.stats.get("corpus/debate/updated", 0) == 0
     assert variants.stats["item_dropped_reasons_count/UnchangedRecord"] == 3
     assert senedd.stats["item_dropped_reasons_count/UnchangedRecord"] == 1
     assert senedd_news.stats["item_dropped_reasons_count/UnchangedRecord"] == 2

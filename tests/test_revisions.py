@@ -51,9 +51,19 @@ def test_new_revision_replaces_the_old_one_and_keeps_old_gids(
     debates = {
         record["id"]: record for record in result.read("debates") if record["house"] != "senedd"
     }
-    assert sorted(debates) == ["2025-02-10b.1.1", "2025-02-11a.190.0"]
+    # The official Hansard's Westminster Hall debate and written statement stay as they were.
+    assert sorted(debates) == [
+        "2025-02-10b.1.1",
+        "2025-02-11a.190.0",
+        "hansard-5E9D1B3F-7C2A-4F04-A6E8-9B1D3F5A7C29",
+        "hansard-F1B3D5E7-9A2C-4E40-8D62-4A6C8E0B2D96",
+    ]
     revised = debates["2025-02-10b.1.1"]
     assert revised["previous_ids"] == ["2025-02-10a.1.1"]
+    # The official Hansard's part of the joined debate goes on into the new revision.
+    assert revised["source_ids"]["hansard"] == ["3C1B8F7A-6D2E-4F5B-9E0A-7D4C2B1A9E63"]
+    assert all("hansard" in speech["source_ids"] for speech in revised["speeches"])
+    assert result.stats["corpus/debate/source_carried"] == 1
     assert revised["interfaces"] == ["cy", "en"]
     for speech in revised["speeches"]:
         assert speech["id"].startswith(NEW)

@@ -268,13 +268,14 @@ def test_a_store_that_lacks_records_of_the_snapshot_stops_the_crawl(
 
     result = crawl_hansard(corpus)
     assert result.returncode == 2
-    # Every article and link, and the Senedd's debate, are missing from a Hansard-only store.
+    # Every article and link, the Senedd's debate and the official Hansard's two debates of
+    # its own are missing from a TheyWorkForYou-only store.
     articles, links = len(sample_corpus.read("articles")), len(sample_corpus.read("links"))
     assert last_line(result.stderr) == (
         f"scrapy crawl: the corpus store {corpus / STORE_FILENAME} lacks records of the "
         f"snapshot beside it with no deletion noted for them ({articles} of articles.jsonl (first: "
         "forcesnews.com/services/army/soldiers-test-new-counter-drone-kit-salisbury-plain), "
-        "1 of debates.jsonl (first: senedd-12920-221108-9), "
+        "3 of debates.jsonl (first: hansard-5E9D1B3F-7C2A-4F04-A6E8-9B1D3F5A7C29), "
         f"{links} of links.jsonl (first: 15f47ce3c27d5c95d8c6)); rebuild it from the snapshot with "
         f"`scrapy corpus rebuild -s CORPUS_DIR={corpus}`"
     )
@@ -339,6 +340,8 @@ def test_a_revision_that_replaces_a_debate_is_a_recorded_deletion(
     assert [i for i in ids if not i.startswith("senedd-")] == [
         "2025-02-10b.1.1",
         "2025-02-11a.190.0",
+        "hansard-5E9D1B3F-7C2A-4F04-A6E8-9B1D3F5A7C29",
+        "hansard-F1B3D5E7-9A2C-4E40-8D62-4A6C8E0B2D96",
     ]
     with sqlite3.connect(corpus / STORE_FILENAME) as conn:
         deleted = conn.execute(

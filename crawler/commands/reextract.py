@@ -91,7 +91,7 @@ class Command(ScrapyCommand):
         aside = target.with_name(f".{target.name}.reextract-{os.getpid()}")
         try:
             pages = pages_to_read(corpus, capture)
-            self.build(aside, capture, pages.articles, pages.debates)
+            self.build(aside, capture, pages.articles, pages.debates, pages.hansard_api)
         except ReextractError as error:
             shutil.rmtree(aside, ignore_errors=True)
             self.fail(str(error))
@@ -107,15 +107,24 @@ class Command(ScrapyCommand):
         self.swap(aside, target)
         print(f"Re-extracted corpus written to {target}")
 
-    def build(self, aside: Path, capture: Path, articles: list[str], debates: list[str]) -> None:
+    def build(
+        self,
+        aside: Path,
+        capture: Path,
+        articles: list[str],
+        debates: list[str],
+        hansard_api: list[str],
+    ) -> None:
         link_files(capture, aside / CORPUS_SUBFOLDER)
         senedd_debates = [url for url in debates if is_senedd_transcript(url)]
         twfy_debates = [url for url in debates if not is_senedd_transcript(url)]
-        for spider, urls in (
+        crawls = (
             ("defence_news", articles),
             ("hansard", twfy_debates),
             ("senedd", senedd_debates),
-        ):
+            ("hansard_api", hansard_api),
+        )
+        for spider, urls in crawls:
             if not urls:
                 continue
             command = [

@@ -97,6 +97,7 @@ CREATE TABLE IF NOT EXISTS debates (
     linked INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS debates_by_family ON debates (family);
+CREATE INDEX IF NOT EXISTS debates_by_day ON debates (date, house);
 CREATE TABLE IF NOT EXISTS debate_aliases (
     old_id TEXT PRIMARY KEY,
     debate_id TEXT NOT NULL
@@ -125,6 +126,13 @@ CREATE TABLE IF NOT EXISTS pages (
     etag TEXT,
     last_modified TEXT
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS members (
+    scheme TEXT NOT NULL,
+    member_id TEXT NOT NULL,
+    history TEXT NOT NULL,
+    fetched_on TEXT NOT NULL,
+    PRIMARY KEY (scheme, member_id)
+);
 """
 
 RECORD_TABLES = ("articles", "debates", "links")
@@ -967,6 +975,34 @@ class CorpusStore:
             self._conn.execute(
                 "INSERT OR REPLACE INTO snapshot_files (tbl, written) VALUES (?, ?)",
                 (table, written),
+            )
+
+    def debates_on(self, day: str, house: str | None) -> list[dict[str, Any]]:
+        """The stored debates of one sitting day and house (to join sources of one debate)."""
+        rows = self._conn.execute(
+            "SELECT record FROM debates WHERE date = ? AND house IS ? ORDER BY id", (day, house)
+        ).fetchall()
+        return [json.loads(record) for (record,) in rows]
+
+    # --- members: a member's dated names and parties, read from a members API -----------
+
+    def member_history(self, scheme: str, member_id: str) -> str | None:
+        """The stored history (JSON text) of a member in ``scheme`` (``mnis``), else ``None``."""
+        row = self._conn.execute(
+            "SELECT history FROM members WHERE scheme = ? AND member_id = ?", (scheme, member_id)
+        ).fetchone()
+        return row[0] if row else None
+
+    def put_member_history(
+        self, scheme: str, member_id: str, history: str, fetched_on: str
+    ) -> None:
+        """Keep a member's history for later crawls (replacing an older copy)."""
+        with self.transaction():
+            self._conn.execute(
+                "INSERT INTO members (scheme, member_id, history, fetched_on) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(scheme, member_id) DO UPDATE SET history = excluded.history,"
+                " fetched_on = excluded.fetched_on",
+                (scheme, member_id, history, fetched_on),
             )
 
 

@@ -47,6 +47,9 @@ DEBATE_CRAWL_FIELDS = frozenset(
 )
 # Speech fields merged across interfaces rather than compared.
 PER_INTERFACE_SPEECH_FIELDS = frozenset({"party_raw", "flags"})
+# Speech fields keyed by source or id scheme (crawler/dedup/sources.py): a page adds
+# its own keys and keeps the other sources' keys the stored record holds.
+PER_SOURCE_SPEECH_FIELDS = frozenset({"source_ids", "source_urls", "member_ids"})
 # Speech fields each interface prints in its own words or links to its own
 # host ("11 Chwefror 2025" in a time stamp): the preferred page's value is kept
 # and a difference is not a disagreement.
@@ -198,7 +201,7 @@ def merge_debate(
     # `second` is the page whose values win.
     record = dict(second)
     for key, value in first.items():
-        if record.get(key) in (None, [], "") and value not in (None, [], ""):
+        if record.get(key) in _EMPTY and value not in _EMPTY:
             record[key] = value
     record["urls"] = sorted(set(stored.get("urls", [])) | set(incoming["urls"]))
     record["interfaces"] = sorted(set(stored.get("interfaces", [])) | set(incoming["interfaces"]))
@@ -247,14 +250,13 @@ def merge_speeches(
         for key, value in other.items():
             if key in PER_INTERFACE_SPEECH_FIELDS:
                 continue
+            if key in PER_SOURCE_SPEECH_FIELDS:
+                combined[key] = {**_as_dict(value), **_as_dict(speech.get(key))}
+                continue
             mine = combined.get(key)
-            if mine in (None, "", []) and value not in (None, "", []):
+            if mine in _EMPTY and value not in _EMPTY:
                 combined[key] = value
-            elif (
-                value not in (None, "", [])
-                and mine != value
-                and key not in PRESENTATION_SPEECH_FIELDS
-            ):
+            elif value not in _EMPTY and mine != value and key not in PRESENTATION_SPEECH_FIELDS:
                 disagreements.append(f"speech.{key}")
         combined["party_raw"] = {**other.get("party_raw", {}), **speech.get("party_raw", {})}
         combined["flags"] = sorted(set(other.get("flags", [])) | set(speech.get("flags", [])))

@@ -129,6 +129,8 @@ def content_problem(response: Response) -> Problem | None:
     content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
     if not isinstance(response, TextResponse) or not is_text_type(content_type):
         return None  # a download (PDF, image, gzip): the spider decides what it is
+    if content_type.split(";", 1)[0].strip().lower().endswith("json"):
+        return None  # an API's answer: its spider checks the shape it expects
     if not response.body.strip():
         return Problem("empty_body", "the body is empty")
     head = response.text[:4096]

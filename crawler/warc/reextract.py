@@ -17,6 +17,7 @@ from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.pages.hansard_api import answer_kind
 from crawler.urls import article_identities, article_identity
 from crawler.warc.files import warc_files
 
@@ -58,6 +59,8 @@ class Pages:
 
     articles: list[str] = field(default_factory=list)
     debates: list[str] = field(default_factory=list)
+    hansard_api: list[str] = field(default_factory=list)
+    """Official Hansard API answers (debates), read again by the ``hansard_api`` spider."""
     uncaptured: Counter[str] = field(default_factory=Counter)
 
 
@@ -84,6 +87,9 @@ def pages_to_read(corpus: Path, warc_folder: Path) -> Pages:
                 identities.update(article_identities(record.get("urls") or [record["url"]]))
         if name == "articles":
             urls.update(url for url in captured.values() if article_identity(url) in identities)
+        if name == "debates":
+            pages.hansard_api = sorted(url for url in urls if answer_kind(url) == "debate")
+            urls -= set(pages.hansard_api)
         setattr(pages, name, sorted(urls))
     return pages
 

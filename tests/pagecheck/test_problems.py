@@ -10,7 +10,7 @@ from scrapy.http import HtmlResponse, Response, XmlResponse
 
 from crawler.pagecheck.problems import content_problem, truncation
 from tests.support import bad_pages
-from tests.support.pages import SAMPLE_PAGES
+from tests.support.pages import SAMPLE_PAGES, saved_response
 
 URL = "https://ukdefencejournal.org.uk/some-article/"
 
@@ -67,7 +67,12 @@ def test_no_saved_page_is_taken_for_a_bad_page() -> None:
         if entry.get("status", 200) != 200 or entry["url"].endswith("robots.txt"):
             continue
         body = (SAMPLE_PAGES / entry["path"]).read_bytes()
-        response = html(body, entry["url"], flags=["partial"])
+        content_type = entry.get("headers", {}).get("Content-Type", "")
+        if "json" in content_type or "csv" in content_type:
+            # API answers and data files are judged as served, not as HTML pages.
+            response = saved_response(entry["url"])
+        else:
+            response = html(body, entry["url"], flags=["partial"])
         assert content_problem(response) is None, entry["url"]
         assert truncation(response) is None, entry["url"]
 
