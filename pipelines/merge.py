@@ -156,7 +156,7 @@ class DebateMergePipeline(CorpusStage):
             self.count(f"disagreement/{field}")
         if stored is not None and item.interface not in stored.get("interfaces", []):
             self.count("interface_merged")
-        if not sources.is_hansard_record(record):
+        if sources.is_twfy_record(record):
             record = self.sources.twfy(record)
         refill(item, record)
         return item

@@ -382,3 +382,23 @@ def test_articles_without_parliamentary_quotes_have_no_links(
 ) -> None:
     assert by_id(sample_corpus.read("articles"))[article_id]
     assert [link for link in sample_corpus.read("links") if link["article_id"] == article_id] == []
+
+
+def test_each_debate_names_exactly_the_sources_it_was_read_from(
+    sample_corpus: BuiltCorpus,
+) -> None:
+    """TheyWorkForYou's ids go only on debates TheyWorkForYou gave: the Senedd's and the
+    official Hansard's own debates name their source alone."""
+    sources = {
+        record["id"]: (record["sources"], sorted(record["source_ids"]))
+        for record in sample_corpus.read("debates")
+    }
+    assert sources == {
+        "2025-02-10a.1.1": (["hansard", "twfy"], ["hansard", "twfy"]),
+        "2025-02-11a.190.0": (["twfy"], ["twfy"]),
+        "hansard-5E9D1B3F-7C2A-4F04-A6E8-9B1D3F5A7C29": (["hansard"], ["hansard"]),
+        "hansard-F1B3D5E7-9A2C-4E40-8D62-4A6C8E0B2D96": (["hansard"], ["hansard"]),
+        "senedd-12920-221108-9": (["senedd"], ["senedd"]),
+    }
+    senedd = next(r for r in sample_corpus.read("debates") if r["house"] == "senedd")
+    assert all(set(s["source_ids"]) == {"senedd"} for s in senedd["speeches"])

@@ -90,6 +90,12 @@ def is_hansard_record(record: dict[str, Any]) -> bool:
     return is_hansard_id(record.get("id"))
 
 
+def is_twfy_record(record: dict[str, Any]) -> bool:
+    """Whether a record's id is a TheyWorkForYou gid (not the official Hansard's, not the
+    Senedd export's): only those take part in joining TheyWorkForYou and the Hansard."""
+    return Gid.parse(record.get("id")) is not None
+
+
 def mark_twfy(record: dict[str, Any]) -> None:
     """Name TheyWorkForYou as the source of a record read from it, and its ids."""
     record["sources"] = sorted({*(record.get("sources") or []), TWFY})
