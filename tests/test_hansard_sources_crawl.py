@@ -10,8 +10,10 @@ corrected) supersedes the stored one.
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
+from crawler.corpus.store import STORE_FILENAME
 from crawler.dedup.sources import text_digest
 from crawler.gid import hansard_id
 from crawler.sample_corpus import SEED_ARTICLE
@@ -188,3 +190,47 @@ def test_a_debate_in_the_bound_volume_is_not_fetched_again(tmp_path):
     again = crawl("hansard_api", tmp_path / "rolling", DAY)
     assert third.stats["corpus/hansard_api/debate/parsed"] == 3
     assert again.stats["corpus/hansard_api/debate/parsed"] == 3
+
+
+def rewritten_contributions(data: dict) -> int:
+    """Replace every contribution's text in a debate answer (and its child debates) with
+    unrelated words; how many were replaced."""
+    count = 0
+    for item in data.get("Items") or []:
+        if item.get("ItemType") == "Contribution" and item.get("Value"):
+            count += 1
+            item["Value"] = f"<p>Revised wording {count}: none of the words spoken before.</p>"
+    return count + sum(rewritten_contributions(child) for child in data.get("ChildDebates") or [])
+
+
+def test_a_new_version_of_a_joined_debate_joins_it_however_much_its_texts_changed(tmp_path):
+    # TheyWorkForYou first: the joined record is keyed by the gid, and no Hansard-keyed
+    # record was ever stored, so only the Hansard id the record holds can find it again.
+    replay = daily_version(tmp_path)
+    daily = replay / DAILY_PATH
+    data = json.loads(daily.read_text("utf-8"))
+    assert rewritten_contributions(data) == 6
+    daily.write_text(json.dumps(data), "utf-8")
+    corpus = tmp_path / "corpus"
+    crawl("hansard", corpus, TWFY_DAYS)
+    crawl("hansard_api", corpus, DAY)
+    result = crawl("hansard_api", corpus, DAY, replay_dir=replay)
+    records = debates(result)
+    assert hansard_id(SEED_EXT) not in records
+    assert records[SEED_GID]["source_ids"] == {"hansard": [SEED_EXT], "twfy": [SEED_GID]}
+    # TheyWorkForYou's texts are kept and every changed one is flagged.
+    speeches = records[SEED_GID]["speeches"]
+    assert len(speeches) == 6
+    # (The rewritten texts lost their column markers too: some columns now disagree.)
+    assert all("text:source_disagreement" in s["flags"] for s in speeches)
+    assert all(s["source_ids"]["hansard"] for s in speeches)
+
+
+def test_the_linking_index_forgets_the_hansard_record_a_joined_debate_took_over(tmp_path):
+    corpus = tmp_path / "corpus"
+    crawl("hansard_api", corpus, DAY)
+    crawl("hansard", corpus, TWFY_DAYS)
+    with sqlite3.connect(corpus / STORE_FILENAME) as conn:
+        indexed = dict(conn.execute("SELECT debate_id, count(*) FROM link_speech GROUP BY 1"))
+    assert hansard_id(SEED_EXT) not in indexed
+    assert indexed[SEED_GID] == 6

@@ -145,15 +145,34 @@ def similarity(one: str | None, other: str | None) -> float:
     return SequenceMatcher(None, _fold(one), _fold(other), autojunk=False).ratio()
 
 
-def pair_speeches(twfy: list[dict[str, Any]], hansard: list[dict[str, Any]]) -> dict[int, int]:
-    """``{Hansard speech index: TheyWorkForYou speech index}``, paired in order."""
+def pair_speeches(
+    twfy: list[dict[str, Any]],
+    hansard: list[dict[str, Any]],
+    known: dict[str, str] | None = None,
+) -> dict[int, int]:
+    """``{Hansard speech index: TheyWorkForYou speech index}``. A Hansard speech whose
+    contribution id ``known`` names (``{ExternalId: TheyWorkForYou speech id}``, from an
+    earlier join) pairs with that speech whatever its text now says; the rest pair in
+    order, by member and text."""
     pairs: dict[int, int] = {}
+    if known:
+        position = {speech.get("id"): index for index, speech in enumerate(twfy)}
+        for h_index, speech in enumerate(hansard):
+            t_index = position.get(known.get((speech.get("source_ids") or {}).get(HANSARD)))
+            if t_index is not None:
+                pairs[h_index] = t_index
+    taken = set(pairs.values())
     start = 0
     for h_index, speech in enumerate(hansard):
+        if h_index in pairs:
+            start = max(start, pairs[h_index] + 1)
+            continue
         for t_index in range(start, len(twfy)):
             candidate = twfy[t_index]
-            if _same_member(candidate, speech) and (
-                similarity(candidate.get("text"), speech.get("text")) >= TEXT_SIMILARITY
+            if (
+                t_index not in taken
+                and _same_member(candidate, speech)
+                and (similarity(candidate.get("text"), speech.get("text")) >= TEXT_SIMILARITY)
             ):
                 pairs[h_index] = t_index
                 start = t_index + 1
@@ -228,6 +247,12 @@ def merge_sources(
     """The one record of a debate seen on TheyWorkForYou (``twfy``, possibly already
     merged: its Hansard part is set aside) and in the official Hansard (``hansard``,
     one fetched version); returns (record, disagreeing fields)."""
+    # Contributions joined before keep their partners, however much a new version revised them.
+    known = {
+        hansard_ext: speech["id"]
+        for speech in twfy.get("speeches") or []
+        if (hansard_ext := (speech.get("source_ids") or {}).get(HANSARD))
+    }
     base = twfy_part(without_normalised(twfy))
     record = dict(base)
     record["sources"] = sorted({*base["sources"], TWFY, HANSARD})
@@ -247,7 +272,7 @@ def merge_sources(
 
     t_speeches = [dict(s) for s in base["speeches"]]
     h_speeches = hansard.get("speeches") or []
-    pairs = pair_speeches(t_speeches, h_speeches)
+    pairs = pair_speeches(t_speeches, h_speeches, known)
     disagreements: list[str] = []
     placed: dict[int, dict[str, Any]] = {}
     for h_index, t_index in pairs.items():
@@ -440,7 +465,9 @@ class SourceJoiner:
             if is_hansard_record(other):
                 continue
             held = set((other.get("source_ids") or {}).get(HANSARD) or [])
-            if held and not held & ext_ids:
+            if held & ext_ids:
+                return other  # joined before: a new version of the same Hansard debate
+            if held:
                 continue  # already joined with another Hansard debate
             if same_debate(twfy_part(other), incoming):
                 return other

@@ -25,6 +25,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 
 from crawler import settings
+from crawler.dedup.sources import superseded_ids
 from crawler.gid import Gid
 from crawler.items import LinkItem
 from crawler.linking.align import MIN_SCORE, Alignment, align, quoted_word_count
@@ -308,12 +309,16 @@ def link_debate(
 
     ``load_article(article_id)`` returns the stored article (as for
     :func:`link_article`) or ``None`` if it is gone. The debate's earlier
-    revisions (``previous_ids``) and speeches it no longer has leave the index.
+    revisions (``previous_ids``), the official Hansard's record of it when the record took
+    that one over (:func:`~crawler.dedup.sources.superseded_ids`) and speeches it no longer
+    has leave the index.
     """
     adapter = ItemAdapter(debate)
     debate_id = adapter["id"]
     speeches = debate_speeches(debate)
-    index.replace_debate(debate_id, speeches, previous_ids=adapter.get("previous_ids") or ())
+    # Earlier revisions, and the official Hansard's record this one took over, leave the index.
+    previous_ids = [*(adapter.get("previous_ids") or ()), *superseded_ids(adapter.asdict())]
+    index.replace_debate(debate_id, speeches, previous_ids=previous_ids)
     date = debate_date(debate)
     if date is None or not speeches:
         return []
