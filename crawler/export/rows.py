@@ -127,6 +127,11 @@ def speech_rows(
             "date": debate.get("date"),
             "debate_title": debate.get("title"),
             "parent_title": debate.get("parent_title"),
+            "debate_titles": debate.get("titles") or {},
+            "debate_sources": debate.get("sources") or [],
+            "debate_source_ids": debate.get("source_ids") or {},
+            "publication_stage": debate.get("publication_stage"),
+            "content_last_updated": debate.get("content_last_updated"),
             "debate_source": debate.get("source"),
         }
         wrote_any = False

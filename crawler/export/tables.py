@@ -101,6 +101,17 @@ def speech_columns(party_interfaces: Iterable[str] | None) -> list[Column]:
             ]
         else:
             columns.append(column)
+    # Then what the debate says of its sources: both titles, which sources gave it, their
+    # ids, the official Hansard's publication stage.
+    columns += [
+        Column("debate_titles", ("DebateItem", "titles"), note="From the debate:"),
+        Column("debate_sources", ("DebateItem", "sources"), note="From the debate:"),
+        Column("debate_source_ids", ("DebateItem", "source_ids"), note="From the debate:"),
+        Column("publication_stage", ("DebateItem", "publication_stage"), note="From the debate:"),
+        Column(
+            "content_last_updated", ("DebateItem", "content_last_updated"), note="From the debate:"
+        ),
+    ]
     # Last: the WARC records of the debate's pages, to cite the speech by its bytes.
     columns.append(Column("debate_source", ("DebateItem", "source"), note="From the debate:"))
     return columns

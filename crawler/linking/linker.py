@@ -159,6 +159,13 @@ def speech_language(speech: IndexedSpeech) -> str | None:
     return speech.text_language if speech.texts else speech.language
 
 
+def linked_text(speech: Mapping[str, Any], link: Mapping[str, Any]) -> str:
+    """The text of a stored speech that a link's ``speech_start``/``speech_end`` slice:
+    the text in ``speech_language`` when the speech has a text per language, else ``text``."""
+    texts = speech.get("texts") or {}
+    return texts.get(link.get("speech_language") or "") or speech.get("text") or ""
+
+
 def link_id(article_id: str, speech_id: str, article_start: int, article_end: int) -> str:
     """Deterministic link id."""
     key = f"{article_id}\x1f{speech_id}\x1f{article_start}\x1f{article_end}"

@@ -14,6 +14,7 @@ from typing import Any
 
 from crawler.export.browser.charts import bar_chart
 from crawler.export.card import plural
+from crawler.linking.linker import linked_text
 from crawler.normalise.parties import default_party_table
 
 ASSETS = ("browser.css", "browser.js")
@@ -174,7 +175,7 @@ def _changes(quote: str, passage: str) -> str:
 
 
 def _speech_card(number: int, link: dict[str, Any], speech: dict[str, Any]) -> str:
-    text = speech.get("text") or ""
+    text = linked_text(speech, link)
     start, end = link["speech_start"], link["speech_end"]
     if 0 <= start < end <= len(text):
         spoken = (
