@@ -273,16 +273,16 @@ class ParquetWriter(Writer):
             try:
                 batch: list[dict[str, Any]] = []
                 for row in rows:
-                    row[UNFIT.name] = None
                     for name, convert in converters:
                         if convert is not None:
                             row[name] = convert(row[name])
+                    move_unfit(row, schema, unfit)
                     batch.append(row)
                     if len(batch) == ROW_GROUP_ROWS:
-                        writer.write_table(arrow_table(batch, schema, unfit))
+                        writer.write_table(pa.Table.from_pylist(batch, schema=schema))
                         batch = []
                 if batch:
-                    writer.write_table(arrow_table(batch, schema, unfit))
+                    writer.write_table(pa.Table.from_pylist(batch, schema=schema))
             finally:
                 writer.close()
         if unfit:
@@ -300,30 +300,55 @@ def with_unfit_column(table: Table) -> Table:
     return Table(table.name, table.filename, table.rows_are, (*table.columns, UNFIT), table.nested)
 
 
-def arrow_table(batch: list[dict[str, Any]], schema: pa.Schema, unfit: Counter[str]) -> pa.Table:
-    """The rows as one Arrow table; a value that does not fit its column moves to
-    ``unfit_values`` as JSON text, counted by column name in ``unfit``."""
-    try:
-        return pa.Table.from_pylist(batch, schema=schema)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
-        pass  # Find the values that do not fit, row by row; the fast path is above.
-    for row in batch:
-        moved: dict[str, str] = {}
-        for field in schema:
-            value = row.get(field.name)
-            if field.name == UNFIT.name or value is None or fits(value, field.type):
-                continue
-            moved[field.name] = compact_json(value)
-            row[field.name] = None
-            unfit[field.name] += 1
-        row[UNFIT.name] = moved or None
-    return pa.Table.from_pylist(batch, schema=schema)
+def move_unfit(row: dict[str, Any], schema: pa.Schema, unfit: Counter[str]) -> None:
+    """Move each value of ``row`` that does not fit its column to ``unfit_values`` as JSON
+    text, counting it by column name in ``unfit``."""
+    moved: dict[str, str] = {}
+    for field in schema:
+        value = row[field.name]
+        if field.name == UNFIT.name or value is None or fits(value, field.type):
+            continue
+        moved[field.name] = compact_json(value)
+        row[field.name] = None
+        unfit[field.name] += 1
+    row[UNFIT.name] = moved or None
+
+
+INT64 = range(-(2**63), 2**63)
 
 
 def fits(value: Any, type_: pa.DataType) -> bool:
-    """Whether Arrow takes ``value`` as a value of ``type_`` without changing it."""
-    try:
-        pa.array([value], type=type_)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
-        return False
-    return True
+    """Whether ``value`` is a value of ``type_`` as it is.
+
+    Checked here rather than left to Arrow, which would take a string as a list of
+    its characters.
+    """
+    if value is None:
+        return True
+    if pa.types.is_string(type_):
+        return isinstance(value, str)
+    if pa.types.is_boolean(type_):
+        return isinstance(value, bool)
+    if pa.types.is_int64(type_):
+        return isinstance(value, int) and not isinstance(value, bool) and value in INT64
+    if pa.types.is_float64(type_):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if pa.types.is_timestamp(type_):
+        return isinstance(value, datetime)
+    if pa.types.is_date32(type_):
+        return isinstance(value, date)
+    if pa.types.is_list(type_):
+        return isinstance(value, list) and all(fits(item, type_.value_type) for item in value)
+    if pa.types.is_map(type_):
+        return isinstance(value, dict) and all(
+            key is not None and fits(key, type_.key_type) and fits(item, type_.item_type)
+            for key, item in value.items()
+        )
+    if pa.types.is_struct(type_):
+        names = {type_.field(index).name for index in range(type_.num_fields)}
+        return (
+            isinstance(value, dict)
+            and set(value) <= names
+            and all(fits(value.get(name), type_.field(name).type) for name in names)
+        )
+    return False
