@@ -383,3 +383,15 @@ def test_a_value_arrow_would_coerce_does_not_fit(value, type_):
 )
 def test_a_value_of_its_declared_shape_fits(value, type_):
     assert fits(value, type_)
+
+
+def test_the_data_card_says_which_parquet_columns_hold_json_text(sample_corpus, tmp_path):
+    folder = run_export(sample_corpus.folder, tmp_path / "out", format="parquet")
+    card = (folder / "README.md").read_text(encoding="utf-8")
+    debates = card.split("### debates.parquet\n", 1)[1].split("\n### ", 1)[0]
+    source = next(line for line in debates.splitlines() if line.startswith("| `source` |"))
+    assert "| JSON text. The WARC record" in source
+    titles = next(line for line in debates.splitlines() if line.startswith("| `titles` |"))
+    assert "JSON text" not in titles
+    field = read(folder, "speeches").schema.field("debate_source")
+    assert field.metadata[b"description"].startswith(b"JSON text. From the debate:")

@@ -296,8 +296,14 @@ class ParquetWriter(Writer):
 
 
 def with_unfit_column(table: Table) -> Table:
-    """``table`` with the :data:`UNFIT` column last."""
-    return Table(table.name, table.filename, table.rows_are, (*table.columns, UNFIT), table.nested)
+    """``table`` with the :data:`UNFIT` column last, and its JSON text columns saying so."""
+    columns = [
+        dataclasses.replace(column, note=" ".join(filter(None, ("JSON text.", column.note))))
+        if is_json_text(column)
+        else column
+        for column in table.columns
+    ]
+    return Table(table.name, table.filename, table.rows_are, (*columns, UNFIT), table.nested)
 
 
 def move_unfit(row: dict[str, Any], schema: pa.Schema, unfit: Counter[str]) -> None:
