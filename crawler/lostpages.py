@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, signals
@@ -55,6 +55,7 @@ from crawler.pagecheck.middleware import PageRefused
 from crawler.urls import page_key
 
 if TYPE_CHECKING:
+    from scrapy import Spider
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from twisted.python.failure import Failure
@@ -138,6 +139,34 @@ def report_loss(crawler: Crawler, request: Request, exception: BaseException) ->
     reason, detail = judged
     page_lost(crawler, original_url(request), reason, detail)
     return True
+
+
+async def download_aside(
+    spider: Spider,
+    request: Request,
+    *,
+    what: str,
+    error_stat: str | None = None,
+    accept: Collection[int] = (200,),
+) -> Response | None:
+    """Fetch a page a spider needs beside the pages it crawls (a member page, a member list,
+    a table of ids), through the engine: downloader middlewares apply (robots.txt,
+    redirects, politeness), the scheduler's duplicate filter does not, so the spider keeps
+    its own once-per-crawl cache. A download that fails is logged, counted under
+    ``error_stat`` and reported lost; an answer whose status is not in ``accept`` is lost
+    as ``http_<status>``. Either way ``None``: the record it was wanted for is kept."""
+    try:
+        response = await spider.crawler.engine.download_async(request)
+    except Exception as error:  # a page beside the record must not lose the record
+        if error_stat:
+            spider.crawler.stats.inc_value(error_stat)
+        spider.logger.warning("%s %s could not be fetched: %r", what, request.url, error)
+        report_loss(spider.crawler, request, error)
+        return None
+    if response.status not in accept:
+        page_lost(spider.crawler, request.url, f"http_{response.status}", what.lower())
+        return None
+    return response
 
 
 class LostPagesMiddleware:

@@ -29,7 +29,7 @@ from scrapy.http import Response
 
 from crawler.items import DebateItem
 from crawler.lost import page_lost
-from crawler.lostpages import report_loss
+from crawler.lostpages import download_aside
 from crawler.normalise.parties import PartyTable, party_table
 from crawler.pages import twfy, twfy_members
 from crawler.pages.twfy_members import MemberRecord
@@ -194,16 +194,15 @@ class HansardSpider(CorpusSpider):
         # Downloader middlewares still apply (robots.txt, redirects to the
         # canonical /mp/<id>/<name>/<seat> page, politeness); the scheduler's
         # duplicate filter does not, which the per-crawl cache replaces.
-        request = scrapy.Request(url, dont_filter=True)
-        try:
-            response = await self.crawler.engine.download_async(request)
-        except Exception as error:  # an unreachable page must not lose the debate
-            self._inc("member_page/error")
-            self.logger.warning("Member page %s could not be fetched: %r", url, error)
-            report_loss(self.crawler, request, error)
+        response = await download_aside(
+            self,
+            scrapy.Request(url, dont_filter=True),
+            what="Member page",
+            error_stat=f"{STATS}/member_page/error",
+            accept=(200, *MEMBER_PAGE_ABSENT),
+        )
+        if response is None:
             return None
-        if response.status not in (200, *MEMBER_PAGE_ABSENT):
-            page_lost(self.crawler, url, f"http_{response.status}", "member page")
         if response.status != 200 or twfy.page_kind(response) != "member":
             self._inc("member_page/missing")
             self.logger.warning(

@@ -50,7 +50,7 @@ from crawler.gid import hansard_id
 from crawler.houses import HOUSE_IDS
 from crawler.items import DebateItem
 from crawler.lost import page_lost
-from crawler.lostpages import report_loss
+from crawler.lostpages import download_aside
 from crawler.pages import hansard_api
 from crawler.pages.hansard_api import MemberHistory, ResponseError, TreeItem
 from crawler.spiders.base import CorpusSpider, SpiderArgumentError, fetched_at
@@ -247,15 +247,10 @@ class HansardApiSpider(CorpusSpider):
 
     async def _fetch_person_ids(self) -> dict[str, str]:
         table = hansard_api.vocabulary()["person_identifiers"]
+        # Without the table, speeches keep their MNIS id only.
         request = scrapy.Request(table["url"], dont_filter=True)
-        try:
-            response = await self.crawler.engine.download_async(request)
-        except Exception as error:  # without the table, speeches keep their MNIS id only
-            self.logger.warning("Person identifiers %s: %r", table["url"], error)
-            report_loss(self.crawler, request, error)
-            return {}
-        if response.status != 200:
-            page_lost(self.crawler, table["url"], f"http_{response.status}", "person ids")
+        response = await download_aside(self, request, what="Person ids")
+        if response is None:
             return {}
         try:
             mapping = parse_person_identifiers(
@@ -292,15 +287,10 @@ class HansardApiSpider(CorpusSpider):
         path = hansard_api.vocabulary()["paths"]["member_history"]
         url = f"https://{self.members_host()}{path}?{urlencode({'ids': member_id})}"
         request = scrapy.Request(url, dont_filter=True)
-        try:
-            response = await self.crawler.engine.download_async(request)
-        except Exception as error:  # an unreachable member must not lose the debate
-            self._inc("member/error")
-            self.logger.warning("Member history %s could not be fetched: %r", url, error)
-            report_loss(self.crawler, request, error)
-            return None
-        if response.status != 200:
-            page_lost(self.crawler, url, f"http_{response.status}", "member history")
+        response = await download_aside(
+            self, request, what="Member history", error_stat=f"{STATS}/member/error"
+        )
+        if response is None:
             return None
         try:
             history = hansard_api.parse_member_history(

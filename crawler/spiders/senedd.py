@@ -28,7 +28,7 @@ from scrapy.http import Response
 
 from crawler.defence import DefenceTerms, defence_terms
 from crawler.lost import page_lost
-from crawler.lostpages import report_loss
+from crawler.lostpages import download_aside
 from crawler.pages import senedd
 from crawler.pages.senedd import Member, MemberLists, TranscriptError
 from crawler.spiders.base import CorpusSpider, SpiderArgumentError, fetched_at
@@ -188,15 +188,10 @@ class SeneddSpider(CorpusSpider):
         url = f"https://{self.members_host()}{path}"
         # The per-crawl future stands in for the scheduler's duplicate filter.
         request = scrapy.Request(url, dont_filter=True)
-        try:
-            response = await self.crawler.engine.download_async(request)
-        except Exception as error:  # no member list must not lose the debates
-            self._inc("members/error")
-            self.logger.warning("Member list %s could not be fetched: %r", url, error)
-            report_loss(self.crawler, request, error)
-            return None
-        if response.status != 200:
-            page_lost(self.crawler, url, f"http_{response.status}", "member list")
+        response = await download_aside(
+            self, request, what="Member list", error_stat=f"{STATS}/members/error"
+        )
+        if response is None:
             return None
         try:
             members = senedd.parse_members(response.body)
