@@ -3,7 +3,8 @@
 The saved answers of Wednesday 12 February 2025 (sample_pages/HANSARD_API_PAGES.md)
 hold a Lords chamber oral question on the Armed Forces, a Grand Committee debate on
 the Reserve Forces, a non-defence bill and a written statement, and the Commons
-day's tree; the ``hansard_api`` spider crawls them through Scrapy's engine.
+day's tree; the ``hansard_api`` spider crawls them through Scrapy's engine. A last
+crawl adds an article quoting the minister, whose link's offsets must slice his speech.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.gid import hansard_id
 from tests.support.crawl import CrawlResult, crawl_in_process
+from tests.support.pages import copy_sample_pages, edit_page
 
 DAY = {"since": "2025-02-12", "until": "2025-02-12"}
 QUESTION = hansard_id("6A1E3C5B-8D2F-4B7A-9C41-3E5B7D9F1A24")
@@ -160,3 +162,49 @@ def test_commons_crawl_of_the_day_does_not_fetch_the_lords(tmp_path: Path) -> No
     ) in urls
     assert not [url for url in urls if "Lords" in url or "/debates/debate/" in url]
     assert not [url for url in urls if url.startswith("https://members-api.parliament.uk/api/")]
+
+
+ARTICLE = (
+    "https://nation.cymru/news/plaid-calls-for-veterans-housing-plan-before-end-of-senedd-term/"
+)
+QUOTED = (
+    "recruitment is a priority for the Government. We have introduced a 10-day target for "
+    "a conditional offer of employment"
+)
+
+
+def test_an_article_quoting_a_peer_links_with_offsets_that_slice_the_speech(
+    tmp_path: Path,
+) -> None:
+    # An article (a test page, edited in a copy of the saved pages) reporting the
+    # Lords question the day after, quoting the minister's answer.
+    pages = copy_sample_pages(tmp_path / "pages")
+    edit_page(
+        pages,
+        ARTICLE,
+        [
+            ("2022-11-09T07:15:00+00:00", "2025-02-13T07:15:00+00:00"),
+            ("9 November 2022", "13 February 2025"),
+            (
+                "Speaking in Welsh during Tuesday’s debate on support for the armed forces "
+                "community, Gwion ap Dafydd said: “But the Government must publish a plan to "
+                "house veterans before the end of this Senedd, not just warm words.”",
+                f"Answering a question in the House of Lords on Armed Forces recruitment, the "
+                f"Defence Minister Lord Coaker said: “My Lords, {QUOTED}.”",
+            ),
+        ],
+    )
+    corpus = tmp_path / "corpus"
+    for spider, args in [
+        ("hansard_api", {**DAY, "houses": "lords"}),
+        ("defence_news", {"urls": ARTICLE}),
+    ]:
+        result = crawl_in_process(spider, corpus, replay_dir=pages, args=args)
+        assert result.returncode == 0, result.stderr[-3000:]
+    minister = by_id(result.read("debates"))[QUESTION]["speeches"][1]
+    (link,) = [link for link in result.read("links") if link["speech_id"] == minister["id"]]
+    assert link["debate_id"] == QUESTION
+    said = minister["text"][link["speech_start"] : link["speech_end"]]
+    assert said == f"My Lords, {QUOTED}"
+    (article,) = [a for a in result.read("articles") if a["url"] == ARTICLE]
+    assert article["text"][link["article_start"] : link["article_end"]] == link["quote"]
