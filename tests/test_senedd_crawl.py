@@ -12,6 +12,7 @@ import pytest
 from crawler.pages import senedd
 from tests.support.crawl import CrawlResult, crawl_in_process
 from tests.support.pages import copy_sample_pages, edit_page, write_replay
+from tests.test_export import read_jsonl, scrapy_export
 
 DAY = {"since": "2022-11-08", "until": "2022-11-09"}
 TRANSCRIPT = (
@@ -268,3 +269,15 @@ def test_a_contribution_without_an_id_is_left_out_and_its_debate_flagged(tmp_pat
     assert debate["flags"] == [senedd.NO_ID_FLAG]
     assert "404213" not in _speeches(result)
     assert len(debate["speeches"]) == 7
+
+
+def test_scrapy_export_takes_house_senedd_and_gives_its_speeches(defence_crawl, tmp_path):
+    folder = tmp_path / "export"
+    completed = scrapy_export(
+        str(folder), "-s", f"CORPUS_DIR={defence_crawl.corpus}", "--house", "senedd"
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    speeches = read_jsonl(folder / "speeches.jsonl")
+    stored = [s["id"] for d in defence_crawl.read("debates") for s in d["speeches"]]
+    assert sorted(row["id"] for row in speeches) == sorted(stored)
+    assert {row["house"] for row in speeches} == {"senedd"}
