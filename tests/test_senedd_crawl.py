@@ -191,6 +191,20 @@ def test_a_transcript_asked_for_by_url_gives_its_defence_debate(tmp_path):
     assert [d["id"] for d in result.read("debates")] == ["senedd-12920-221108-9"]
 
 
+def test_debates_named_by_id_are_kept_whatever_their_business(tmp_path):
+    args = {"urls": TRANSCRIPT, "debates": "senedd-12920-221108-1"}
+    result = crawl_in_process("senedd", tmp_path / "corpus", args=args)
+    assert result.returncode == 0, result.stderr
+    assert [d["id"] for d in result.read("debates")] == ["senedd-12920-221108-1"]
+    assert result.stats["corpus/senedd/agenda_item/not_asked"] == 1
+
+
+def test_a_debates_value_that_is_not_a_senedd_id_is_refused(tmp_path):
+    result = _crawl(tmp_path, debates="2025-02-10a.1.1")
+    assert result.returncode == 2
+    assert "debates: not a Senedd debate id: '2025-02-10a.1.1'" in result.stderr
+
+
 def test_a_transcript_the_server_does_not_have_fails_the_crawl(tmp_path):
     replay = copy_sample_pages(tmp_path / "pages")
     manifest = replay / "manifest.jsonl"
