@@ -59,7 +59,9 @@ def sources(corpus: BuiltCorpus, folder: Path) -> set[str]:
 def test_debates_read_only_from_theyworkforyou_keep_the_terms_stated_so_far(
     sample_corpus: BuiltCorpus, tmp_path: Path
 ) -> None:
-    folder = run_export(sample_corpus.folder, tmp_path / "out", since="2025-02-11")
+    folder = run_export(
+        sample_corpus.folder, tmp_path / "out", since="2025-02-11", until="2025-02-11"
+    )
     assert sources(sample_corpus, folder) == {"twfy"}
     assert terms(folder) == TWFY_ONLY_TERMS
     assert citation(folder).endswith(f"{OPL_ATTRIBUTION} Data service provided by TheyWorkForYou.")
