@@ -1,6 +1,7 @@
 """The houses a debate can belong to, and when each sits: read from crawler/data/houses.json.
 
-One list for the whole crawler: the export's ``--house`` choices and the reading
+One list for the whole crawler: which sources read each house, the export's
+``--house`` choices (every house some source reads) and the reading
 of speech time stamps printed without am/pm (crawler/normalise/speech_times.py)
 take their houses from here, and tests/test_houses.py holds the record schema's
 ``house`` enum, crawler/data/twfy.json and crawler/gid.py to it. The file's
@@ -61,8 +62,9 @@ class House:
     name: dict[str, str]
     """English (``en``) and Welsh (``cy``) name."""
     parliament: str
-    crawled: bool
-    """Whether the crawler reads this house's debates (the export offers only these)."""
+    sources: tuple[str, ...]
+    """The sources the crawler reads this house's debates from (``twfy``, ``hansard``,
+    ``senedd``, as debate records name them); empty: not read."""
     hours: tuple[HoursPeriod, ...]
 
     def sitting_hours(self, day: date) -> SittingHours | None:
@@ -111,7 +113,7 @@ def load_houses(text: str) -> tuple[House, ...]:
             id=entry["id"],
             name=dict(entry["name"]),
             parliament=entry["parliament"],
-            crawled=entry["crawled"],
+            sources=tuple(entry["sources"]),
             hours=tuple(_period(period, late, sources) for period in entry["hours"]),
         )
         for entry in data["houses"]
@@ -122,8 +124,10 @@ HOUSES: tuple[House, ...] = load_houses(packaged("data", "houses.json").read_tex
 """Every house, in the file's order."""
 HOUSES_BY_ID: dict[str, House] = {house.id: house for house in HOUSES}
 HOUSE_IDS: tuple[str, ...] = tuple(house.id for house in HOUSES)
-CRAWLED_HOUSE_IDS: tuple[str, ...] = tuple(house.id for house in HOUSES if house.crawled)
-"""The houses whose debates the crawler reads."""
+READ_HOUSE_IDS: tuple[str, ...] = tuple(house.id for house in HOUSES if house.sources)
+"""The houses whose debates the crawler reads from any source (the export offers these)."""
+TWFY_HOUSE_IDS: tuple[str, ...] = tuple(house.id for house in HOUSES if "twfy" in house.sources)
+"""The houses whose debates the crawler reads from TheyWorkForYou."""
 
 
 def sitting_hours(house: str | None, day: date | str | None) -> SittingHours | None:

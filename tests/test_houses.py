@@ -11,10 +11,11 @@ import pytest
 from crawler.export.options import HOUSES as EXPORT_HOUSES
 from crawler.gid import HOUSES_BY_PREFIX
 from crawler.houses import (
-    CRAWLED_HOUSE_IDS,
     HOUSE_IDS,
     HOUSES,
     HOUSES_BY_ID,
+    READ_HOUSE_IDS,
+    TWFY_HOUSE_IDS,
     WEEKDAYS,
     load_houses,
     sitting_hours,
@@ -31,19 +32,27 @@ def test_record_schema_allows_exactly_the_listed_houses():
     assert schema["properties"]["house"]["enum"] == list(HOUSE_IDS)
 
 
-def test_twfy_table_names_only_listed_houses_and_every_crawled_one():
+def test_twfy_table_names_only_listed_houses_and_every_one_read_from_twfy():
     twfy = _json("data", "twfy.json")
-    assert sorted(twfy["houses_by_path"].values()) == sorted(CRAWLED_HOUSE_IDS)
+    assert sorted(twfy["houses_by_path"].values()) == sorted(TWFY_HOUSE_IDS)
     member_paths = {k: v for k, v in twfy["member_path_by_house"].items() if k != "_about"}
-    assert set(member_paths) == set(CRAWLED_HOUSE_IDS)
+    assert set(member_paths) == set(TWFY_HOUSE_IDS)
 
 
 def test_gid_prefixes_name_only_listed_houses():
     assert set(HOUSES_BY_PREFIX.values()) <= set(HOUSE_IDS)
 
 
-def test_export_offers_the_crawled_houses():
-    assert EXPORT_HOUSES == CRAWLED_HOUSE_IDS == ("commons", "westminster-hall", "lords")
+def test_export_offers_every_house_some_source_reads():
+    assert EXPORT_HOUSES == READ_HOUSE_IDS == ("commons", "westminster-hall", "lords", "senedd")
+    assert TWFY_HOUSE_IDS == ("commons", "westminster-hall", "lords")
+
+
+def test_each_source_a_house_lists_is_a_source_debate_records_name():
+    from crawler.pages import hansard_api, senedd
+
+    sources = {source for house in HOUSES for source in house.sources}
+    assert sources == {"twfy", hansard_api.SOURCE, senedd.SOURCE}
 
 
 def test_every_house_has_an_english_and_a_welsh_name_and_a_parliament():
@@ -112,7 +121,7 @@ def test_an_hours_period_citing_no_source_is_refused():
                     "id": "commons",
                     "name": {"en": "House of Commons", "cy": "Tŷ'r Cyffredin"},
                     "parliament": "uk-parliament",
-                    "crawled": True,
+                    "sources": ["twfy"],
                     "hours": [{"from": "2020-01-01", "source": "nowhere", "days": {}}],
                 }
             ],

@@ -12,6 +12,7 @@ import pytest
 from crawler.pages import senedd
 from tests.support.crawl import CrawlResult, crawl_in_process
 from tests.support.pages import copy_sample_pages, edit_page, write_replay
+from tests.test_export import read_jsonl, scrapy_export
 
 DAY = {"since": "2022-11-08", "until": "2022-11-09"}
 TRANSCRIPT = (
@@ -190,6 +191,20 @@ def test_a_transcript_asked_for_by_url_gives_its_defence_debate(tmp_path):
     assert [d["id"] for d in result.read("debates")] == ["senedd-12920-221108-9"]
 
 
+def test_debates_named_by_id_are_kept_whatever_their_business(tmp_path):
+    args = {"urls": TRANSCRIPT, "debates": "senedd-12920-221108-1"}
+    result = crawl_in_process("senedd", tmp_path / "corpus", args=args)
+    assert result.returncode == 0, result.stderr
+    assert [d["id"] for d in result.read("debates")] == ["senedd-12920-221108-1"]
+    assert result.stats["corpus/senedd/agenda_item/not_asked"] == 1
+
+
+def test_a_debates_value_that_is_not_a_senedd_id_is_refused(tmp_path):
+    result = _crawl(tmp_path, debates="2025-02-10a.1.1")
+    assert result.returncode == 2
+    assert "debates: not a Senedd debate id: '2025-02-10a.1.1'" in result.stderr
+
+
 def test_a_transcript_the_server_does_not_have_fails_the_crawl(tmp_path):
     replay = copy_sample_pages(tmp_path / "pages")
     manifest = replay / "manifest.jsonl"
@@ -268,3 +283,15 @@ def test_a_contribution_without_an_id_is_left_out_and_its_debate_flagged(tmp_pat
     assert debate["flags"] == [senedd.NO_ID_FLAG]
     assert "404213" not in _speeches(result)
     assert len(debate["speeches"]) == 7
+
+
+def test_scrapy_export_takes_house_senedd_and_gives_its_speeches(defence_crawl, tmp_path):
+    folder = tmp_path / "export"
+    completed = scrapy_export(
+        str(folder), "-s", f"CORPUS_DIR={defence_crawl.corpus}", "--house", "senedd"
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    speeches = read_jsonl(folder / "speeches.jsonl")
+    stored = [s["id"] for d in defence_crawl.read("debates") for s in d["speeches"]]
+    assert sorted(row["id"] for row in speeches) == sorted(stored)
+    assert {row["house"] for row in speeches} == {"senedd"}

@@ -9,7 +9,7 @@ from pathlib import Path
 from crawler import settings
 from tests.support.altered import CapitalTitlePipeline, is_altered
 from tests.support.corpus import BuiltCorpus, copy_corpus, without_run_time_fields
-from tests.support.crawl import crawl_env, scrapy_command
+from tests.support.crawl import crawl_env, run_crawl, scrapy_command
 from tests.support.pages import ROOT
 
 # The project's pipelines, and the changed "extractor" before them.
@@ -79,3 +79,69 @@ def test_a_corpus_without_capture_is_refused_with_one_line(tmp_path: Path) -> No
         f"scrapy reextract: no WARC files in {tmp_path / 'corpus' / 'warc'}: "
         "nothing to re-extract from"
     )
+
+
+SENEDD_DAY = {"since": "2022-11-08", "until": "2022-11-09"}
+
+
+def senedd_corpus(folder: Path) -> Path:
+    """A corpus of every Senedd agenda item of one sitting, defence business or not."""
+    result = run_crawl("senedd", folder, args={**SENEDD_DAY, "all": "1"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert sorted(d["id"] for d in read(folder, "debates")) == [
+        "senedd-12920-221108-1",
+        "senedd-12920-221108-9",
+    ]
+    return folder
+
+
+def test_senedd_debates_crawled_with_all_are_read_again_not_dropped(tmp_path: Path) -> None:
+    corpus = senedd_corpus(tmp_path / "corpus")
+    result = reextract(corpus, "--into", str(tmp_path / "new"))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.splitlines()[:3] == [
+        "articles: no changes",
+        "debates: no changes",
+        "links: no changes",
+    ]
+    assert without_run_time_fields(read(tmp_path / "new", "debates")) == without_run_time_fields(
+        read(corpus, "debates")
+    )
+
+
+def with_unproducible_debate(corpus: Path) -> str:
+    """Add a stored debate that cites a captured page the current code makes no such record
+    from (as when an extractor change stops producing a record); return its id."""
+    debates = read(corpus, "debates")
+    orphan = {**debates[0], "id": "senedd-12920-221108-99"}
+    lines = [json.dumps(record) for record in [*debates, orphan]]
+    (corpus / "debates.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    return orphan["id"]
+
+
+def test_records_gone_from_the_rebuild_leave_the_corpus_unchanged_and_exit_1(
+    tmp_path: Path,
+) -> None:
+    corpus = senedd_corpus(tmp_path / "corpus")
+    gone = with_unproducible_debate(corpus)
+    before = (corpus / "debates.jsonl").read_bytes()
+
+    result = reextract(corpus)
+    assert result.returncode == 1
+    assert f"  debates {gone}: gone" in result.stdout.splitlines()
+    assert result.stderr.strip().splitlines()[-1] == (
+        "scrapy reextract: WARNING: 1 record(s) the corpus holds are gone; "
+        f"{corpus} was not changed (look with --into FOLDER, replace anyway with --accept-gone)"
+    )
+    assert (corpus / "debates.jsonl").read_bytes() == before
+    assert not [path for path in tmp_path.iterdir() if path.name.startswith(".corpus")]
+
+
+def test_accept_gone_replaces_the_corpus_without_the_gone_record(tmp_path: Path) -> None:
+    corpus = senedd_corpus(tmp_path / "corpus")
+    gone = with_unproducible_debate(corpus)
+
+    result = reextract(corpus, "--accept-gone")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert gone not in {d["id"] for d in read(corpus, "debates")}
+    assert len(read(corpus, "debates")) == 2

@@ -3,8 +3,9 @@
 Offline: the pages the records name in their ``source`` are read again from
 the WARC files, through ``scrapy crawl`` with ``REPLAY_DIR`` set to the capture
 and ``-a urls=`` (articles first, then debates, as the sample build does; a
-debate through the spider that read it: ``hansard``, or ``senedd`` for a
-Senedd transcript, whose defence selection is a default crawl's), so
+debate through the spider that read it: ``hansard``, ``hansard_api``, or
+``senedd`` with ``-a debates=`` naming exactly the Senedd debates the corpus
+holds, whatever the crawl that stored them selected), so
 the spiders, pipelines, deduplication and linking all run as in a live crawl.
 Running the real crawls, rather than calling parsers directly, is what makes
 the rebuilt corpus what the current code would have made of those bytes.
@@ -13,7 +14,11 @@ The new corpus is built in a folder beside the target and put in place only
 when every crawl succeeded: ``--into FOLDER`` makes a new corpus (the WARC
 files are linked into it, so it is complete on its own), otherwise the corpus
 is replaced. What changed is printed per record type and field, then per
-record. Exits 1 when a crawl failed (nothing replaced), 2 when it cannot start.
+record. Records the corpus held that the rebuild lacks ("gone") are lost
+data unless the operator says otherwise: without ``--accept-gone`` the corpus
+is not replaced (``--into`` still writes the new folder, to look at) and the
+command exits 1. Exits 1 when a crawl failed (nothing replaced), 2 when it
+cannot start.
 """
 
 from __future__ import annotations
@@ -25,16 +30,15 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import urlsplit
 
 from scrapy.commands import ScrapyCommand
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 from crawler.corpus import lock
-from crawler.pages import senedd
 from crawler.warc.files import CORPUS_SUBFOLDER, capture_folder, warc_files
 from crawler.warc.reextract import (
     SNAPSHOTS,
+    Pages,
     ReextractError,
     compare,
     pages_to_read,
@@ -67,6 +71,11 @@ class Command(ScrapyCommand):
             metavar="FOLDER",
             help="write the rebuilt corpus to FOLDER (new) instead of replacing CORPUS_DIR",
         )
+        group.add_argument(
+            "--accept-gone",
+            action="store_true",
+            help="replace the corpus even though records it holds are gone from the rebuild",
+        )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
@@ -91,7 +100,7 @@ class Command(ScrapyCommand):
         aside = target.with_name(f".{target.name}.reextract-{os.getpid()}")
         try:
             pages = pages_to_read(corpus, capture)
-            self.build(aside, capture, pages.articles, pages.debates, pages.hansard_api)
+            self.build(aside, capture, pages)
         except ReextractError as error:
             shutil.rmtree(aside, ignore_errors=True)
             self.fail(str(error))
@@ -103,28 +112,35 @@ class Command(ScrapyCommand):
             return
         finally:
             lock.release(held)
-        self.report(corpus, aside, pages.uncaptured)
+        gone = self.report(corpus, aside, pages.uncaptured)
+        if gone and not opts.accept_gone:
+            warning = f"scrapy reextract: WARNING: {gone} record(s) the corpus holds are gone"
+            if opts.into:
+                self.swap(aside, target)
+                print(f"{warning}; the rebuild was written to {target}", file=sys.stderr)
+            else:
+                shutil.rmtree(aside, ignore_errors=True)
+                print(
+                    f"{warning}; {target} was not changed (look with --into FOLDER, "
+                    "replace anyway with --accept-gone)",
+                    file=sys.stderr,
+                )
+            self.exitcode = 1
+            return
         self.swap(aside, target)
         print(f"Re-extracted corpus written to {target}")
 
-    def build(
-        self,
-        aside: Path,
-        capture: Path,
-        articles: list[str],
-        debates: list[str],
-        hansard_api: list[str],
-    ) -> None:
+    def build(self, aside: Path, capture: Path, pages: Pages) -> None:
         link_files(capture, aside / CORPUS_SUBFOLDER)
-        senedd_debates = [url for url in debates if is_senedd_transcript(url)]
-        twfy_debates = [url for url in debates if not is_senedd_transcript(url)]
+        # The Senedd spider keeps exactly the stored debates, not its default selection.
+        senedd_only = ["-a", f"debates={','.join(pages.senedd_debates)}"]
         crawls = (
-            ("defence_news", articles),
-            ("hansard", twfy_debates),
-            ("senedd", senedd_debates),
-            ("hansard_api", hansard_api),
+            ("defence_news", pages.articles, []),
+            ("hansard", pages.debates, []),
+            ("senedd", pages.senedd, senedd_only),
+            ("hansard_api", pages.hansard_api, []),
         )
-        for spider, urls in crawls:
+        for spider, urls, arguments in crawls:
             if not urls:
                 continue
             command = [
@@ -140,6 +156,7 @@ class Command(ScrapyCommand):
                 *self.forwarded_settings(),
                 "-a",
                 f"urls={','.join(urls)}",
+                *arguments,
             ]
             completed = subprocess.run(command, capture_output=True, text=True)
             if completed.returncode != 0:
@@ -161,7 +178,9 @@ class Command(ScrapyCommand):
             forwarded += ["-s", f"{name}={value}"]
         return forwarded
 
-    def report(self, corpus: Path, aside: Path, uncaptured: Any) -> None:
+    def report(self, corpus: Path, aside: Path, uncaptured: Any) -> int:
+        """Print what changed; return how many records are gone."""
+        gone = 0
         for name in SNAPSHOTS:
             changes = compare(read_snapshot(corpus, name), read_snapshot(aside, name))
             print(changes.summary(name))
@@ -171,8 +190,10 @@ class Command(ScrapyCommand):
                 print(f"  {name} {record_id}: new")
             for record_id in changes.gone:
                 print(f"  {name} {record_id}: gone")
+            gone += len(changes.gone)
         for name, count in sorted(uncaptured.items()):
             print(f"{name}: {count} record(s) name no captured page and were not re-extracted")
+        return gone
 
     @staticmethod
     def swap(aside: Path, target: Path) -> None:
@@ -191,11 +212,6 @@ class Command(ScrapyCommand):
 
 class CrawlFailed(Exception):
     """A re-extraction crawl exited non-zero."""
-
-
-def is_senedd_transcript(url: str) -> bool:
-    """Whether a debate was read from the Senedd's XML export (its ``url`` is a transcript)."""
-    return urlsplit(url).hostname == senedd.RECORD_HOST
 
 
 def link_files(source: Path, target: Path) -> None:

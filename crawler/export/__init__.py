@@ -130,7 +130,7 @@ def _write_export(
             )
     for name in RECORD_SCHEMAS:
         write_text_atomically(folder / name, schema_file(name).read_text(encoding="utf-8"))
-    package = data_package(folder, options, tables)
+    package = data_package(folder, options, tables, selection.debate_sources)
     write_text_atomically(
         folder / PACKAGE_FILE, json.dumps(package, ensure_ascii=False, indent=2) + "\n"
     )

@@ -9,6 +9,7 @@ from importlib.metadata import PackageNotFoundError, version
 from string import Template
 from typing import TYPE_CHECKING
 
+from crawler.dedup.sources import HANSARD, TWFY
 from crawler.export import rights
 from crawler.export.fields import Column
 from crawler.export.options import ExportOptions
@@ -19,6 +20,7 @@ from crawler.export.tables import Table
 if TYPE_CHECKING:
     from crawler.export.writers.base import Writer
 from crawler.items import SCHEMA_VERSION
+from crawler.pages.senedd import SOURCE as SENEDD
 
 DISTRIBUTION = "defence-hansard-corpus"
 CARD_FILE = "README.md"
@@ -33,13 +35,47 @@ OPL_ATTRIBUTION = (
 )
 TWFY_TERMS_URL = "https://www.theyworkforyou.com/api/terms#licensing"
 TWFY_ATTRIBUTION = "Data service provided by TheyWorkForYou"
+# The Senedd Record's licence is stated only by third parties, not by the Senedd Commission.
+OGL_NAME = "Open Government Licence v3.0"
+OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+SENEDD_COPYRIGHT_URL = "https://senedd.wales/commission/access-to-information/copyright/"
+UK_PARLIAMENT_SOURCES = frozenset({TWFY, HANSARD})
+"""Sources of UK Parliament debates: Parliamentary copyright, under the Open Parliament Licence."""
+
+OPL_TERMS = (
+    "- **Parliamentary text** ({what}): Parliamentary copyright, reusable under the "
+    f"[{OPL_NAME}]({OPL_URL}). Reuse must carry the attribution statement: "
+    f'"{OPL_ATTRIBUTION}"'
+)
+OPL_TEXT = "the speeches, their headings and speaker lines, and the `quote` of each link"
+OPL_TEXT_BESIDE_SENEDD = (
+    "the debates whose `sources` name `twfy` or `hansard`: their speeches, headings and "
+    "speaker lines, and the `quote` of links to them"
+)
+HANSARD_TERMS = (
+    "- **Official Hansard** (debates whose `sources` name `hansard`): read from the UK "
+    "Parliament's Hansard API, not through TheyWorkForYou; under the licence and "
+    "attribution statement above."
+)
+TWFY_TERMS = (
+    "- **TheyWorkForYou** (mySociety): {what} taken from its pages; its own data (member "
+    f"lists, person ids) is under the terms at {TWFY_TERMS_URL}, which ask for an "
+    f'attribution such as "{TWFY_ATTRIBUTION}".'
+)
+SENEDD_TERMS = (
+    "- **Senedd text** (debates whose `sources` name `senedd`: the Senedd's Record of "
+    "Proceedings, its speeches, headings and speaker lines, and the `quote` of links to "
+    "them): Senedd Commission copyright. Third parties state it is reusable under the "
+    f"[{OGL_NAME}]({OGL_URL}); **this is not confirmed** by the Senedd Commission's own "
+    f"terms ({SENEDD_COPYRIGHT_URL}): check them before reuse."
+)
 
 TEXT_INCLUDED = (
     "This export **includes article and comment text**, and the personal data named above."
 )
 QUOTES_KEPT = (
     "The links keep their `quote`: those are the words of Parliament the article quotes, "
-    "under the Open Parliament Licence like the speech they come from, short, and the "
+    "under {quote_terms}, short, and the "
     "evidence each link rests on. A fuzzy link's quote is as the article printed it, "
     "so it can carry the outlet's small edits (ellipses, bracketed words)."
 )
@@ -55,11 +91,58 @@ SHAREABLE = (
     "not its text: of articles, {article_fields}; of comments, {comment_fields} (which page "
     "a comment is on, when, and what it replies to). An article's URLs are its address; "
     "the words of a URL's slug are not its text. The speeches and debates are whole, under "
-    "the Open Parliament Licence. " + QUOTES_KEPT
+    "{debate_terms}. " + QUOTES_KEPT
 )
 
 
-def _text_statement(options: ExportOptions, tables: list[Table]) -> str:
+def parliament_sources(sources: Iterable[str]) -> frozenset[str]:
+    """The sources whose terms an export states: those of its debates, and
+    TheyWorkForYou's when it holds none (the terms a corpus has always stated)."""
+    return frozenset(sources) or frozenset({TWFY})
+
+
+def _parliament_terms(sources: frozenset[str]) -> str:
+    """The card's terms for the parliamentary text, one item per source the debates name."""
+    senedd = SENEDD in sources
+    lines = []
+    if sources & UK_PARLIAMENT_SOURCES:
+        lines.append(OPL_TERMS.format(what=OPL_TEXT_BESIDE_SENEDD if senedd else OPL_TEXT))
+    if HANSARD in sources:
+        lines.append(HANSARD_TERMS)
+    if TWFY in sources:
+        only = sources == {TWFY}
+        what = "the records were" if only else "the debates whose `sources` name `twfy` were"
+        lines.append(TWFY_TERMS.format(what=what))
+    if senedd:
+        lines.append(SENEDD_TERMS)
+    return "\n".join(lines)
+
+
+def _attributions(sources: frozenset[str]) -> str:
+    """The attribution statements the citation carries, each after a space."""
+    statements = []
+    if sources & UK_PARLIAMENT_SOURCES:
+        statements.append(OPL_ATTRIBUTION)
+    if TWFY in sources:
+        statements.append(f"{TWFY_ATTRIBUTION}.")
+    return "".join(f" {statement}" for statement in statements)
+
+
+def _speech_terms(sources: frozenset[str]) -> dict[str, str]:
+    """How the text statements name the terms of speeches and the quotes from them."""
+    if SENEDD in sources:
+        return {
+            "quote_terms": "the terms of the speech they come from (above)",
+            "debate_terms": "the terms above for their source",
+        }
+    return {
+        "quote_terms": "the Open Parliament Licence like the speech they come from",
+        "debate_terms": "the Open Parliament Licence",
+    }
+
+
+def _text_statement(options: ExportOptions, tables: list[Table], sources: frozenset[str]) -> str:
+    terms = _speech_terms(sources)
     if options.shareable:
         articles = next(table for table in tables if table.name == "articles")
         comments = articles.nested or next(
@@ -68,8 +151,9 @@ def _text_statement(options: ExportOptions, tables: list[Table]) -> str:
         return SHAREABLE.format(
             article_fields=rights.listed(column.name for column in articles.columns),
             comment_fields=rights.listed(column.name for column in comments),
+            **terms,
         )
-    return TEXT_INCLUDED if options.article_text else TEXT_LEFT_OUT
+    return TEXT_INCLUDED if options.article_text else TEXT_LEFT_OUT.format(**terms)
 
 
 def crawler_identity() -> tuple[str, str]:
@@ -168,6 +252,7 @@ def data_card(
         else ""
     )
     corpus_date = (moment.latest_last_changed or moment.latest_fetched_at or "")[:10]
+    sources = parliament_sources(selection.debate_sources)
     template = Template(resources.files(__package__).joinpath("card.md").read_text("utf-8"))
     return template.substitute(
         name=name,
@@ -192,14 +277,11 @@ def data_card(
         houses=_counted(tally.houses, "speech"),
         interfaces=_counted(tally.interfaces, "debate"),
         link_kinds=_counted(tally.link_kinds, "link"),
-        opl_name=OPL_NAME,
-        opl_url=OPL_URL,
-        opl_attribution=OPL_ATTRIBUTION,
-        twfy_terms_url=TWFY_TERMS_URL,
-        twfy_attribution=TWFY_ATTRIBUTION,
+        parliament_terms=_parliament_terms(sources),
+        attributions=_attributions(sources),
         copyright_fields=rights.fields_that_are(rights.COPYRIGHT),
         personal_fields=rights.fields_that_are(rights.PERSONAL_DATA),
-        text_statement=_text_statement(options, tables),
+        text_statement=_text_statement(options, tables, sources),
         checksum_file=CHECKSUM_FILE,
         schema_version=SCHEMA_VERSION,
         package_file=PACKAGE_FILE,

@@ -7,13 +7,13 @@ import shlex
 from dataclasses import dataclass
 from datetime import date
 
-from crawler.houses import CRAWLED_HOUSE_IDS
+from crawler.houses import READ_HOUSE_IDS
 
 # The formats, in the order ``--help`` lists them; each has a writer in
 # crawler/export/writers/ (see crawler.export.writers.WRITERS).
 FORMATS = ("jsonl", "csv", "parquet", "html")
-HOUSES = CRAWLED_HOUSE_IDS
-"""The houses ``--house`` accepts: those whose debates the crawler reads (crawler/houses.py)."""
+HOUSES = READ_HOUSE_IDS
+"""The houses ``--house`` accepts: those whose debates some source reads (crawler/houses.py)."""
 # Interfaces of TheyWorkForYou a party label can be printed in; CSV gives each a
 # column, in this order (any other interface found gets one too, after these).
 INTERFACES = ("en", "cy")

@@ -10,18 +10,25 @@ records are copied beside it, and both carry the schema version
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from crawler.dedup.sources import TWFY as TWFY_SOURCE
 from crawler.export import rights
 from crawler.export.card import (
     CARD_FILE,
+    OGL_NAME,
+    OGL_URL,
     OPL_NAME,
     OPL_URL,
     RECORD_SCHEMAS,
+    SENEDD,
     TWFY_TERMS_URL,
+    UK_PARLIAMENT_SOURCES,
     crawler_identity,
+    parliament_sources,
 )
 from crawler.export.fields import Column, logical_type
 from crawler.export.folder import sha256_of
@@ -52,6 +59,12 @@ FOREIGN_KEYS = [
 
 OPL = {"name": "OPL-3.0", "title": OPL_NAME, "path": OPL_URL}
 TWFY = {"name": "TheyWorkForYou-terms", "title": "TheyWorkForYou terms", "path": TWFY_TERMS_URL}
+OGL = {
+    "name": "OGL-UK-3.0",
+    "title": f"{OGL_NAME} (Senedd Record text: stated by third parties, not confirmed; "
+    f"see {CARD_FILE}, Licences and terms)",
+    "path": OGL_URL,
+}
 NEWS = {
     "name": "publisher-copyright",
     "title": "Copyright of each publisher and commenter: research use only, not for sharing "
@@ -79,13 +92,28 @@ def _field(column: Column) -> dict[str, Any]:
     }
 
 
-def _licences(table: Table, options: ExportOptions) -> list[dict[str, str]]:
+def parliament_licences(sources: frozenset[str], *, twfy_terms: bool = True) -> list[dict]:
+    """The licences of the parliamentary text read from ``sources`` (and TheyWorkForYou's
+    terms for its data, unless ``twfy_terms`` is off: links hold none of it)."""
+    licences = []
+    if sources & UK_PARLIAMENT_SOURCES:
+        licences.append(OPL)
+    if twfy_terms and TWFY_SOURCE in sources:
+        licences.append(TWFY)
+    if SENEDD in sources:
+        licences.append(OGL)
+    return licences
+
+
+def _licences(table: Table, options: ExportOptions, sources: frozenset[str]) -> list[dict]:
     if table.name in ("speeches", "debates", "links"):
-        return [OPL, TWFY] if table.name != "links" else [OPL]
+        return parliament_licences(sources, twfy_terms=table.name != "links")
     return [NEWS_FACTS] if options.shareable else [NEWS]
 
 
-def _resource(folder: Path, table: Table, options: ExportOptions, written: set[str]) -> dict:
+def _resource(
+    folder: Path, table: Table, options: ExportOptions, written: set[str], sources: frozenset[str]
+) -> dict:
     schema: dict[str, Any] = {
         "fields": [_field(column) for column in table.columns],
         "primaryKey": PRIMARY_KEYS[table.name],
@@ -110,16 +138,20 @@ def _resource(folder: Path, table: Table, options: ExportOptions, written: set[s
     resource["description"] = f"One row per {table.rows_are}."
     resource["bytes"] = (folder / table.filename).stat().st_size
     resource["hash"] = f"sha256:{sha256_of(folder / table.filename)}"
-    resource["licenses"] = _licences(table, options)
+    resource["licenses"] = _licences(table, options, sources)
     if file_format == "csv":
         resource["dialect"] = {"delimiter": ",", "quoteChar": '"', "header": True}
     resource["schema"] = schema
     return resource
 
 
-def data_package(folder: Path, options: ExportOptions, tables: list[Table]) -> dict[str, Any]:
-    """The descriptor of the export in ``folder``, whose data files are written."""
+def data_package(
+    folder: Path, options: ExportOptions, tables: list[Table], debate_sources: Iterable[str] = ()
+) -> dict[str, Any]:
+    """The descriptor of the export in ``folder``, whose data files are written;
+    ``debate_sources`` are the sources its debates were read from."""
     name, version = crawler_identity()
+    sources = parliament_sources(debate_sources)
     written = {table.name for table in tables}
     return {
         "profile": "tabular-data-package",
@@ -129,9 +161,9 @@ def data_package(folder: Path, options: ExportOptions, tables: list[Table]) -> d
         "schema_version": SCHEMA_VERSION,
         "record_schemas": list(RECORD_SCHEMAS),
         "created_with": {"name": name, "version": version, "command": options.command_line()},
-        "licenses": [OPL, TWFY, NEWS_FACTS if options.shareable else NEWS],
+        "licenses": [*parliament_licences(sources), NEWS_FACTS if options.shareable else NEWS],
         "restricted_fields": {
             kind: rights.fields_by_rows(kind) for kind in (rights.COPYRIGHT, rights.PERSONAL_DATA)
         },
-        "resources": [_resource(folder, table, options, written) for table in tables],
+        "resources": [_resource(folder, table, options, written, sources) for table in tables],
     }

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from crawler.corpus.snapshot import load_record
 from crawler.corpus.store import STORE_FILENAME, CorpusStore
+from crawler.dedup.sources import TWFY
 from crawler.export.filters import Vocabulary, valid_values
 from crawler.export.options import INTERFACES, ExportError, ExportOptions
 
@@ -88,11 +89,24 @@ class Selection:
     moment: CorpusMoment
     dangling_links: int
     warnings: list[str]
+    sources_by_debate: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The ``sources`` of each debate the filters kept (before ``--linked-only``)."""
 
     @cached_property
     def debates(self) -> set[str]:
         """Ids of the debates with a speech in the export."""
         return {debate_id for debate_id, _speech in self.speeches}
+
+    @cached_property
+    def debate_sources(self) -> frozenset[str]:
+        """The sources the exported debates were read from (``twfy``, ``hansard``,
+        ``senedd``); a debate stored before sources were recorded was read from
+        TheyWorkForYou."""
+        return frozenset(
+            source
+            for debate_id in self.debates
+            for source in self.sources_by_debate.get(debate_id) or (TWFY,)
+        )
 
 
 def article_day(published: str | None) -> str | None:
@@ -134,6 +148,7 @@ def select(corpus: ReadOnlyCorpus, options: ExportOptions, vocabulary: Vocabular
     houses_seen: set[str] = set()
     parties_seen: set[str] = set()
     interfaces_seen: set[str] = set()
+    sources_by_debate: dict[str, tuple[str, ...]] = {}
     for debate in stored_records(corpus, "debates"):
         moment.debates += 1
         moment.saw(debate)
@@ -141,6 +156,8 @@ def select(corpus: ReadOnlyCorpus, options: ExportOptions, vocabulary: Vocabular
         debate_wanted = _in_range(debate.get("date"), options) and (
             not options.houses or debate.get("house") in options.houses
         )
+        if debate_wanted:
+            sources_by_debate[debate["id"]] = tuple(debate.get("sources") or ())
         for speech in debate.get("speeches", []):
             moment.speeches += 1
             key = (debate["id"], speech["id"])
@@ -177,4 +194,13 @@ def select(corpus: ReadOnlyCorpus, options: ExportOptions, vocabulary: Vocabular
         for value in values
         if value not in seen
     ]
-    return Selection(articles, speeches, set(links), party_interfaces, moment, dangling, warnings)
+    return Selection(
+        articles,
+        speeches,
+        set(links),
+        party_interfaces,
+        moment,
+        dangling,
+        warnings,
+        sources_by_debate,
+    )

@@ -1,12 +1,15 @@
 """The ``senedd`` spider: the Senedd's Record of Proceedings from its XML export.
 
     scrapy crawl senedd -a since=2022-11-08 -a until=2022-11-08 [-a all=1]
+    scrapy crawl senedd -a urls=<transcript URL> -a debates=senedd-12920-221108-1[,…]
 
 Discovery reads the export listing one day at a time (the export cuts long
 ranges short), keeps the meetings whose type starts with "Plenary" and
 downloads each one's bilingual transcript. Each agenda item becomes one debate
 record, kept when one of its two titles (English, Welsh) names defence business
-(:mod:`crawler.defence`), or always with ``-a all=1``. Parties come from the
+(:mod:`crawler.defence`), or always with ``-a all=1``; ``-a debates=`` keeps
+exactly the agenda items with those debate ids, defence business or not (how
+``scrapy reextract`` reads again the debates a corpus holds). Parties come from the
 Senedd's member lists in English and Welsh, fetched once per crawl and joined
 on the member id; the party pipeline maps both titles through the one party
 table. Parsing lives in :mod:`crawler.pages.senedd`; the spider only routes and
@@ -50,15 +53,29 @@ def parse_all(value: str | None) -> bool:
     return choice
 
 
+def parse_debate_ids(value: str | None) -> frozenset[str] | None:
+    """Read ``-a debates=``: the debate ids to keep, whatever their business (unset: ``None``)."""
+    if value is None or value == "":
+        return None
+    ids = {part.strip() for part in value.replace("\n", ",").split(",") if part.strip()}
+    bad = sorted(debate_id for debate_id in ids if not debate_id.startswith(f"{senedd.SOURCE}-"))
+    if bad:
+        raise SpiderArgumentError(f"debates: not a Senedd debate id: {bad[0]!r}")
+    return frozenset(ids)
+
+
 class SeneddSpider(CorpusSpider):
     """Crawl the Senedd's XML export into one DebateItem per agenda item."""
 
     name = "senedd"
     allowed_domains: ClassVar[list[str]] = [senedd.RECORD_HOST, senedd.MEMBERS_HOST]
 
-    def __init__(self, *args: Any, all: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, all: str | None = None, debates: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.take_all = parse_all(all)
+        self.debate_ids = parse_debate_ids(debates)
         self.terms: DefenceTerms | None = None
         self._members: asyncio.Future[MemberLists | None] | None = None
 
@@ -70,7 +87,12 @@ class SeneddSpider(CorpusSpider):
         return spider
 
     def sources(self) -> str:
-        scope = "every agenda item" if self.take_all else "defence agenda items"
+        if self.debate_ids is not None:
+            scope = f"{len(self.debate_ids)} agenda item(s) given with -a debates"
+        elif self.take_all:
+            scope = "every agenda item"
+        else:
+            scope = "defence agenda items"
         return f"{self.record_host()} (plenary, {scope}); members from {self.members_host()}"
 
     def record_host(self) -> str:
@@ -153,7 +175,13 @@ class SeneddSpider(CorpusSpider):
             return []
         kept = []
         for debate in transcript.debates:
-            if self.take_all or self.terms.matches(*senedd.agenda_titles(debate)):
+            if self.debate_ids is not None:
+                if debate.id in self.debate_ids:
+                    self._inc("agenda_item/kept")
+                    kept.append(debate)
+                else:
+                    self._inc("agenda_item/not_asked")
+            elif self.take_all or self.terms.matches(*senedd.agenda_titles(debate)):
                 self._inc("agenda_item/kept")
                 kept.append(debate)
             else:

@@ -17,6 +17,7 @@ from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.pages import senedd
 from crawler.pages.hansard_api import answer_kind
 from crawler.urls import article_identities, article_identity
 from crawler.warc.files import warc_files
@@ -61,6 +62,10 @@ class Pages:
     debates: list[str] = field(default_factory=list)
     hansard_api: list[str] = field(default_factory=list)
     """Official Hansard API answers (debates), read again by the ``hansard_api`` spider."""
+    senedd: list[str] = field(default_factory=list)
+    """Senedd transcripts, read again by the ``senedd`` spider."""
+    senedd_debates: list[str] = field(default_factory=list)
+    """Ids of the Senedd debates the corpus holds: exactly these are kept again."""
     uncaptured: Counter[str] = field(default_factory=Counter)
 
 
@@ -70,19 +75,23 @@ def pages_to_read(corpus: Path, warc_folder: Path) -> Pages:
     captured = captured_responses(warc_folder)
     pages = Pages()
     identities: set[str] = set()
+    senedd_urls: set[str] = set()
     for name in ("articles", "debates"):
         urls: set[str] = set()
         for record in read_snapshot(corpus, name).values():
             sources = sources_of(record, name)
             if not sources:
                 pages.uncaptured[name] += 1
+            is_senedd = name == "debates" and is_senedd_debate(record["id"])
+            if is_senedd and sources:
+                pages.senedd_debates.append(record["id"])
             for source in sources:
                 if source["record_id"] not in captured:
                     raise ReextractError(
                         f"record {source['record_id']} named by {name}.jsonl is not in "
                         f"{warc_folder}"
                     )
-                urls.add(captured[source["record_id"]])
+                (senedd_urls if is_senedd else urls).add(captured[source["record_id"]])
             if name == "articles" and sources:
                 identities.update(article_identities(record.get("urls") or [record["url"]]))
         if name == "articles":
@@ -91,7 +100,14 @@ def pages_to_read(corpus: Path, warc_folder: Path) -> Pages:
             pages.hansard_api = sorted(url for url in urls if answer_kind(url) == "debate")
             urls -= set(pages.hansard_api)
         setattr(pages, name, sorted(urls))
+    pages.senedd = sorted(senedd_urls)
+    pages.senedd_debates.sort()
     return pages
+
+
+def is_senedd_debate(record_id: str) -> bool:
+    """Whether a stored debate was read from the Senedd Record (its id says so)."""
+    return record_id.startswith(f"{senedd.SOURCE}-")
 
 
 class ReextractError(Exception):
