@@ -37,9 +37,7 @@ def crawl(site: SyntheticSite, corpus: Path, capture: bool) -> tuple[float, dict
     stats_file = corpus.with_suffix(".stats.json")
     command = [
         sys.executable, "-m", "scrapy", "crawl", "defence_news",
-        "-s", f"REPLAY_DIR={site.folder}",
-        "-s", f"NEWS_OUTLETS_FILE={site.outlets_file}",
-        "-s", f"NEWS_LISTING_MAX_PAGES={site.listing_pages + 1}",
+        *site.crawl_options(),
         "-s", f"CORPUS_DIR={corpus}",
         "-s", f"CRAWL_STATS_FILE={stats_file}",
         "-s", f"WARC_ENABLED={capture}",

@@ -140,9 +140,7 @@ def crawl_env(project: Path) -> dict[str, str]:
 def news_args(site: synthetic_site.SyntheticSite) -> list[str]:
     return [
         "defence_news",
-        "-s", f"REPLAY_DIR={site.folder}",
-        "-s", f"NEWS_OUTLETS_FILE={site.outlets_file}",
-        "-s", f"NEWS_LISTING_MAX_PAGES={site.listing_pages + 1}",
+        *site.crawl_options(),
         "-a", f"since={site.since}",
         "-a", f"until={site.until}",
     ]  # fmt: skip

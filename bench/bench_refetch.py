@@ -127,10 +127,7 @@ def crawl(
     """Run one crawl process; returns (exit code, peak RSS KiB, wall s, CPU s, stderr tail)."""
     command = [
         sys.executable, "-m", "scrapy", "crawl", "defence_news",
-        "-s", f"REPLAY_DIR={site.folder}",
-        "-s", f"NEWS_OUTLETS_FILE={site.outlets_file}",
-        # The archive is one long paginated listing; let the crawl read all of it.
-        "-s", f"NEWS_LISTING_MAX_PAGES={site.listing_pages + 1}",
+        *site.crawl_options(),
         "-s", f"CORPUS_DIR={corpus}",
         "-s", f"CRAWL_STATS_FILE={stats_file}",
         "-s", "LOG_LEVEL=WARNING",

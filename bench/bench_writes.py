@@ -89,9 +89,7 @@ def crawl(
     command = [
         sys.executable, str(Path(__file__).resolve()), "--child", str(report), "--",
         "crawl", "defence_news",
-        "-s", f"REPLAY_DIR={site.folder}",
-        "-s", f"NEWS_OUTLETS_FILE={site.outlets_file}",
-        "-s", f"NEWS_LISTING_MAX_PAGES={site.listing_pages + 1}",
+        *site.crawl_options(),
         "-s", f"CORPUS_DIR={corpus}",
         "-s", f"CRAWL_STATS_FILE={stats_file}",
         "-s", f"LINKING_ENABLED={linking}",

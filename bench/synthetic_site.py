@@ -563,6 +563,15 @@ class SyntheticSite:
     built_at: datetime
     bytes_written: int
 
+    def crawl_options(self) -> list[str]:
+        """The ``scrapy crawl defence_news`` settings that read this site: its replay
+        folder, its outlet file, and every page of its one long paginated listing."""
+        return [
+            "-s", f"REPLAY_DIR={self.folder}",
+            "-s", f"NEWS_OUTLETS_FILE={self.outlets_file}",
+            "-s", f"NEWS_LISTING_MAX_PAGES={self.listing_pages + 1}",
+        ]  # fmt: skip
+
 
 @dataclass(frozen=True)
 class _Post:
@@ -1379,9 +1388,7 @@ def main() -> None:
     print(
         f"{site.articles} articles, {site.listing_pages} listing pages, "
         f"{site.bytes_written / 1e6:.1f} MB in {site.folder}\n"
-        f"scrapy crawl defence_news -s REPLAY_DIR={site.folder} "
-        f"-s NEWS_OUTLETS_FILE={site.outlets_file} "
-        f"-s NEWS_LISTING_MAX_PAGES={site.listing_pages + 1} "
+        f"scrapy crawl defence_news {' '.join(site.crawl_options())} "
         f"-a since={site.since} -a until={site.until}"
     )
 
