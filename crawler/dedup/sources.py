@@ -141,8 +141,16 @@ def _same_member(twfy: dict[str, Any], hansard: dict[str, Any]) -> bool:
     return True  # neither names a member ("Hon. Members")
 
 
-def similarity(one: str | None, other: str | None) -> float:
-    return SequenceMatcher(None, _fold(one), _fold(other), autojunk=False).ratio()
+def same_text(one: str | None, other: str | None) -> bool:
+    """Whether two texts of one contribution agree to ``TEXT_SIMILARITY``. difflib's cheap
+    upper bounds settle most pairs (other speeches of the day) before the full comparison,
+    which is quadratic in the text's length."""
+    matcher = SequenceMatcher(None, _fold(one), _fold(other), autojunk=False)
+    return (
+        matcher.real_quick_ratio() >= TEXT_SIMILARITY
+        and matcher.quick_ratio() >= TEXT_SIMILARITY
+        and matcher.ratio() >= TEXT_SIMILARITY
+    )
 
 
 def pair_speeches(
@@ -172,7 +180,7 @@ def pair_speeches(
             if (
                 t_index not in taken
                 and _same_member(candidate, speech)
-                and (similarity(candidate.get("text"), speech.get("text")) >= TEXT_SIMILARITY)
+                and same_text(candidate.get("text"), speech.get("text"))
             ):
                 pairs[h_index] = t_index
                 start = t_index + 1
