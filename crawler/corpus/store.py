@@ -307,8 +307,7 @@ class CorpusStore:
         if version < SCHEMA_VERSION:
             with self.transaction():
                 self._migrate(version)
-        self._conn.executescript(SCHEMA)
-        self._conn.executescript(SNAPSHOT_TRACKING)
+        self._create_tables()
         if self._link_index_outdated():
             with self.transaction():
                 self._rebuild_link_index()
@@ -320,6 +319,16 @@ class CorpusStore:
                     self._index_sketches_anew()
                 self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self._load_pending_postings()
+
+    def _create_tables(self) -> None:
+        """Create the tables, indexes and triggers a store lacks, in one transaction
+        (one statement at a time, a new store's thirty-odd were as many commits)."""
+        try:
+            self._conn.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}{SNAPSHOT_TRACKING}COMMIT;")
+        except sqlite3.Error:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise
 
     def _schema_version(self) -> int:
         try:
