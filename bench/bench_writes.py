@@ -13,11 +13,18 @@ Prints, per crawl: pages/s, bytes written per article (``write_bytes``: what
 reached the storage layer; ``wchar``: what went through ``write()``), the mean
 stored article record (bytes of its JSON line in ``articles.jsonl``) and the
 ratio of the two, commits per item, the largest size the write-ahead log
-reached, and the store's pages per table (SQLite's ``dbstat``).
+reached, and the store's pages per table (SQLite's ``dbstat``); the same bytes
+without the WARC capture; and where the store's writes went (:class:`WalReader`):
+log frames per commit and per table, and the pages each checkpoint copied back.
+``--speeches`` crawls a TheyWorkForYou site (:mod:`bench.synthetic_twfy`) instead,
+per speech. ``--into-store`` measures a small crawl into a large store at the
+store's level: what putting ``--articles`` articles into a store of N costs.
 :func:`measure` returns the same figures as a dict for a combined benchmark.
 
     .venv/bin/python bench/bench_writes.py [--articles 2000] [--rounds 1] [--keep DIR]
         [--linking both|on|off] [--set CORPUS_COMMIT_SECONDS=5] [--describe DIR…]
+        [--speeches 1680]                       # a TheyWorkForYou site instead
+    .venv/bin/python bench/bench_writes.py --into-store 30000 --articles 100
 """
 
 from __future__ import annotations
@@ -352,6 +359,52 @@ def measure(
     return results
 
 
+def store_articles(folder: Path, count: int, name: str, project: Path) -> None:
+    """Put ``count`` articles of random words into the store in ``folder`` as a crawl
+    does (batched commits, then close), with ``project``'s code; print what this
+    process wrote."""
+    import random
+
+    sys.path.insert(0, str(project))
+    from crawler.corpus.store import CorpusStore
+    from crawler.dedup.fingerprint import sketch
+
+    rng = random.Random(name)
+    words = [f"word{number}" for number in range(20_000)]
+    before = proc_io()["write_bytes"]
+    store = CorpusStore(folder)
+    store.batch_commits(200)
+    for number in range(count):
+        url = f"https://example.org/{name}-{number}/"
+        record = {
+            "id": f"example.org/{name}-{number}",
+            "url": url,
+            "urls": [url],
+            "text": " ".join(rng.choice(words) for _ in range(120)),
+            "published": "2025-02-01",
+            "site": "example.org",
+            "content_hash": f"{rng.getrandbits(128):032x}",
+        }
+        store.put_article(record, identities=record["urls"], sketch=sketch(record["text"]))
+        store.item_done()
+    store.close()
+    written = proc_io()["write_bytes"] - before
+    print(f"{name} {count} articles: {written / 2**20:.2f} MiB written, "
+          f"{written / count / 1024:.1f} KiB/article")  # fmt: skip
+
+
+def into_store(existing: int, added: int, work: Path, project: Path = ROOT) -> None:
+    """A small crawl into a large store, at the store's level: ``existing`` articles
+    are stored first, then ``added`` more, each by its own process (no WARC, no
+    snapshot) running ``project``'s code; prints the bytes each wrote."""
+    folder = work / "store"
+    shutil.rmtree(folder, ignore_errors=True)
+    for name, count in (("existing", existing), ("added", added)):
+        command = [sys.executable, str(Path(__file__).resolve()), "--store-articles"]
+        command += [str(folder), str(count), name, str(project)]
+        subprocess.run(command, cwd=ROOT, check=True)
+
+
 def describe(figures: dict[str, Any]) -> str:
     articles = max(figures["articles"], 1)
     record = figures["record_bytes"]
@@ -386,6 +439,9 @@ def main() -> int:
     if len(sys.argv) > 2 and sys.argv[1] == "--child":
         run_child(Path(sys.argv[2]), sys.argv[4:])
         return 0
+    if len(sys.argv) > 2 and sys.argv[1] == "--store-articles":
+        store_articles(Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4], Path(sys.argv[5]))
+        return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=1)
@@ -400,7 +456,24 @@ def main() -> int:
     parser.add_argument(
         "--speeches", type=int, default=0, help="crawl a TheyWorkForYou site of so many speeches"
     )
+    parser.add_argument(
+        "--into-store",
+        type=int,
+        metavar="N",
+        help="store N articles, then --articles more, through the store alone",
+    )
+    parser.add_argument(
+        "--project", type=Path, default=ROOT, help="--into-store: the checkout whose code runs"
+    )
     options = parser.parse_args()
+    if options.into_store:
+        work = options.keep or Path(tempfile.mkdtemp(prefix="bench-writes-"))
+        try:
+            into_store(options.into_store, options.articles, work, options.project)
+        finally:
+            if not options.keep:
+                shutil.rmtree(work, ignore_errors=True)
+        return 0
     if options.describe:
         for corpus in options.describe:
             print(f"{corpus}: {describe(figures_of(corpus, linking=corpus.name.endswith('-on')))}")
