@@ -272,8 +272,10 @@ class CorpusStore:
         self._recent: OrderedDict[tuple[str, str], str | None] = OrderedDict()
         # Row number and indexed sketch values of the articles whose postings are
         # not yet in article_sketch, and the other way round (see _add_pending_postings).
+        # Lists, not sets: a value is nearly always one article's, and a store opens
+        # with up to SKETCH_POSTINGS_PENDING articles' values (27 MiB; sets took 44).
         self._pending: dict[str, tuple[int, tuple[int, ...]]] = {}
-        self._pending_by_value: dict[int, set[int]] = {}
+        self._pending_by_value: dict[int, list[int]] = {}
         # Batched commits (see batch_commits); off until a crawl turns them on.
         self._batch_items = 0
         self._items_since_commit = 0
@@ -753,13 +755,16 @@ class CorpusStore:
     def _remember_pending(self, article_id: str, row: int, values: tuple[int, ...]) -> None:
         self._pending[article_id] = (row, values)
         for value in values:
-            self._pending_by_value.setdefault(value, set()).add(row)
+            waiting = self._pending_by_value.setdefault(value, [])
+            if row not in waiting:
+                waiting.append(row)
 
     def _drop_pending(self, article_id: str) -> None:
         row, values = self._pending.pop(article_id, (0, ()))
         for value in values:
             waiting = self._pending_by_value[value]
-            waiting.discard(row)
+            if row in waiting:
+                waiting.remove(row)
             if not waiting:
                 del self._pending_by_value[value]
 
