@@ -16,7 +16,9 @@ and over its CPU time (user and system, steadier on a shared machine), the
 full÷bare ratio of each, bytes the crawl process wrote to storage per article or
 speech (``write_bytes`` of ``/proc/self/io`` for the reaped crawl process,
 which Linux adds to its parent's counters), and beside it the stored records'
-mean size (the JSONL line of an article; a debate's line over its speeches).
+mean size (the JSONL line of an article; a debate's line over its speeches);
+then the same bytes without the WARC capture's (the raw archive of the fetched
+pages, whose size follows the pages rather than the records).
 
 ``--others`` adds, after the crawls, the figures of the other benchmarks
 (:data:`OTHER_MEASURES`): the linking index at 10k/100k speeches (1M with
@@ -114,6 +116,8 @@ class Run:
     write_bytes: int
     record_bytes: float
     returncode: int
+    warc_bytes: int = 0
+    """Bytes of the WARC capture the crawl wrote (``<CORPUS_DIR>/warc``)."""
 
 
 def write_bytes_so_far() -> int:
@@ -218,8 +222,19 @@ def crawl_once(
         name = "articles.jsonl" if site == "news" else "debates.jsonl"
         lines = jsonl_lines(out / "corpus" / name)
     units, record_bytes = count_units(site, lines)
+    # The raw archive of the fetched pages: its size follows the pages, not the records.
+    warc = sum(path.stat().st_size for path in (out / "corpus" / "warc").glob("*.warc*"))
     return Run(
-        site, code, variant, seconds, cpu_seconds, units, written, record_bytes, done.returncode
+        site,
+        code,
+        variant,
+        seconds,
+        cpu_seconds,
+        units,
+        written,
+        record_bytes,
+        done.returncode,
+        warc,
     )
 
 
@@ -235,7 +250,7 @@ def summarise(runs: list[Run], unit: str, plural: str) -> dict[str, float]:
     print(
         f"{'variant':8s} {unit + '/s wall':>14s} {'range':>15s} {unit + '/s CPU':>13s} "
         f"{'range':>15s} {plural:>8s} {'written/' + unit:>14s} {'record/' + unit:>13s} "
-        f"{'ratio':>6s}"
+        f"{'ratio':>6s} {'without WARC':>15s} {'ratio':>6s}"
     )
     for variant in VARIANTS:
         mine = [run for run in runs if run.variant == variant]
@@ -246,12 +261,16 @@ def summarise(runs: list[Run], unit: str, plural: str) -> dict[str, float]:
         walls[variant] = statistics.median(wall)
         medians[variant] = statistics.median(cpu) if cpu else 0.0
         written = statistics.median(run.write_bytes / max(run.units, 1) for run in mine)
+        no_warc = statistics.median(
+            (run.write_bytes - run.warc_bytes) / max(run.units, 1) for run in mine
+        )
         record = mine[-1].record_bytes
         print(
             f"{variant:8s} {walls[variant]:14.1f} {min(wall):7.1f}-{max(wall):<7.1f} "
             f"{medians[variant]:13.1f} {min(cpu, default=0):7.1f}-{max(cpu, default=0):<7.1f} "
             f"{mine[-1].units:8d} {written / 1024:11.1f} KB {record / 1024:10.2f} KB "
-            f"{written / record if record else 0:5.1f}x"
+            f"{written / record if record else 0:5.1f}x {no_warc / 1024:12.1f} KB "
+            f"{no_warc / record if record else 0:5.1f}x"
         )
     if "full" in medians and "bare" in medians:
         print(

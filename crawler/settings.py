@@ -154,10 +154,11 @@ CRAWL_STATS_FILE = ""
 CORPUS_DIR = "corpus"
 # The JSONL files are rewritten from the store at the end of every crawl.
 CORPUS_SNAPSHOT = True
-# Store writes are committed in batches, every this many items or seconds: a
-# commit per item wrote each touched page again; a kill loses at most one batch.
+# Store writes are committed in batches, every this many items or seconds: each
+# commit logs every page it touched, so a 1 s window (batches of a dozen items at
+# a benchmark's pace) logged twice the pages; a kill loses at most one batch.
 CORPUS_COMMIT_ITEMS = 200
-CORPUS_COMMIT_SECONDS = 1.0
+CORPUS_COMMIT_SECONDS = 30.0
 
 # --- The news spider (crawler/spiders/defence_news.py) ---------------------------
 # The outlet configuration the news spider reads (empty: crawler/outlets.json).

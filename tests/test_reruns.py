@@ -104,8 +104,11 @@ def test_a_crawl_killed_and_run_again_ends_as_an_uninterrupted_one(
     for spider, arguments in SAMPLE_CRAWLS[:killed_crawl]:
         assert crawl_in_process(spider, corpus, args=arguments).returncode == 0
     spider, arguments = SAMPLE_CRAWLS[killed_crawl]
-    # Slow enough to be caught half-way.
-    process = start_crawl(spider, corpus, args=arguments, settings={"DOWNLOAD_DELAY": 0.4})
+    # Slow enough to be caught half-way, and committing within so short a crawl,
+    # so that the kill lands after a batch was committed and before the last.
+    process = start_crawl(
+        spider, corpus, args=arguments, settings={"DOWNLOAD_DELAY": 0.4, "CORPUS_COMMIT_SECONDS": 1}
+    )
     database = corpus / "corpus.sqlite3"
     assert kill_when(process, lambda: count_rows(database, table) >= 1), (
         "the crawl ended before it could be killed"

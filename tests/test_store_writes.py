@@ -1,6 +1,6 @@
 """The store writes what changed, in batches: commits every so many items, blocks whole
 inside a batch, unchanged rows left alone, sketch postings written in one pass and
-found before they are, and each record read from the database once per item."""
+found before they are (across crawls), and each record read from the database once per item."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.corpus import store as store_module
 from crawler.corpus.store import STORE_FILENAME, CorpusStore
 from crawler.dedup.fingerprint import INDEXED_VALUES, SKETCH_SIZE, encode_sketch, sketch
 from crawler.sample_corpus import SAMPLE_CRAWLS
@@ -105,8 +106,8 @@ def test_rows_that_say_the_same_are_not_written_again(tmp_path: Path) -> None:
         store.close()
 
 
-def test_sketch_postings_are_found_while_waiting_and_written_when_the_store_closes(
-    tmp_path: Path,
+def test_sketch_postings_are_found_while_waiting_across_closes_and_written_in_one_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = CorpusStore(tmp_path)
     put(store, article(1))
@@ -116,12 +117,21 @@ def test_sketch_postings_are_found_while_waiting_and_written_when_the_store_clos
         "example.org/story-1"
     ]
     store.close()
-    assert committed(tmp_path, "SELECT count(*) FROM article_sketch") == INDEXED_VALUES
-    assert committed(tmp_path, "SELECT count(*) FROM article_sketch_pending") == 0
+    assert committed(tmp_path, "SELECT count(*) FROM article_sketch") == 0
+    assert committed(tmp_path, "SELECT count(*) FROM article_sketch_pending") == 1
+    monkeypatch.setattr(store_module, "SKETCH_POSTINGS_PENDING", 2)
     store = CorpusStore(tmp_path)
     try:
         assert [found[0] for found in store.near_copy_candidates(sketch(STORY))] == [
             "example.org/story-1"
+        ]
+        put(store, article(2))
+        store.commit()
+        assert committed(tmp_path, "SELECT count(*) FROM article_sketch") == 2 * INDEXED_VALUES
+        assert committed(tmp_path, "SELECT count(*) FROM article_sketch_pending") == 0
+        assert [found[0] for found in store.near_copy_candidates(sketch(STORY))] == [
+            "example.org/story-1",
+            "example.org/story-2",
         ]
     finally:
         store.close()
@@ -149,10 +159,14 @@ def test_postings_a_killed_process_left_waiting_are_found_by_the_next(tmp_path: 
         ]
     finally:
         store.close()
-    assert committed(tmp_path, "SELECT count(*) FROM article_sketch") == INDEXED_VALUES
+    assert committed(tmp_path, "SELECT count(*) FROM article_sketch_pending") == 1
 
 
-def test_a_changed_sketch_replaces_the_written_postings(tmp_path: Path) -> None:
+def test_a_changed_sketch_replaces_the_written_postings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each article's postings are written as soon as it is stored.
+    monkeypatch.setattr(store_module, "SKETCH_POSTINGS_PENDING", 1)
     store = CorpusStore(tmp_path)
     put(store, article(1))
     store.close()
@@ -229,7 +243,10 @@ def test_a_crawl_reads_each_stored_record_from_the_database_once_per_item(
     assert stats["corpus/store/record_reads"] == items
 
 
-def test_postings_of_renumbered_rows_are_caught_and_indexed_anew(tmp_path: Path) -> None:
+def test_postings_of_renumbered_rows_are_caught_and_indexed_anew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "SKETCH_POSTINGS_PENDING", 1)
     store = CorpusStore(tmp_path)
     put(store, article(1))
     put(store, article(2, "An unrelated report on Army recruiting figures for the year."))

@@ -61,7 +61,7 @@ CACHED_TABLES = ("articles", "debates")
 WAL_CHECKPOINT_PAGES = 4000
 WAL_SIZE_LIMIT = 32 * 1024 * 1024
 # Sketch postings of new or changed articles wait in memory (and, as article ids,
-# in ``article_sketch_pending``) until this many articles wait or the store closes.
+# in ``article_sketch_pending``, across crawls) until this many articles wait.
 SKETCH_POSTINGS_PENDING = 5000
 
 SCHEMA = """
@@ -272,8 +272,10 @@ class CorpusStore:
         self._recent: OrderedDict[tuple[str, str], str | None] = OrderedDict()
         # Row number and indexed sketch values of the articles whose postings are
         # not yet in article_sketch, and the other way round (see _add_pending_postings).
+        # Lists, not sets: a value is nearly always one article's, and a store opens
+        # with up to SKETCH_POSTINGS_PENDING articles' values (27 MiB; sets took 44).
         self._pending: dict[str, tuple[int, tuple[int, ...]]] = {}
-        self._pending_by_value: dict[int, set[int]] = {}
+        self._pending_by_value: dict[int, list[int]] = {}
         # Batched commits (see batch_commits); off until a crawl turns them on.
         self._batch_items = 0
         self._items_since_commit = 0
@@ -307,8 +309,7 @@ class CorpusStore:
         if version < SCHEMA_VERSION:
             with self.transaction():
                 self._migrate(version)
-        self._conn.executescript(SCHEMA)
-        self._conn.executescript(SNAPSHOT_TRACKING)
+        self._create_tables()
         if self._link_index_outdated():
             with self.transaction():
                 self._rebuild_link_index()
@@ -320,6 +321,16 @@ class CorpusStore:
                     self._index_sketches_anew()
                 self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self._load_pending_postings()
+
+    def _create_tables(self) -> None:
+        """Create the tables, indexes and triggers a store lacks, in one transaction
+        (one statement at a time, a new store's thirty-odd were as many commits)."""
+        try:
+            self._conn.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}{SNAPSHOT_TRACKING}COMMIT;")
+        except sqlite3.Error:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise
 
     def _schema_version(self) -> int:
         try:
@@ -386,15 +397,12 @@ class CorpusStore:
         return {row[1] for row in self._conn.execute(f"PRAGMA table_info({table})")}
 
     def close(self) -> None:
-        """Commit what the open batch holds (whole blocks only), write the waiting
-        sketch postings, and close. Closing a closed store does nothing."""
+        """Commit what the open batch holds (whole blocks only) and close; sketch
+        postings still waiting are found by the next opening. Closing a closed
+        store does nothing."""
         if self._closed:
             return
         self.commit()
-        if self._pending:
-            with self.transaction():
-                self.write_pending_postings()
-            self.commit()
         self._conn.close()
         self._closed = True
 
@@ -723,8 +731,11 @@ class CorpusStore:
     # writing them per article rewrote a page of it per value at every commit.
     # They wait in memory instead, their articles' ids in article_sketch_pending
     # (appended in order: cheap), and are written in one pass every
-    # SKETCH_POSTINGS_PENDING articles and when the store closes; a killed crawl's
-    # waiting articles are read back from that table when the store is opened.
+    # SKETCH_POSTINGS_PENDING articles. They keep waiting when the store closes
+    # (written at every close, a crawl of a hundred articles into a store of
+    # 30,000 rewrote a page of the index per posting: 160 KiB per article, where
+    # the rest of the store wrote 10): the waiting articles of a closed or killed
+    # crawl are read back from that table when the store is opened.
     # A posting names the article by its row number (a few bytes, where the id
     # takes tens); an upsert keeps it, and a renumbering (VACUUM) is caught by
     # near_copy_candidates, which then indexes the sketches anew.
@@ -744,13 +755,16 @@ class CorpusStore:
     def _remember_pending(self, article_id: str, row: int, values: tuple[int, ...]) -> None:
         self._pending[article_id] = (row, values)
         for value in values:
-            self._pending_by_value.setdefault(value, set()).add(row)
+            waiting = self._pending_by_value.setdefault(value, [])
+            if row not in waiting:
+                waiting.append(row)
 
     def _drop_pending(self, article_id: str) -> None:
         row, values = self._pending.pop(article_id, (0, ()))
         for value in values:
             waiting = self._pending_by_value[value]
-            waiting.discard(row)
+            if row in waiting:
+                waiting.remove(row)
             if not waiting:
                 del self._pending_by_value[value]
 
