@@ -18,6 +18,7 @@ functions, no I/O.
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
@@ -28,6 +29,32 @@ from functools import lru_cache
 # and other punctuation separate words, so "Euro-Atlantic" is two words on both
 # sides. A leading one-letter bracket ("[T]he") belongs to the word it completes.
 WORD_RE = re.compile(r"(?:\[[^\W_]\])?[^\W_]+(?:['’][^\W_]+)*")
+# WORD_RE without the bracket prefix, for a text with no "[" in it.
+_PLAIN_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# ASCII characters that can be in no word: turned into spaces before splitting.
+_SEPARATORS = str.maketrans(
+    {c: " " for c in string.punctuation + string.whitespace if c not in "'[]"}
+)
+
+
+def find_words(text: str) -> list[str]:
+    """The words of ``text`` as printed: the same list as ``WORD_RE.findall(text)``,
+    read about twice as fast (a split at ASCII separators, the pattern run only
+    on the pieces that hold anything but letters and digits)."""
+    if "[" in text:
+        return WORD_RE.findall(text)
+    tokens = text.translate(_SEPARATORS).split()
+    if all(map(str.isalnum, tokens)):
+        return tokens
+    found: list[str] = []
+    for token in tokens:
+        if token.isalnum():
+            found.append(token)
+        else:
+            found += _PLAIN_WORD_RE.findall(token)
+    return found
+
+
 # Editorial insertions and substitutions; a one-letter bracket glued to a word
 # ("[T]he") is a case change, not a substitution.
 BRACKET_RE = re.compile(r"\[(?![^\W_]\](?=[^\W_]))[^\[\]]*\]")

@@ -8,7 +8,13 @@ from typing import Any
 
 import pytest
 
-from crawler.linking.index import IndexedSpeech, LinkIndex, passage_shingles, speech_shingles
+from crawler.linking.index import (
+    IndexedSpeech,
+    LinkIndex,
+    Shingles,
+    passage_shingles,
+    speech_shingles,
+)
 from crawler.linking.linker import debate_speeches, link_article, link_debate
 
 CALL = "We discussed the importance of all NATO allies doing more, including on defence spending."
@@ -199,3 +205,25 @@ def test_more_speeches_in_a_day_than_the_index_can_place_is_a_clear_error(
     )
     with pytest.raises(ValueError, match="more than 2 records on 2025-02-10"):
         index.add_speech(speech("2025-02-10a.1.3", "2025-02-10"))
+
+
+def test_shingles_of_many_speeches_are_each_speechs_own() -> None:
+    texts = [
+        (1, CALL),
+        (2, "Too short."),
+        (3, "I thank the hon. Member for her question; the Ajax programme is late."),
+        (4, ""),
+    ]
+    together = Shingles.of_speeches(texts)
+    by_owner = {key: set(together.hashes[together.keys == key].tolist()) for key, _ in texts}
+    assert by_owner == {key: speech_shingles(text) for key, text in texts}
+    assert by_owner[1] and by_owner[3] and not by_owner[2]
+
+
+def test_speeches_dated_far_apart_added_together_are_each_found(index: LinkIndex) -> None:
+    # Over 2**16 periods apart, and one of them before 1970: the postings are
+    # sorted by period another way.
+    early = speech("0550-11-22a.1.1", "0550-11-22")
+    index.add_speeches([early, speech("2025-02-10a.1.1", "2025-02-10")])
+    assert candidate_ids(index, CALL, "0550-11-30") == ["0550-11-22a.1.1"]
+    assert candidate_ids(index, CALL, "2025-02-12") == ["2025-02-10a.1.1"]
