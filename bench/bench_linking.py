@@ -197,6 +197,10 @@ class Built:
     index_cpu_seconds: float
     """The same in this process's CPU time (less sensitive to a busy machine)."""
     samples: list[Sample]
+    index_pages_written: int = 0
+    """Debate by debate: bytes of index pages the commits wrote (to the write-ahead log)."""
+    index_bytes: int = 0
+    """Debate by debate: the index file's size once the log is folded into it."""
 
 
 def bulk_pragmas(conn: sqlite3.Connection) -> None:
@@ -205,6 +209,23 @@ def bulk_pragmas(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA synchronous=OFF")
     conn.execute("PRAGMA cache_size=-65536")
     conn.execute("PRAGMA temp_store=MEMORY")
+
+
+def crawl_pragmas(conn: sqlite3.Connection) -> None:
+    # As the corpus store writes during a crawl: WAL, NORMAL sync, SQLite's default
+    # page cache; the log is not folded in until the end, so that its size is every
+    # page the commits wrote.
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA wal_autocheckpoint=0")
+
+
+def wal_page_bytes(conn: sqlite3.Connection, path: Path) -> int:
+    """Bytes of pages written to the write-ahead log of ``path`` since it was last reset."""
+    wal = path.with_name(path.name + "-wal")
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    frames = max(0, wal.stat().st_size - 32) // (page_size + 24) if wal.exists() else 0
+    return frames * page_size
 
 
 def open_records(path: Path) -> sqlite3.Connection:
@@ -218,7 +239,8 @@ def build(
     index_path: Path, records_path: Path, size: int, per_day: int, seed: int, *, batch: int = 0
 ) -> Built:
     """Write ``size`` speeches into a new index at ``index_path`` (their debate records
-    into ``records_path``): debate by debate as a crawl does (``batch`` 0), or whole
+    into ``records_path``): debate by debate as a crawl does (``batch`` 0: the index in
+    WAL mode, one commit per debate, the bytes of pages written counted), or whole
     debates at least ``batch`` speeches at a time as a rebuild does."""
     rng = random.Random(seed)
     maker = TextMaker(rng)
@@ -226,8 +248,12 @@ def build(
     speakers = [f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}" for _ in range(650)]
     records = open_records(records_path)
     conn = sqlite3.connect(index_path, isolation_level=None)
+    bulk_pragmas(records)
+    if batch:
+        bulk_pragmas(conn)
+    else:
+        crawl_pragmas(conn)
     for connection in (records, conn):
-        bulk_pragmas(connection)
         connection.execute("BEGIN")
     index = LinkIndex(conn, texts=DebateRecordTexts(records))
     generate = indexing = indexing_cpu = 0.0
@@ -275,13 +301,19 @@ def build(
             index.add_speeches(pending)
         else:
             index.replace_debate(debate_id, speeches)
+            conn.execute("COMMIT")
+            conn.execute("BEGIN")
         indexing += time.perf_counter() - started
         indexing_cpu += time.process_time() - started_cpu
         pending = []
     for connection in (records, conn):
         connection.execute("COMMIT")
+    written = 0 if batch else wal_page_bytes(conn, index_path)
+    if not batch:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for connection in (records, conn):
         connection.close()
-    return Built(generate, indexing, indexing_cpu, samples)
+    return Built(generate, indexing, indexing_cpu, samples, written, index_path.stat().st_size)
 
 
 @dataclass
@@ -372,6 +404,10 @@ class Result:
     """Speeches indexed per second debate by debate, as a crawl indexes them (the first
     ``CRAWL_BUILD`` speeches, into a scratch index)."""
     crawl_rate_cpu: float
+    crawl_written_per_speech: float
+    """Index pages written per speech debate by debate (one commit per debate)."""
+    crawl_index_per_speech: float
+    """The index's own bytes per speech when built debate by debate."""
     index_bytes: int
     bytes_per_speech: float
     records_bytes: int
@@ -497,6 +533,8 @@ def run(size: int, *, articles: int, per_day: int, folder: Path) -> Result:
         build_rate_cpu=size / built.index_cpu_seconds,
         crawl_rate=crawl_size / by_debate.index_seconds,
         crawl_rate_cpu=crawl_size / by_debate.index_cpu_seconds,
+        crawl_written_per_speech=by_debate.index_pages_written / crawl_size,
+        crawl_index_per_speech=by_debate.index_bytes / crawl_size,
         index_bytes=index_bytes,
         bytes_per_speech=index_bytes / size,
         records_bytes=records_path.stat().st_size,
@@ -548,6 +586,10 @@ def describe(result: Result, articles: int) -> str:
         f" = {result.build_rate:,.0f} speeches/s ({result.build_rate_cpu:,.0f} per CPU second)"
         f" in batches of {BULK_BATCH:,}; debate by debate {result.crawl_rate:,.0f}/s"
         f" ({result.crawl_rate_cpu:,.0f} per CPU second)\n"
+        f"  debate by debate, one commit each: index pages written"
+        f" {result.crawl_written_per_speech:,.0f} bytes/speech for an index of"
+        f" {result.crawl_index_per_speech:,.0f} bytes/speech"
+        f" ({result.crawl_written_per_speech / result.crawl_index_per_speech:.2f}x)\n"
         f"  on disk: index {result.index_bytes / 1e6:.1f} MB"
         f" = {result.bytes_per_speech:,.0f} bytes/speech ({result.postings:,} postings);"
         f" debate records {result.records_bytes / 1e6:.1f} MB\n"
