@@ -123,6 +123,9 @@ START_DAY = date(2012, 1, 2)
 BULK_BATCH = 5_000
 """The full index is built whole debates at least this many speeches at a time."""
 CRAWL_BUILD = 10_000
+STORE_WINDOW_DEBATES = 3
+"""Debates per commit for the store's commit window: 120 speeches, about a second of
+a Hansard crawl (the store commits every ``CORPUS_COMMIT_SECONDS``)."""
 
 
 def pseudo_words(rng: random.Random, count: int) -> list[str]:
@@ -236,12 +239,19 @@ def open_records(path: Path) -> sqlite3.Connection:
 
 
 def build(
-    index_path: Path, records_path: Path, size: int, per_day: int, seed: int, *, batch: int = 0
+    index_path: Path,
+    records_path: Path,
+    size: int,
+    per_day: int,
+    seed: int,
+    *,
+    batch: int = 0,
+    commit_every: int = 1,
 ) -> Built:
     """Write ``size`` speeches into a new index at ``index_path`` (their debate records
     into ``records_path``): debate by debate as a crawl does (``batch`` 0: the index in
-    WAL mode, one commit per debate, the bytes of pages written counted), or whole
-    debates at least ``batch`` speeches at a time as a rebuild does."""
+    WAL mode, a commit every ``commit_every`` debates, the bytes of pages written
+    counted), or whole debates at least ``batch`` speeches at a time as a rebuild does."""
     rng = random.Random(seed)
     maker = TextMaker(rng)
     days = sitting_days()
@@ -259,7 +269,7 @@ def build(
     generate = indexing = indexing_cpu = 0.0
     samples: list[Sample] = []
     pending: list[IndexedSpeech] = []
-    n = 0
+    n = debates = 0
     while n < size:
         started = time.perf_counter()
         day = days[n // per_day]
@@ -301,8 +311,10 @@ def build(
             index.add_speeches(pending)
         else:
             index.replace_debate(debate_id, speeches)
-            conn.execute("COMMIT")
-            conn.execute("BEGIN")
+            debates += 1
+            if debates % commit_every == 0:
+                conn.execute("COMMIT")
+                conn.execute("BEGIN")
         indexing += time.perf_counter() - started
         indexing_cpu += time.process_time() - started_cpu
         pending = []
@@ -406,6 +418,8 @@ class Result:
     crawl_rate_cpu: float
     crawl_written_per_speech: float
     """Index pages written per speech debate by debate (one commit per debate)."""
+    window_written_per_speech: float
+    """The same with a commit every ``STORE_WINDOW_DEBATES`` debates."""
     crawl_index_per_speech: float
     """The index's own bytes per speech when built debate by debate."""
     index_bytes: int
@@ -490,6 +504,9 @@ def run(size: int, *, articles: int, per_day: int, folder: Path) -> Result:
     by_debate = build(*scratch, crawl_size, per_day, seed=size)
     for path in scratch:
         path.unlink()
+    by_window = build(*scratch, crawl_size, per_day, seed=size, commit_every=STORE_WINDOW_DEBATES)
+    for path in scratch:
+        path.unlink()
     samples = built.samples
     rng = random.Random(7)
     maker = TextMaker(random.Random(11))
@@ -534,6 +551,7 @@ def run(size: int, *, articles: int, per_day: int, folder: Path) -> Result:
         crawl_rate=crawl_size / by_debate.index_seconds,
         crawl_rate_cpu=crawl_size / by_debate.index_cpu_seconds,
         crawl_written_per_speech=by_debate.index_pages_written / crawl_size,
+        window_written_per_speech=by_window.index_pages_written / crawl_size,
         crawl_index_per_speech=by_debate.index_bytes / crawl_size,
         index_bytes=index_bytes,
         bytes_per_speech=index_bytes / size,
@@ -586,10 +604,12 @@ def describe(result: Result, articles: int) -> str:
         f" = {result.build_rate:,.0f} speeches/s ({result.build_rate_cpu:,.0f} per CPU second)"
         f" in batches of {BULK_BATCH:,}; debate by debate {result.crawl_rate:,.0f}/s"
         f" ({result.crawl_rate_cpu:,.0f} per CPU second)\n"
-        f"  debate by debate, one commit each: index pages written"
-        f" {result.crawl_written_per_speech:,.0f} bytes/speech for an index of"
-        f" {result.crawl_index_per_speech:,.0f} bytes/speech"
-        f" ({result.crawl_written_per_speech / result.crawl_index_per_speech:.2f}x)\n"
+        f"  debate by debate, index pages written per speech for an index of"
+        f" {result.crawl_index_per_speech:,.0f} bytes/speech: one commit per debate"
+        f" {result.crawl_written_per_speech:,.0f} bytes"
+        f" ({result.crawl_written_per_speech / result.crawl_index_per_speech:.2f}x),"
+        f" a commit per {STORE_WINDOW_DEBATES} debates {result.window_written_per_speech:,.0f}"
+        f" bytes ({result.window_written_per_speech / result.crawl_index_per_speech:.2f}x)\n"
         f"  on disk: index {result.index_bytes / 1e6:.1f} MB"
         f" = {result.bytes_per_speech:,.0f} bytes/speech ({result.postings:,} postings);"
         f" debate records {result.records_bytes / 1e6:.1f} MB\n"

@@ -12,10 +12,11 @@ added. The owner's key is ``day << 16 | slot``, so the speeches of a day sit
 together and a posting needs no wider key.
 
 A look-up is one statement of key seeks, ``period IN (window) AND bucket IN
-(the passage's buckets)``, keeping the postings of the window's days: its cost
-depends on how much was said within the date window, not on the size of the
-corpus. A write touches only the rows of the periods it changes (contiguous in
-the table), and writes nothing for a speech or an article whose indexed
+(the passage's buckets)``, and one reading the window's staged segments,
+keeping the postings of the window's days: its cost depends on how much was
+said within the date window, not on the size of the corpus. A write appends a
+staged segment, or touches only the rows of the periods it changes (contiguous
+in the table), and writes nothing for a speech or an article whose indexed
 content is unchanged.
 
 Tables (all prefixed ``link_``, created by :class:`LinkIndex`):
@@ -32,13 +33,17 @@ Tables (all prefixed ``link_``, created by :class:`LinkIndex`):
     corpus store reads them from the stored debate records instead
     (:class:`DebateRecordTexts`), so the index holds no second copy.
 ``link_speech_posting``
-    ``(day, bucket) -> postings`` of every indexed speech text.
+    ``(period, bucket) -> postings`` of every indexed speech text.
+``link_speech_staged``
+    Postings added lately, one row (a segment) per addition: ``period``, and the
+    addition's postings as sorted 4-byte hashes then their 2-byte places. At
+    ``STAGED_SEGMENTS`` segments a period's are folded into its rows, so that a
+    crawl adding a debate at a time does not rewrite the period's rows each time.
 ``link_quoting_article``
     One row per article whose quotations are indexed: ``aid``
     (``day << 16 | slot``), ``article_id``, ``passages`` (JSON list).
-``link_quote_posting``
-    ``(day, bucket) -> postings`` of those passages, ``day`` being the
-    article's publication date.
+``link_quote_posting``, ``link_quote_staged``
+    The same for those passages, the day being the article's publication date.
 
 A speech may have its text in several languages (``texts``, the text as
 spoken being ``texts[language]``): every text is indexed, and a candidate
@@ -98,13 +103,22 @@ _SLOT_BITS = 16 - PERIOD_BITS
 _SLOT_MASK = (1 << _SLOT_BITS) - 1
 SLOTS_PER_DAY = 1 << _SLOT_BITS
 """Owners (speeches, or quoting articles) one day can hold."""
-LAYOUT = f"period{PERIOD_BITS}-bucket{BUCKET_BITS}-posting5-v1"
+LAYOUT = f"period{PERIOD_BITS}-bucket{BUCKET_BITS}-posting5-staged6-v2"
+STAGED_SEGMENTS = 8
+"""A period's additions wait as at most this many staged segments before they are
+folded into its rows: a crawl adding a debate at a time then rewrites a period's
+rows once per this many debates, not once per debate, and a look-up reads at
+most this many segments per period beside the rows."""
+_STAGE_LIMIT = 1 << 14
+"""An addition of at least this many postings to a period (a rebuild's batch) goes
+into the period's rows at once rather than into a staged segment."""
 _EPOCH = Date(1970, 1, 1).toordinal()
 _MASK32 = (1 << 32) - 1
 _WORD_CACHE = 1 << 17
 _BUCKET_SHIFT = 32 - BUCKET_BITS
 _KEPT = (1 << 24) - 1  # a posting keeps the hash's low 24 bits
 _ENTRY = 5  # bytes per posting: 3 of hash residual, 2 of slot
+_STAGED_ENTRY = 6  # bytes per staged posting: 4 of hash, 2 of slot
 _IN_CHUNK = 400
 # Above this many wanted hashes in one row, the row is decoded whole rather
 # than searched once per hash.
@@ -131,6 +145,12 @@ CREATE TABLE IF NOT EXISTS link_speech_posting (
     postings BLOB NOT NULL,
     PRIMARY KEY (period, bucket)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS link_speech_staged (
+    segment  INTEGER PRIMARY KEY,
+    period   INTEGER NOT NULL,
+    postings BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS link_speech_staged_by_period ON link_speech_staged (period);
 CREATE TABLE IF NOT EXISTS link_quoting_article (
     aid        INTEGER PRIMARY KEY,
     article_id TEXT NOT NULL UNIQUE,
@@ -142,6 +162,12 @@ CREATE TABLE IF NOT EXISTS link_quote_posting (
     postings BLOB NOT NULL,
     PRIMARY KEY (period, bucket)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS link_quote_staged (
+    segment  INTEGER PRIMARY KEY,
+    period   INTEGER NOT NULL,
+    postings BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS link_quote_staged_by_period ON link_quote_staged (period);
 """
 TEXT_TABLE = """
 CREATE TABLE IF NOT EXISTS link_speech_text (
@@ -155,8 +181,10 @@ TABLES = (
     "link_speech",
     "link_speech_text",
     "link_speech_posting",
+    "link_speech_staged",
     "link_quoting_article",
     "link_quote_posting",
+    "link_quote_staged",
 )
 """Every table of the index (an index of an older layout is dropped and rebuilt)."""
 
@@ -475,6 +503,23 @@ def _sorted_by_period(periods: np.ndarray, values: np.ndarray) -> tuple[np.ndarr
     return periods[order], values[order]
 
 
+def _segment(values: np.ndarray) -> bytes:
+    """A staged segment of sorted ``hash << 16 | place`` values: the hashes (4 bytes
+    each, little-endian) then the places (2 bytes each), so a look-up searches the
+    hashes in place."""
+    hashes = (values >> np.uint64(16)).astype("<u4")
+    places = (values & np.uint64(0xFFFF)).astype("<u2")
+    return hashes.tobytes() + places.tobytes()
+
+
+def _segment_values(blob: bytes) -> np.ndarray:
+    """The ``hash << 16 | place`` values of a staged segment (the inverse of :func:`_segment`)."""
+    count = len(blob) // _STAGED_ENTRY
+    hashes = np.frombuffer(blob, dtype="<u4", count=count).astype(np.uint64)
+    places = np.frombuffer(blob, dtype="<u2", count=count, offset=4 * count).astype(np.uint64)
+    return hashes << np.uint64(16) | places
+
+
 def _chunks(values: Sequence, size: int = _IN_CHUNK) -> Iterator[Sequence[int]]:
     for i in range(0, len(values), size):
         yield values[i : i + size]
@@ -493,16 +538,20 @@ def _entries(blob: bytes) -> list[bytes]:
 class DayPostings:
     """One posting table (``link_speech_posting`` or ``link_quote_posting``): the postings
     of each period of days, by bucket; a posting's 2-byte place is its owner's day
-    within the period and its slot in that day."""
+    within the period and its slot in that day. Small additions wait in the staged
+    table beside it (``link_speech_staged`` or ``link_quote_staged``)."""
 
-    def __init__(self, conn: sqlite3.Connection, table: str):
+    def __init__(self, conn: sqlite3.Connection, table: str, staged: str):
         self.conn = conn
         self.table = table
+        self.staged = staged
 
     def update(self, *, remove: Iterable[int] = (), add: Shingles | None = None) -> None:
         """Drop the postings of the owners ``remove`` and add those of ``add``, owners
-        being ``day << 16 | slot`` keys. Each period's rows are read and rewritten
-        once, and only the rows that change."""
+        being ``day << 16 | slot`` keys. A small addition to a period is appended as a
+        staged segment; otherwise (a large addition, a removal, or the period's
+        segments full) the period's staged segments and the addition are folded into
+        its rows, each row read and rewritten once, and only the rows that change."""
         removed: dict[int, set[bytes]] = defaultdict(set)
         for key in remove:
             removed[key >> _PERIOD_SHIFT].add(_place(key).to_bytes(2, "big"))
@@ -520,8 +569,34 @@ class DayPostings:
             for start, end in pairwise(starts):
                 added[int(periods[start])] = values[start:end]
         for period in sorted(set(removed) | set(added)):
-            new = _postings(added.get(period, np.empty(0, dtype=np.uint64)))
-            self._update_period(period, removed.get(period, set()), new)
+            new = added.get(period, np.empty(0, dtype=np.uint64))
+            gone = removed.get(period, set())
+            if not gone and len(new) < _STAGE_LIMIT:
+                segments = self.conn.execute(
+                    f"SELECT count(*) FROM {self.staged} WHERE period = ?", (period,)
+                ).fetchone()[0]
+                if segments + 1 < STAGED_SEGMENTS:
+                    self.conn.execute(
+                        f"INSERT INTO {self.staged} (period, postings) VALUES (?, ?)",
+                        (period, _segment(new)),
+                    )
+                    continue
+            self._fold(period, gone, new)
+
+    def _fold(self, period: int, removed: set[bytes], new: np.ndarray) -> None:
+        """Fold the period's staged segments and ``new`` values into its rows, dropping
+        the postings of the places ``removed``."""
+        segments = self.conn.execute(
+            f"SELECT postings FROM {self.staged} WHERE period = ?", (period,)
+        ).fetchall()
+        if segments:
+            staged = np.concatenate([_segment_values(blob) for (blob,) in segments])
+            if removed:
+                places = np.array([int.from_bytes(p) for p in removed], dtype=np.uint64)
+                staged = staged[~np.isin(staged & np.uint64(0xFFFF), places)]
+            new = np.unique(np.concatenate([staged, new]))
+            self.conn.execute(f"DELETE FROM {self.staged} WHERE period = ?", (period,))
+        self._update_period(period, removed, _postings(new))
 
     def _update_period(self, period: int, removed: set[bytes], new: Mapping[int, bytes]) -> None:
         if removed:
@@ -564,13 +639,16 @@ class DayPostings:
     def find(self, shingles: Iterable[int], first: int, last: int) -> dict[int, list[int]]:
         """The owners (``day << 16 | slot``) of each shingle within days ``first..last``."""
         wanted: dict[int, dict[bytes, int]] = defaultdict(dict)
+        by_hash: dict[int, int] = {}
         for shingle in shingles:
             bucket, residual = posting_key(shingle)
             wanted[bucket][residual] = shingle
+            by_hash[shingle & _MASK32] = shingle
         found: dict[int, list[int]] = defaultdict(list)
         if not wanted or last < first:
             return found
         periods = list(range(first >> PERIOD_BITS, (last >> PERIOD_BITS) + 1))
+        self._find_staged(by_hash, periods, first, last, found)
         buckets = sorted(wanted)
         period_marks = ",".join("?" * len(periods))
         for chunk in _chunks(buckets):
@@ -602,10 +680,43 @@ class DayPostings:
                         found[shingle].append(day << 16 | place & _SLOT_MASK)
         return found
 
+    def _find_staged(
+        self,
+        by_hash: Mapping[int, int],
+        periods: Sequence[int],
+        first: int,
+        last: int,
+        found: dict[int, list[int]],
+    ) -> None:
+        """Add to ``found`` the owners in the window's staged segments of the shingles
+        ``by_hash`` (32-bit hash -> shingle as asked)."""
+        rows = self.conn.execute(
+            f"SELECT period, postings FROM {self.staged}"
+            f" WHERE period IN ({','.join('?' * len(periods))})",
+            periods,
+        ).fetchall()
+        if not rows:
+            return
+        wanted = np.array(sorted(by_hash), dtype=np.uint32)
+        for period, blob in rows:
+            count = len(blob) // _STAGED_ENTRY
+            hashes = np.frombuffer(blob, dtype="<u4", count=count)
+            places = np.frombuffer(blob, dtype="<u2", count=count, offset=4 * count)
+            starts = np.searchsorted(hashes, wanted, "left")
+            ends = np.searchsorted(hashes, wanted, "right")
+            base = period << PERIOD_BITS
+            for n in np.flatnonzero(ends > starts).tolist():
+                shingle = by_hash[int(wanted[n])]
+                for place in places[starts[n] : ends[n]].tolist():
+                    day = base | place >> _SLOT_BITS
+                    if first <= day <= last:
+                        found[shingle].append(day << 16 | place & _SLOT_MASK)
+
     def count(self) -> int:
-        """How many postings the table holds."""
+        """How many postings the table and its staged segments hold."""
         total = self.conn.execute(f"SELECT sum(length(postings)) FROM {self.table}").fetchone()[0]
-        return (total or 0) // _ENTRY
+        staged = self.conn.execute(f"SELECT sum(length(postings)) FROM {self.staged}").fetchone()[0]
+        return (total or 0) // _ENTRY + (staged or 0) // _STAGED_ENTRY
 
 
 def _speech_digest(speech: IndexedSpeech, day: int) -> bytes:
@@ -643,8 +754,8 @@ class LinkIndex:
         stored = conn.execute("SELECT value FROM link_meta WHERE key = 'hash_scheme'").fetchone()
         if stored[0] != self.scheme():
             raise ValueError(f"link index built with {stored[0]}; rebuild it")
-        self.speech_postings = DayPostings(conn, "link_speech_posting")
-        self.quote_postings = DayPostings(conn, "link_quote_posting")
+        self.speech_postings = DayPostings(conn, "link_speech_posting", "link_speech_staged")
+        self.quote_postings = DayPostings(conn, "link_quote_posting", "link_quote_staged")
         self.stats: Counter[str] = Counter()
         """Counters: ``lookups``, ``common_shingles`` (skipped as too common),
         ``unchanged`` (writes skipped), ``texts_missing`` (candidates whose text is gone)."""
