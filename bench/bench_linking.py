@@ -12,20 +12,26 @@ ellipsis-split passage, a bracketed substitution) beside paraphrase, a
 non-parliamentary readout and scare quotes.
 
 Prints, per store: the build rate (speeches/s, indexing only, both ways), the
-index's bytes on disk per speech, median and 90th percentile time to link one article,
-how many of the planted quotations were found, the resident memory of the
-process that linked them (a fresh one per store, current and peak), and the
-query plans of every statement the linking ran (all must be index searches,
-none a scan of a ``link_`` table); then the
-ratio of each larger store's median to the smallest's. Exits non-zero when a
-ratio exceeds the allowed one. :func:`measure` returns the same figures for a
-combined benchmark.
+index pages written per speech when built debate by debate (one commit per
+debate, and one per ``STORE_WINDOW_DEBATES``) beside the index's own bytes per
+speech, the index's bytes on disk per speech, median and 90th percentile time
+to link one article, how many of the planted quotations were found, the
+resident memory of the process that linked them (a fresh one per store, current
+and peak), and the query plans of every statement the linking ran (all must be
+index searches, none a scan of a ``link_`` table). Then the stores are opened
+together in one process and each of ``INTERLEAVED`` rounds links one article
+against every store, the order rotated each round, so that a busy or quiet
+moment of the machine falls on all of them alike: medians, 90th percentiles and
+the ratio of each larger store's median to the smallest's, wall clock and CPU.
+Exits non-zero when a wall-clock ratio exceeds the allowed one. :func:`measure`
+returns the same figures for a combined benchmark.
 
 ``--baseline TREE`` first runs the same benchmark script of another checkout
 (for example ``git archive main | tar -x -C /tmp/base``) at each size, so the
 two are measured side by side under the same load.
 
     .venv/bin/python bench/bench_linking.py [--sizes 10000 100000] [--million] [--articles 40]
+    .venv/bin/python bench/bench_linking.py --sizes 10000 --million --reuse DIR  # timing only
 """
 
 from __future__ import annotations
@@ -123,6 +129,8 @@ START_DAY = date(2012, 1, 2)
 BULK_BATCH = 5_000
 """The full index is built whole debates at least this many speeches at a time."""
 CRAWL_BUILD = 10_000
+INTERLEAVED = 200
+"""Articles timed against each store in the interleaved comparison."""
 STORE_WINDOW_DEBATES = 3
 """Debates per commit for the store's commit window: 120 speeches, about a second of
 a Hansard crawl (the store commits every ``CORPUS_COMMIT_SECONDS``)."""
@@ -441,12 +449,12 @@ class Result:
     scans: list[str]
 
 
-def link_phase(
-    index_path: str, records_path: str, articles: list[dict[str, str]], unseen: dict[str, str]
-) -> dict[str, Any]:
-    """Link ``articles`` against the index at ``index_path`` as the crawl does (WAL,
-    NORMAL sync, SQLite's default 2 MiB page cache and no memory map, so the index is
-    read from the file as needed); run in a fresh process by :func:`run`."""
+def open_for_linking(
+    index_path: str | Path, records_path: str | Path
+) -> tuple[sqlite3.Connection, sqlite3.Connection, LinkIndex]:
+    """The index and its debate records opened as the crawl opens them (WAL, NORMAL
+    sync, SQLite's default 2 MiB page cache and no memory map, so the index is read
+    from the file as needed)."""
     records = open_records(Path(records_path))
     conn = sqlite3.connect(index_path, isolation_level=None)
     for connection in (conn, records):
@@ -454,7 +462,123 @@ def link_phase(
         connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute("PRAGMA cache_size=-2000")
         connection.execute("PRAGMA mmap_size=0")
-    index = LinkIndex(conn, texts=DebateRecordTexts(records))
+    return conn, records, LinkIndex(conn, texts=DebateRecordTexts(records))
+
+
+@dataclass
+class Store:
+    """A built index, its debate records and the articles made to be linked against it."""
+
+    size: int
+    index_path: Path
+    records_path: Path
+    articles: list[dict[str, str]]
+
+
+def samples_from_records(records_path: Path) -> list[Sample]:
+    """The samples :func:`build` kept (every 25th speech), read back from the debate
+    records of a store built earlier (they are written in the order of the build)."""
+    conn = open_records(records_path)
+    samples: list[Sample] = []
+    n = 0
+    for (text,) in conn.execute("SELECT record FROM debates ORDER BY rowid"):
+        record = json.loads(text)
+        day = date.fromisoformat(record["date"])
+        for position, speech in enumerate(record["speeches"]):
+            if n % 25 == 0:
+                indexed = IndexedSpeech(
+                    speech_id=speech["id"],
+                    debate_id=record["id"],
+                    date=record["date"],
+                    text=speech["text"],
+                    speaker_name=speech["speaker_name"],
+                    position=position,
+                )
+                samples.append(Sample(indexed, day))
+            n += 1
+    conn.close()
+    return samples
+
+
+def interleaved_articles(samples: list[Sample], count: int) -> list[dict[str, str]]:
+    """``count`` articles for the interleaved timing, quoting speeches of ``samples``."""
+    rng = random.Random(17)
+    maker = TextMaker(random.Random(19))
+    return [make_article(n, samples, maker, rng).record for n in range(count)]
+
+
+def link_interleaved(stores: list[Store]) -> dict[int, dict[str, list[float]]]:
+    """Time linking one article against each store in turn, in this one process: round
+    ``n`` links article ``n`` of every store, the stores taken in turn in an order
+    rotated each round, so that no store is always first (cold) or last. Returns, by
+    store size, the wall-clock and CPU seconds of each article."""
+    opened = [(store, *open_for_linking(store.index_path, store.records_path)) for store in stores]
+    for store, _conn, _records, index in opened:
+        link_article(store.articles[-1], index)  # warm the Python side and the page cache
+    times: dict[int, dict[str, list[float]]] = {
+        store.size: {"wall": [], "cpu": []} for store in stores
+    }
+    rounds = min(len(store.articles) for store in stores) - 1
+    for n in range(rounds):
+        turn = n % len(opened)
+        for store, _conn, _records, index in opened[turn:] + opened[:turn]:
+            started, started_cpu = time.perf_counter(), time.process_time()
+            link_article(store.articles[n], index)
+            times[store.size]["wall"].append(time.perf_counter() - started)
+            times[store.size]["cpu"].append(time.process_time() - started_cpu)
+    for _store, conn, records, _index in opened:
+        conn.close()
+        records.close()
+    return times
+
+
+def p90(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[int(0.9 * (len(ordered) - 1))]
+
+
+def compare_interleaved(
+    stores: list[Store], max_ratio: float
+) -> tuple[dict[int, float], list[str], bool]:
+    """Link time of each larger store against the smallest, timed interleaved: (ratio of
+    medians by size, wall clock; lines to print; whether every ratio is allowed)."""
+    times = link_interleaved(stores)
+    small = stores[0].size
+    lines = [
+        f"interleaved in one process, {len(times[small]['wall'])} articles per store"
+        " (the order of the stores rotated each article):"
+    ]
+    for store in stores:
+        wall, cpu = times[store.size]["wall"], times[store.size]["cpu"]
+        lines.append(
+            f"  {store.size} speeches: median {statistics.median(wall) * 1000:.2f} ms,"
+            f" p90 {p90(wall) * 1000:.2f} ms; CPU median {statistics.median(cpu) * 1000:.2f} ms,"
+            f" p90 {p90(cpu) * 1000:.2f} ms"
+        )
+    ratios: dict[int, float] = {}
+    ok = True
+    for store in stores[1:]:
+        wall = statistics.median(times[store.size]["wall"]) / statistics.median(
+            times[small]["wall"]
+        )
+        cpu = statistics.median(times[store.size]["cpu"]) / statistics.median(times[small]["cpu"])
+        ratios[store.size] = wall
+        verdict = "ok" if wall <= max_ratio else "FAIL"
+        ok = ok and wall <= max_ratio
+        lines.append(
+            f"  median ratio {store.size} / {small} speeches: {wall:.2f} wall, {cpu:.2f} CPU"
+            f" (allowed {max_ratio}) {verdict}"
+        )
+    return ratios, lines, ok
+
+
+def link_phase(
+    index_path: str, records_path: str, articles: list[dict[str, str]], unseen: dict[str, str]
+) -> dict[str, Any]:
+    """Link ``articles`` against the index at ``index_path`` as the crawl does (WAL,
+    NORMAL sync, SQLite's default 2 MiB page cache and no memory map, so the index is
+    read from the file as needed); run in a fresh process by :func:`run`."""
+    conn, records, index = open_for_linking(index_path, records_path)
     statements: list[str] = []
     timings: list[float] = []
     cpu_timings: list[float] = []
@@ -491,7 +615,12 @@ def link_phase(
     }
 
 
-def run(size: int, *, articles: int, per_day: int, folder: Path) -> Result:
+def run(
+    size: int, *, articles: int, per_day: int, folder: Path, interleaved: int = INTERLEAVED
+) -> tuple[Result, Store]:
+    """Build the store of ``size`` speeches in ``folder`` and link ``articles`` against it
+    in a fresh process; the figures, and the store with ``interleaved`` articles made
+    for :func:`compare_interleaved`."""
     index_path = folder / f"link-{size}.sqlite3"
     records_path = folder / f"debates-{size}.sqlite3"
     for path in (index_path, records_path):
@@ -512,6 +641,7 @@ def run(size: int, *, articles: int, per_day: int, folder: Path) -> Result:
     maker = TextMaker(random.Random(11))
     made = [make_article(n, samples, maker, rng) for n in range(articles)]
     unseen = make_article(articles, samples, maker, rng)  # for the heap measurement
+    store = Store(size, index_path, records_path, interleaved_articles(samples, interleaved))
 
     # Linked in a process of its own, so that its memory is the linking's alone.
     with multiprocessing.get_context("spawn").Pool(1) as pool:
@@ -568,7 +698,7 @@ def run(size: int, *, articles: int, per_day: int, folder: Path) -> Result:
         rss_peak_kib=rss_peak,
         statement_shapes=shapes,
         scans=scans,
-    )
+    ), store
 
 
 def measure(
@@ -580,21 +710,23 @@ def measure(
     report: bool = False,
 ) -> dict[str, object]:
     """Build and link at each size; the figures by size, and each larger size's median
-    link time over the smallest's (``ratios``). ``report`` prints each size as it ends."""
+    link time over the smallest's, timed interleaved in one process (``ratios``).
+    ``report`` prints each size as it ends."""
     results: list[Result] = []
+    stores: list[Store] = []
     with tempfile.TemporaryDirectory(prefix="bench-linking-") as scratch:
         where = folder or Path(scratch)
         where.mkdir(parents=True, exist_ok=True)
         for size in sizes:
-            result = run(size, articles=articles, per_day=per_day, folder=where)
+            result, store = run(size, articles=articles, per_day=per_day, folder=where)
             results.append(result)
+            stores.append(store)
             if report:
                 print(describe(result, articles), flush=True)
-    smallest = results[0]
-    return {
-        "sizes": {r.size: asdict(r) for r in results},
-        "ratios": {r.size: r.median_ms / smallest.median_ms for r in results[1:]},
-    }
+        ratios, lines, _ok = compare_interleaved(stores, max_ratio=1.2)
+        if report:
+            print("\n".join(lines), flush=True)
+    return {"sizes": {r.size: asdict(r) for r in results}, "ratios": ratios}
 
 
 def describe(result: Result, articles: int) -> str:
@@ -655,39 +787,51 @@ def main() -> int:
     parser.add_argument("--max-ratio", type=float, default=1.2)
     parser.add_argument("--keep", type=Path, help="build the stores in this folder and keep them")
     parser.add_argument("--baseline", type=Path, help="another checkout to measure first")
+    parser.add_argument(
+        "--interleaved", type=int, default=INTERLEAVED, help="articles per store, interleaved"
+    )
+    parser.add_argument(
+        "--reuse",
+        type=Path,
+        help="time only the interleaved linking, on the stores link-N/debates-N.sqlite3"
+        " built earlier in this folder (--keep)",
+    )
     args = parser.parse_args()
     sizes = [*args.sizes, *([1_000_000] if args.million else [])]
 
-    results: list[Result] = []
+    ok = True
+    stores: list[Store] = []
     with tempfile.TemporaryDirectory(prefix="bench-linking-") as scratch:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         for size in sizes:
+            if args.reuse:
+                index_path = args.reuse / f"link-{size}.sqlite3"
+                records_path = args.reuse / f"debates-{size}.sqlite3"
+                samples = samples_from_records(records_path)
+                articles = interleaved_articles(samples, args.interleaved)
+                stores.append(Store(size, index_path, records_path, articles))
+                continue
             if args.baseline:
                 run_baseline(args.baseline, size, args)
                 print("this checkout:")
-            result = run(size, articles=args.articles, per_day=args.per_day, folder=folder)
-            results.append(result)
+            result, store = run(
+                size,
+                articles=args.articles,
+                per_day=args.per_day,
+                folder=folder,
+                interleaved=args.interleaved,
+            )
+            stores.append(store)
             print(describe(result, args.articles), flush=True)
-            if not args.keep:
-                for path in folder.glob(f"*-{size}.sqlite3*"):
-                    path.unlink()
-    print("while linking: SQLite page cache 2 MiB, memory map off, WAL, synchronous=NORMAL")
-    ok = True
-    for result in results:
-        if result.scans:
-            print(f"FAIL: {result.size}: table scans {sorted(set(result.scans))}")
-            ok = False
-    small = results[0]
-    for large in results[1:]:
-        ratio = large.median_ms / small.median_ms
-        p90_ratio = large.p90_ms / small.p90_ms
-        verdict = "ok" if ratio <= args.max_ratio else "FAIL"
-        print(
-            f"median ratio {large.size} / {small.size} speeches: {ratio:.2f}"
-            f" (p90 {p90_ratio:.2f}; allowed {args.max_ratio}) {verdict}"
-        )
-        ok = ok and ratio <= args.max_ratio
+            if result.scans:
+                print(f"FAIL: {result.size}: table scans {sorted(set(result.scans))}")
+                ok = False
+        print("while linking: SQLite page cache 2 MiB, memory map off, WAL, synchronous=NORMAL")
+        if len(stores) > 1:
+            _ratios, lines, allowed = compare_interleaved(stores, args.max_ratio)
+            print("\n".join(lines), flush=True)
+            ok = ok and allowed
     return 0 if ok else 1
 
 
