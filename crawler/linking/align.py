@@ -168,12 +168,20 @@ class _Speech:
     """A speech's words with a word-pair index, kept for repeated alignments."""
 
     def __init__(self, text: str):
-        self.words = words(text)
-        self.norms = [w.norm for w in self.words]
+        self.text = text
+        self.norms = list(map(normalise_word, find_words(text)))
+        self._spans: list[tuple[int, int]] | None = None
         self.pairs: dict[tuple[str, str], list[int]] = {}
         for j in range(len(self.norms) - 1):
             self.pairs.setdefault((self.norms[j], self.norms[j + 1]), []).append(j)
         self.counts = Counter(self.norms)
+
+    def span(self, n: int) -> tuple[int, int]:
+        """The character offsets of the ``n``-th word (found only for a speech a passage
+        aligns to: most candidates never need them)."""
+        if self._spans is None:
+            self._spans = [m.span() for m in WORD_RE.finditer(self.text)]
+        return self._spans[n]
 
 
 @lru_cache(maxsize=512)
@@ -312,8 +320,8 @@ def align(
     return Alignment(
         passage_start=elements[0].start,
         passage_end=elements[-1].end,
-        speech_start=sp.words[lo + first_j - 1].start,
-        speech_end=sp.words[lo + last_j - 1].end,
+        speech_start=sp.span(lo + first_j - 1)[0],
+        speech_end=sp.span(lo + last_j - 1)[1],
         score=round(score, 3),
         kind=EXACT if exact else FUZZY,
         words=quoted,
