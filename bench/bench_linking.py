@@ -507,26 +507,27 @@ def interleaved_articles(samples: list[Sample], count: int) -> list[dict[str, st
     return [make_article(n, samples, maker, rng).record for n in range(count)]
 
 
-def link_interleaved(stores: list[Store]) -> dict[int, dict[str, list[float]]]:
+def link_interleaved(stores: list[Store]) -> list[dict[str, list[float]]]:
     """Time linking one article against each store in turn, in this one process: round
     ``n`` links article ``n`` of every store, the stores taken in turn in an order
-    rotated each round, so that no store is always first (cold) or last. Returns, by
-    store size, the wall-clock and CPU seconds of each article."""
-    opened = [(store, *open_for_linking(store.index_path, store.records_path)) for store in stores]
-    for store, _conn, _records, index in opened:
+    rotated each round, so that no store is always first (cold) or last. Returns, for
+    each store in order, the wall-clock and CPU seconds of each article."""
+    opened = [
+        (number, store, *open_for_linking(store.index_path, store.records_path))
+        for number, store in enumerate(stores)
+    ]
+    for _number, store, _conn, _records, index in opened:
         link_article(store.articles[-1], index)  # warm the Python side and the page cache
-    times: dict[int, dict[str, list[float]]] = {
-        store.size: {"wall": [], "cpu": []} for store in stores
-    }
+    times: list[dict[str, list[float]]] = [{"wall": [], "cpu": []} for _store in stores]
     rounds = min(len(store.articles) for store in stores) - 1
     for n in range(rounds):
         turn = n % len(opened)
-        for store, _conn, _records, index in opened[turn:] + opened[:turn]:
+        for number, store, _conn, _records, index in opened[turn:] + opened[:turn]:
             started, started_cpu = time.perf_counter(), time.process_time()
             link_article(store.articles[n], index)
-            times[store.size]["wall"].append(time.perf_counter() - started)
-            times[store.size]["cpu"].append(time.process_time() - started_cpu)
-    for _store, conn, records, _index in opened:
+            times[number]["wall"].append(time.perf_counter() - started)
+            times[number]["cpu"].append(time.process_time() - started_cpu)
+    for _number, _store, conn, records, _index in opened:
         conn.close()
         records.close()
     return times
@@ -545,11 +546,11 @@ def compare_interleaved(
     times = link_interleaved(stores)
     small = stores[0].size
     lines = [
-        f"interleaved in one process, {len(times[small]['wall'])} articles per store"
+        f"interleaved in one process, {len(times[0]['wall'])} articles per store"
         " (the order of the stores rotated each article):"
     ]
-    for store in stores:
-        wall, cpu = times[store.size]["wall"], times[store.size]["cpu"]
+    for store, timed in zip(stores, times, strict=True):
+        wall, cpu = timed["wall"], timed["cpu"]
         lines.append(
             f"  {store.size} speeches: median {statistics.median(wall) * 1000:.2f} ms,"
             f" p90 {p90(wall) * 1000:.2f} ms; CPU median {statistics.median(cpu) * 1000:.2f} ms,"
@@ -557,11 +558,9 @@ def compare_interleaved(
         )
     ratios: dict[int, float] = {}
     ok = True
-    for store in stores[1:]:
-        wall = statistics.median(times[store.size]["wall"]) / statistics.median(
-            times[small]["wall"]
-        )
-        cpu = statistics.median(times[store.size]["cpu"]) / statistics.median(times[small]["cpu"])
+    for store, timed in zip(stores[1:], times[1:], strict=True):
+        wall = statistics.median(timed["wall"]) / statistics.median(times[0]["wall"])
+        cpu = statistics.median(timed["cpu"]) / statistics.median(times[0]["cpu"])
         ratios[store.size] = wall
         verdict = "ok" if wall <= max_ratio else "FAIL"
         ok = ok and wall <= max_ratio
