@@ -105,10 +105,10 @@ SLOTS_PER_DAY = 1 << _SLOT_BITS
 """Owners (speeches, or quoting articles) one day can hold."""
 LAYOUT = f"period{PERIOD_BITS}-bucket{BUCKET_BITS}-posting5-staged6-v2"
 STAGED_SEGMENTS = 8
-"""A period's additions wait as at most this many staged segments before they are
-folded into its rows: a crawl adding a debate at a time then rewrites a period's
-rows once per this many debates, not once per debate, and a look-up reads at
-most this many segments per period beside the rows."""
+"""A period's small additions wait as staged segments, and the one that would make
+this many folds them all into the period's rows: a crawl adding a debate at a time
+then rewrites a period's rows once per this many debates, not once per debate, and
+a look-up reads fewer than this many segments per period beside the rows."""
 _STAGE_LIMIT = 1 << 14
 """An addition of at least this many postings to a period (a rebuild's batch) goes
 into the period's rows at once rather than into a staged segment."""
