@@ -18,6 +18,7 @@ functions, no I/O.
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
@@ -28,6 +29,32 @@ from functools import lru_cache
 # and other punctuation separate words, so "Euro-Atlantic" is two words on both
 # sides. A leading one-letter bracket ("[T]he") belongs to the word it completes.
 WORD_RE = re.compile(r"(?:\[[^\W_]\])?[^\W_]+(?:['’][^\W_]+)*")
+# WORD_RE without the bracket prefix, for a text with no "[" in it.
+_PLAIN_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# ASCII characters that can be in no word: turned into spaces before splitting.
+_SEPARATORS = str.maketrans(
+    {c: " " for c in string.punctuation + string.whitespace if c not in "'[]"}
+)
+
+
+def find_words(text: str) -> list[str]:
+    """The words of ``text`` as printed: the same list as ``WORD_RE.findall(text)``,
+    read about twice as fast (a split at ASCII separators, the pattern run only
+    on the pieces that hold anything but letters and digits)."""
+    if "[" in text:
+        return WORD_RE.findall(text)
+    tokens = text.translate(_SEPARATORS).split()
+    if all(map(str.isalnum, tokens)):
+        return tokens
+    found: list[str] = []
+    for token in tokens:
+        if token.isalnum():
+            found.append(token)
+        else:
+            found += _PLAIN_WORD_RE.findall(token)
+    return found
+
+
 # Editorial insertions and substitutions; a one-letter bracket glued to a word
 # ("[T]he") is a case change, not a substitution.
 BRACKET_RE = re.compile(r"\[(?![^\W_]\](?=[^\W_]))[^\[\]]*\]")
@@ -141,12 +168,20 @@ class _Speech:
     """A speech's words with a word-pair index, kept for repeated alignments."""
 
     def __init__(self, text: str):
-        self.words = words(text)
-        self.norms = [w.norm for w in self.words]
+        self.text = text
+        self.norms = list(map(normalise_word, find_words(text)))
+        self._spans: list[tuple[int, int]] | None = None
         self.pairs: dict[tuple[str, str], list[int]] = {}
         for j in range(len(self.norms) - 1):
             self.pairs.setdefault((self.norms[j], self.norms[j + 1]), []).append(j)
         self.counts = Counter(self.norms)
+
+    def span(self, n: int) -> tuple[int, int]:
+        """The character offsets of the ``n``-th word (found only for a speech a passage
+        aligns to: most candidates never need them)."""
+        if self._spans is None:
+            self._spans = [m.span() for m in WORD_RE.finditer(self.text)]
+        return self._spans[n]
 
 
 @lru_cache(maxsize=512)
@@ -285,8 +320,8 @@ def align(
     return Alignment(
         passage_start=elements[0].start,
         passage_end=elements[-1].end,
-        speech_start=sp.words[lo + first_j - 1].start,
-        speech_end=sp.words[lo + last_j - 1].end,
+        speech_start=sp.span(lo + first_j - 1)[0],
+        speech_end=sp.span(lo + last_j - 1)[1],
         score=round(score, 3),
         kind=EXACT if exact else FUZZY,
         words=quoted,

@@ -1,7 +1,8 @@
 """The linking index: candidate speeches for a quotation, candidate articles for a debate.
 
 Both directions use hashed word shingles (every run of ``SHINGLE_WORDS``
-consecutive normalised words, hashed to 32 bits). The postings are sharded by
+consecutive normalised words, hashed to 32 bits: each word to a 32-bit id, the
+run of ids by multiply-shift, a batch of texts at a time with numpy). The postings are sharded by
 date: one row per ``(period, bucket)`` holds, packed in one blob, every posting
 of that period of ``2**PERIOD_BITS`` days whose hash falls in that bucket (the
 top ``BUCKET_BITS`` bits of the hash). A posting is 5 bytes: the rest of the
@@ -11,10 +12,11 @@ added. The owner's key is ``day << 16 | slot``, so the speeches of a day sit
 together and a posting needs no wider key.
 
 A look-up is one statement of key seeks, ``period IN (window) AND bucket IN
-(the passage's buckets)``, keeping the postings of the window's days: its cost
-depends on how much was said within the date window, not on the size of the
-corpus. A write touches only the rows of the periods it changes (contiguous in
-the table), and writes nothing for a speech or an article whose indexed
+(the passage's buckets)``, and one reading the window's staged segments,
+keeping the postings of the window's days: its cost depends on how much was
+said within the date window, not on the size of the corpus. A write appends a
+staged segment, or touches only the rows of the periods it changes (contiguous
+in the table), and writes nothing for a speech or an article whose indexed
 content is unchanged.
 
 Tables (all prefixed ``link_``, created by :class:`LinkIndex`):
@@ -31,13 +33,17 @@ Tables (all prefixed ``link_``, created by :class:`LinkIndex`):
     corpus store reads them from the stored debate records instead
     (:class:`DebateRecordTexts`), so the index holds no second copy.
 ``link_speech_posting``
-    ``(day, bucket) -> postings`` of every indexed speech text.
+    ``(period, bucket) -> postings`` of every indexed speech text.
+``link_speech_staged``
+    Postings added lately, one row (a segment) per addition: ``period``, and the
+    addition's postings as sorted 4-byte hashes then their 2-byte places. At
+    ``STAGED_SEGMENTS`` segments a period's are folded into its rows, so that a
+    crawl adding a debate at a time does not rewrite the period's rows each time.
 ``link_quoting_article``
     One row per article whose quotations are indexed: ``aid``
     (``day << 16 | slot``), ``article_id``, ``passages`` (JSON list).
-``link_quote_posting``
-    ``(day, bucket) -> postings`` of those passages, ``day`` being the
-    article's publication date.
+``link_quote_posting``, ``link_quote_staged``
+    The same for those passages, the day being the article's publication date.
 
 A speech may have its text in several languages (``texts``, the text as
 spoken being ``texts[language]``): every text is indexed, and a candidate
@@ -54,20 +60,31 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import struct
-from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date as Date
+from itertools import pairwise
 from typing import Protocol
 
-from crawler.linking.align import WORD_RE, normalise_word, passage_runs
+import numpy as np
+
+from crawler.linking.align import find_words, normalise_word, passage_runs
 
 SHINGLE_WORDS = 5
-_TUPLE_HASH_CHECK = hash((1, 2, 3, 4, 5)) & 0xFFFFFFFF
-HASH_SCHEME = f"blake2b32-words/pytuple-{_TUPLE_HASH_CHECK:08x}"
+HASH_SCHEME = "blake2b32-words/multiply-shift-v1"
+# One odd 64-bit multiplier per word of a shingle (see _window_hashes).
+_MULTIPLIERS = tuple(
+    np.uint64(m)
+    for m in (
+        0x7555E7F96A29821B,
+        0xA6D47A0359B3BE79,
+        0xDE7F68F8F26F8255,
+        0x08A1FCD143CE4ECB,
+        0xA92FBBD2B9EC462D,
+    )
+)
 BUCKET_BITS = 11
 """A day's postings are split by the top bits of the hash: a look-up reads only
 the buckets of the passage's hashes, a write rewrites only its days' rows."""
@@ -81,17 +98,27 @@ PERIOD_BITS = 3
 """Postings are kept per period of ``2**PERIOD_BITS`` days: a look-up over a month's
 window reads a few rows per bucket, a write rewrites its period's rows only."""
 _PERIOD_MASK = (1 << PERIOD_BITS) - 1
+_PERIOD_SHIFT = 16 + PERIOD_BITS
 _SLOT_BITS = 16 - PERIOD_BITS
 _SLOT_MASK = (1 << _SLOT_BITS) - 1
 SLOTS_PER_DAY = 1 << _SLOT_BITS
 """Owners (speeches, or quoting articles) one day can hold."""
-LAYOUT = f"period{PERIOD_BITS}-bucket{BUCKET_BITS}-posting5-v1"
+LAYOUT = f"period{PERIOD_BITS}-bucket{BUCKET_BITS}-posting5-staged6-v2"
+STAGED_SEGMENTS = 8
+"""A period's small additions wait as staged segments, and the one that would make
+this many folds them all into the period's rows: a crawl adding a debate at a time
+then rewrites a period's rows once per this many debates, not once per debate, and
+a look-up reads fewer than this many segments per period beside the rows."""
+_STAGE_LIMIT = 1 << 14
+"""An addition of at least this many postings to a period (a rebuild's batch) goes
+into the period's rows at once rather than into a staged segment."""
 _EPOCH = Date(1970, 1, 1).toordinal()
 _MASK32 = (1 << 32) - 1
 _WORD_CACHE = 1 << 17
 _BUCKET_SHIFT = 32 - BUCKET_BITS
 _KEPT = (1 << 24) - 1  # a posting keeps the hash's low 24 bits
 _ENTRY = 5  # bytes per posting: 3 of hash residual, 2 of slot
+_STAGED_ENTRY = 6  # bytes per staged posting: 4 of hash, 2 of slot
 _IN_CHUNK = 400
 # Above this many wanted hashes in one row, the row is decoded whole rather
 # than searched once per hash.
@@ -118,6 +145,12 @@ CREATE TABLE IF NOT EXISTS link_speech_posting (
     postings BLOB NOT NULL,
     PRIMARY KEY (period, bucket)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS link_speech_staged (
+    segment  INTEGER PRIMARY KEY,
+    period   INTEGER NOT NULL,
+    postings BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS link_speech_staged_by_period ON link_speech_staged (period);
 CREATE TABLE IF NOT EXISTS link_quoting_article (
     aid        INTEGER PRIMARY KEY,
     article_id TEXT NOT NULL UNIQUE,
@@ -129,6 +162,12 @@ CREATE TABLE IF NOT EXISTS link_quote_posting (
     postings BLOB NOT NULL,
     PRIMARY KEY (period, bucket)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS link_quote_staged (
+    segment  INTEGER PRIMARY KEY,
+    period   INTEGER NOT NULL,
+    postings BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS link_quote_staged_by_period ON link_quote_staged (period);
 """
 TEXT_TABLE = """
 CREATE TABLE IF NOT EXISTS link_speech_text (
@@ -142,8 +181,10 @@ TABLES = (
     "link_speech",
     "link_speech_text",
     "link_speech_posting",
+    "link_speech_staged",
     "link_quoting_article",
     "link_quote_posting",
+    "link_quote_staged",
 )
 """Every table of the index (an index of an older layout is dropped and rebuilt)."""
 
@@ -358,26 +399,75 @@ _raw_word_hashes = _WordHashes(normalise_word)
 _norm_word_hashes = _WordHashes(str)
 
 
-def _windows(hashes: Sequence[int]) -> set[int]:
-    """A hash of each run of ``SHINGLE_WORDS`` word hashes. Python's hash of a tuple of
-    integers is the same in every process (integers are not salted), and all of it runs
-    in C; :data:`HASH_SCHEME` carries a check value, so an index built by a Python
-    whose tuple hash differs is rebuilt rather than read wrongly."""
-    k = SHINGLE_WORDS
-    return set(map(hash, zip(*(hashes[i:] for i in range(k)), strict=False)))
+def _window_hashes(word_ids: np.ndarray) -> np.ndarray:
+    """The 32-bit hash of each run of ``SHINGLE_WORDS`` consecutive word ids (a
+    ``uint64`` array of 32-bit ids): the top 32 bits of the sum of each id times its
+    place's odd 64-bit multiplier, modulo 2**64 (multiply-shift hashing of a vector,
+    universal over distinct runs), computed for every run at once."""
+    runs = len(word_ids) - SHINGLE_WORDS + 1
+    if runs <= 0:
+        return np.empty(0, dtype=np.uint32)
+    total = word_ids[:runs] * _MULTIPLIERS[0]
+    for place in range(1, SHINGLE_WORDS):
+        total += word_ids[place : place + runs] * _MULTIPLIERS[place]
+    return (total >> np.uint64(32)).astype(np.uint32)
+
+
+def _ids(words: Iterable[int]) -> np.ndarray:
+    return np.fromiter(words, dtype=np.uint64)
 
 
 def speech_shingles(text: str) -> set[int]:
     """Hashes of every run of ``SHINGLE_WORDS`` words of a speech."""
-    return _windows(list(map(_raw_word_hashes.__getitem__, WORD_RE.findall(text))))
+    return set(_window_hashes(_ids(map(_raw_word_hashes.__getitem__, find_words(text)))).tolist())
 
 
 def passage_shingles(passage: str) -> set[int]:
     """Hashes of the passage's word runs; square-bracketed words break runs."""
     out: set[int] = set()
     for run in passage_runs(passage):
-        out |= _windows(list(map(_norm_word_hashes.__getitem__, run)))
+        out.update(_window_hashes(_ids(map(_norm_word_hashes.__getitem__, run))).tolist())
     return out
+
+
+@dataclass(frozen=True)
+class Shingles:
+    """Shingle hashes of many owners as two parallel arrays: each hash (``uint32``)
+    beside its owner's ``day << 16 | slot`` key (``int64``), in no particular order."""
+
+    keys: np.ndarray
+    hashes: np.ndarray
+
+    @classmethod
+    def of(cls, owners: Mapping[int, Iterable[int]]) -> Shingles:
+        """From owner key -> shingle hashes."""
+        keys: list[int] = []
+        hashes: list[int] = []
+        for key, shingles in owners.items():
+            before = len(hashes)
+            hashes += shingles
+            keys += [key] * (len(hashes) - before)
+        return cls(np.array(keys, dtype=np.int64), np.array(hashes, dtype=np.uint32))
+
+    @classmethod
+    def of_speeches(cls, texts: Iterable[tuple[int, str]]) -> Shingles:
+        """The shingles of many (owner key, speech text) pairs: the words of all the
+        texts are hashed as one array, and the runs that would cross from one text
+        into the next are left out."""
+        ids: list[int] = []
+        lengths: list[int] = []
+        owners: list[int] = []
+        word_id = _raw_word_hashes.__getitem__
+        for key, text in texts:
+            before = len(ids)
+            ids += map(word_id, find_words(text))
+            lengths.append(len(ids) - before)
+            owners.append(key)
+        hashes = _window_hashes(np.array(ids, dtype=np.uint64))
+        text_of = np.repeat(np.arange(len(owners)), lengths)
+        whole = text_of[: len(hashes)] == text_of[SHINGLE_WORDS - 1 :]
+        keys = np.array(owners, dtype=np.int64)[text_of[: len(hashes)][whole]]
+        return cls(keys, hashes[whole])
 
 
 def posting_key(shingle: int) -> tuple[int, bytes]:
@@ -385,41 +475,59 @@ def posting_key(shingle: int) -> tuple[int, bytes]:
     return (shingle & _MASK32) >> _BUCKET_SHIFT, (shingle & _KEPT).to_bytes(3, "big")
 
 
-def _postings(add: Mapping[int, Iterable[int]]) -> dict[int, bytes]:
-    """The packed postings of owners' shingles (place -> shingles), by bucket, each
-    bucket's sorted. The per-posting work is done by ``sort`` and byte slicing."""
-    values: list[int] = []
-    for place, shingles in add.items():
-        values += [((shingle & _MASK32) << 16) | place for shingle in shingles]
-    if not values:
+def _postings(values: np.ndarray) -> dict[int, bytes]:
+    """The packed postings of one period by bucket, from its sorted, distinct
+    ``hash << 16 | place`` values (``uint64``)."""
+    if not len(values):
         return {}
-    values.sort()
-    count = len(values)
-    # Big-endian 8 bytes a posting: 2 zero bytes, the hash's top byte, then the 5
-    # bytes kept (the hash's low 3 bytes and the place).
-    packed = struct.pack(f">{count}Q", *values)
-    entries = bytearray(_ENTRY * count)
-    for j in range(_ENTRY):
-        entries[j::_ENTRY] = packed[3 + j :: 8]
-    out: dict[int, bytes] = {}
-    shift = 16 + _BUCKET_SHIFT
-    start = 0
-    while start < count:
-        bucket = values[start] >> shift
-        end = bisect_left(values, (bucket + 1) << shift, start)
-        out[bucket] = bytes(entries[_ENTRY * start : _ENTRY * end])
-        start = end
-    return out
+    # Big-endian 8 bytes a value: 2 zero bytes, the hash's top byte, then the 5
+    # bytes a posting keeps (the hash's low 3 bytes and the place).
+    entries = values.astype(">u8").view(np.uint8).reshape(-1, 8)[:, 3:].tobytes()
+    buckets = (values >> np.uint64(16 + _BUCKET_SHIFT)).astype(np.int64)
+    starts = np.flatnonzero(np.diff(buckets)) + 1
+    bounds = [0, *starts.tolist(), len(values)]
+    return {
+        int(buckets[start]): entries[_ENTRY * start : _ENTRY * end]
+        for start, end in pairwise(bounds)
+    }
 
 
-def _chunks(values: Sequence[int], size: int = _IN_CHUNK) -> Iterator[Sequence[int]]:
+def _sorted_by_period(periods: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``periods`` and ``values`` (below 2**48) in order of period, then value."""
+    low = int(periods.min())
+    if int(periods.max()) - low < 1 << 16:
+        # One sort of plain integers, several times quicker than a sort on two keys.
+        joined = np.sort((periods - low).astype(np.uint64) << np.uint64(48) | values)
+        return (joined >> np.uint64(48)).astype(np.int64) + low, joined & np.uint64((1 << 48) - 1)
+    order = np.lexsort((values, periods))
+    return periods[order], values[order]
+
+
+def _segment(values: np.ndarray) -> bytes:
+    """A staged segment of sorted ``hash << 16 | place`` values: the hashes (4 bytes
+    each, little-endian) then the places (2 bytes each), so a look-up searches the
+    hashes in place."""
+    hashes = (values >> np.uint64(16)).astype("<u4")
+    places = (values & np.uint64(0xFFFF)).astype("<u2")
+    return hashes.tobytes() + places.tobytes()
+
+
+def _segment_values(blob: bytes) -> np.ndarray:
+    """The ``hash << 16 | place`` values of a staged segment (the inverse of :func:`_segment`)."""
+    count = len(blob) // _STAGED_ENTRY
+    hashes = np.frombuffer(blob, dtype="<u4", count=count).astype(np.uint64)
+    places = np.frombuffer(blob, dtype="<u2", count=count, offset=4 * count).astype(np.uint64)
+    return hashes << np.uint64(16) | places
+
+
+def _chunks(values: Sequence, size: int = _IN_CHUNK) -> Iterator[Sequence[int]]:
     for i in range(0, len(values), size):
         yield values[i : i + size]
 
 
 def _place(key: int) -> int:
     """A posting's 2-byte place for the owner ``day << 16 | slot``: its day within the
-    period and its slot."""
+    period and its slot (of an ``int`` or, element by element, of an array)."""
     return ((key >> 16) & _PERIOD_MASK) << _SLOT_BITS | key & _SLOT_MASK
 
 
@@ -430,29 +538,67 @@ def _entries(blob: bytes) -> list[bytes]:
 class DayPostings:
     """One posting table (``link_speech_posting`` or ``link_quote_posting``): the postings
     of each period of days, by bucket; a posting's 2-byte place is its owner's day
-    within the period and its slot in that day."""
+    within the period and its slot in that day. Small additions wait in the staged
+    table beside it (``link_speech_staged`` or ``link_quote_staged``)."""
 
-    def __init__(self, conn: sqlite3.Connection, table: str):
+    def __init__(self, conn: sqlite3.Connection, table: str, staged: str):
         self.conn = conn
         self.table = table
+        self.staged = staged
 
-    def update(self, *, remove: Iterable[int] = (), add: Mapping[int, Iterable[int]] = {}) -> None:
-        """Drop the postings of the owners ``remove`` and add those of ``add`` (owner ->
-        shingles), owners being ``day << 16 | slot`` keys. Each period's rows are read
-        and rewritten once, and only the rows that change."""
+    def update(self, *, remove: Iterable[int] = (), add: Shingles | None = None) -> None:
+        """Drop the postings of the owners ``remove`` and add those of ``add``, owners
+        being ``day << 16 | slot`` keys. A small addition to a period is appended as a
+        staged segment; otherwise (a large addition, a removal, or the period's
+        segments full) the period's staged segments and the addition are folded into
+        its rows, each row read and rewritten once, and only the rows that change."""
         removed: dict[int, set[bytes]] = defaultdict(set)
-        added: dict[int, dict[int, Iterable[int]]] = defaultdict(dict)
         for key in remove:
-            removed[key >> 16 >> PERIOD_BITS].add(_place(key).to_bytes(2, "big"))
-        for key, shingles in add.items():
-            added[key >> 16 >> PERIOD_BITS][_place(key)] = shingles
+            removed[key >> _PERIOD_SHIFT].add(_place(key).to_bytes(2, "big"))
+        added: dict[int, np.ndarray] = {}
+        if add is not None and len(add.keys):
+            periods = add.keys >> _PERIOD_SHIFT
+            values = add.hashes.astype(np.uint64) << np.uint64(16) | _place(add.keys).astype(
+                np.uint64
+            )
+            periods, values = _sorted_by_period(periods, values)
+            distinct = np.ones(len(values), dtype=bool)
+            distinct[1:] = (values[1:] != values[:-1]) | (periods[1:] != periods[:-1])
+            periods, values = periods[distinct], values[distinct]
+            starts = [0, *(np.flatnonzero(np.diff(periods)) + 1).tolist(), len(periods)]
+            for start, end in pairwise(starts):
+                added[int(periods[start])] = values[start:end]
         for period in sorted(set(removed) | set(added)):
-            self._update_period(period, removed.get(period, set()), added.get(period, {}))
+            new = added.get(period, np.empty(0, dtype=np.uint64))
+            gone = removed.get(period, set())
+            if not gone and len(new) < _STAGE_LIMIT:
+                segments = self.conn.execute(
+                    f"SELECT count(*) FROM {self.staged} WHERE period = ?", (period,)
+                ).fetchone()[0]
+                if segments + 1 < STAGED_SEGMENTS:
+                    self.conn.execute(
+                        f"INSERT INTO {self.staged} (period, postings) VALUES (?, ?)",
+                        (period, _segment(new)),
+                    )
+                    continue
+            self._fold(period, gone, new)
 
-    def _update_period(
-        self, period: int, removed: set[bytes], added: Mapping[int, Iterable[int]]
-    ) -> None:
-        new = _postings(added)
+    def _fold(self, period: int, removed: set[bytes], new: np.ndarray) -> None:
+        """Fold the period's staged segments and ``new`` values into its rows, dropping
+        the postings of the places ``removed``."""
+        segments = self.conn.execute(
+            f"SELECT postings FROM {self.staged} WHERE period = ?", (period,)
+        ).fetchall()
+        if segments:
+            staged = np.concatenate([_segment_values(blob) for (blob,) in segments])
+            if removed:
+                places = np.array([int.from_bytes(p) for p in removed], dtype=np.uint64)
+                staged = staged[~np.isin(staged & np.uint64(0xFFFF), places)]
+            new = np.unique(np.concatenate([staged, new]))
+            self.conn.execute(f"DELETE FROM {self.staged} WHERE period = ?", (period,))
+        self._update_period(period, removed, _postings(new))
+
+    def _update_period(self, period: int, removed: set[bytes], new: Mapping[int, bytes]) -> None:
         if removed:
             rows = self.conn.execute(
                 f"SELECT bucket, postings FROM {self.table} WHERE period = ?", (period,)
@@ -493,13 +639,16 @@ class DayPostings:
     def find(self, shingles: Iterable[int], first: int, last: int) -> dict[int, list[int]]:
         """The owners (``day << 16 | slot``) of each shingle within days ``first..last``."""
         wanted: dict[int, dict[bytes, int]] = defaultdict(dict)
+        by_hash: dict[int, int] = {}
         for shingle in shingles:
             bucket, residual = posting_key(shingle)
             wanted[bucket][residual] = shingle
+            by_hash[shingle & _MASK32] = shingle
         found: dict[int, list[int]] = defaultdict(list)
         if not wanted or last < first:
             return found
         periods = list(range(first >> PERIOD_BITS, (last >> PERIOD_BITS) + 1))
+        self._find_staged(by_hash, periods, first, last, found)
         buckets = sorted(wanted)
         period_marks = ",".join("?" * len(periods))
         for chunk in _chunks(buckets):
@@ -531,10 +680,43 @@ class DayPostings:
                         found[shingle].append(day << 16 | place & _SLOT_MASK)
         return found
 
+    def _find_staged(
+        self,
+        by_hash: Mapping[int, int],
+        periods: Sequence[int],
+        first: int,
+        last: int,
+        found: dict[int, list[int]],
+    ) -> None:
+        """Add to ``found`` the owners in the window's staged segments of the shingles
+        ``by_hash`` (32-bit hash -> shingle as asked)."""
+        rows = self.conn.execute(
+            f"SELECT period, postings FROM {self.staged}"
+            f" WHERE period IN ({','.join('?' * len(periods))})",
+            periods,
+        ).fetchall()
+        if not rows:
+            return
+        wanted = np.array(sorted(by_hash), dtype=np.uint32)
+        for period, blob in rows:
+            count = len(blob) // _STAGED_ENTRY
+            hashes = np.frombuffer(blob, dtype="<u4", count=count)
+            places = np.frombuffer(blob, dtype="<u2", count=count, offset=4 * count)
+            starts = np.searchsorted(hashes, wanted, "left")
+            ends = np.searchsorted(hashes, wanted, "right")
+            base = period << PERIOD_BITS
+            for n in np.flatnonzero(ends > starts).tolist():
+                shingle = by_hash[int(wanted[n])]
+                for place in places[starts[n] : ends[n]].tolist():
+                    day = base | place >> _SLOT_BITS
+                    if first <= day <= last:
+                        found[shingle].append(day << 16 | place & _SLOT_MASK)
+
     def count(self) -> int:
-        """How many postings the table holds."""
+        """How many postings the table and its staged segments hold."""
         total = self.conn.execute(f"SELECT sum(length(postings)) FROM {self.table}").fetchone()[0]
-        return (total or 0) // _ENTRY
+        staged = self.conn.execute(f"SELECT sum(length(postings)) FROM {self.staged}").fetchone()[0]
+        return (total or 0) // _ENTRY + (staged or 0) // _STAGED_ENTRY
 
 
 def _speech_digest(speech: IndexedSpeech, day: int) -> bytes:
@@ -572,8 +754,8 @@ class LinkIndex:
         stored = conn.execute("SELECT value FROM link_meta WHERE key = 'hash_scheme'").fetchone()
         if stored[0] != self.scheme():
             raise ValueError(f"link index built with {stored[0]}; rebuild it")
-        self.speech_postings = DayPostings(conn, "link_speech_posting")
-        self.quote_postings = DayPostings(conn, "link_quote_posting")
+        self.speech_postings = DayPostings(conn, "link_speech_posting", "link_speech_staged")
+        self.quote_postings = DayPostings(conn, "link_quote_posting", "link_quote_staged")
         self.stats: Counter[str] = Counter()
         """Counters: ``lookups``, ``common_shingles`` (skipped as too common),
         ``unchanged`` (writes skipped), ``texts_missing`` (candidates whose text is gone)."""
@@ -606,17 +788,17 @@ class LinkIndex:
         """Index many speeches in one transaction (replacing any with the same id);
         a speech indexed already exactly as given is left as it is. Returns how many
         were written."""
+        given = {s.speech_id: s for s in speeches}
         removals: set[int] = set()
-        additions: dict[int, set[int]] = {}
         next_slot: dict[int, int] = {}
-        written = 0
+        rows: list[tuple] = []
+        texts: list[tuple[int, str]] = []
         with self._atomic():
-            for speech in {s.speech_id: s for s in speeches}.values():
+            indexed = self._indexed_speeches(list(given))
+            for speech in given.values():
                 day = day_number(speech.date)
                 digest = _speech_digest(speech, day)
-                row = self.conn.execute(
-                    "SELECT sid, digest FROM link_speech WHERE speech_id = ?", (speech.speech_id,)
-                ).fetchone()
+                row = indexed.get(speech.speech_id)
                 if row is not None and row[1] == digest:
                     self.stats["unchanged"] += 1
                     continue
@@ -627,9 +809,7 @@ class LinkIndex:
                     if row is not None:
                         self._forget_speech(row[0], removals)
                     sid = self._new_key("link_speech", "sid", day, next_slot)
-                self.conn.execute(
-                    "INSERT OR REPLACE INTO link_speech (sid, speech_id, debate_id, position,"
-                    " speaker_name, person_id, digest) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                rows.append(
                     (
                         sid,
                         speech.speech_id,
@@ -638,16 +818,29 @@ class LinkIndex:
                         speech.speaker_name,
                         speech.person_id,
                         digest,
-                    ),
+                    )
                 )
                 self.texts.put(sid, speech)
-                shingles: set[int] = set()
-                for text in speech.all_texts():
-                    shingles |= speech_shingles(text)
-                additions[sid] = shingles
-                written += 1
-            self.speech_postings.update(remove=removals, add=additions)
-        return written
+                texts += ((sid, text) for text in speech.all_texts())
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO link_speech (sid, speech_id, debate_id, position,"
+                " speaker_name, person_id, digest) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            self.speech_postings.update(remove=removals, add=Shingles.of_speeches(texts))
+        return len(rows)
+
+    def _indexed_speeches(self, speech_ids: Sequence[str]) -> dict[str, tuple[int, bytes]]:
+        """``speech_id -> (sid, digest)`` of those of the speeches already indexed."""
+        found: dict[str, tuple[int, bytes]] = {}
+        for chunk in _chunks(speech_ids):
+            rows = self.conn.execute(
+                "SELECT speech_id, sid, digest FROM link_speech"
+                f" WHERE speech_id IN ({','.join('?' * len(chunk))})",
+                list(chunk),
+            )
+            found.update((speech_id, (sid, digest)) for speech_id, sid, digest in rows)
+        return found
 
     def _new_key(self, table: str, column: str, day: int, next_slot: dict[int, int]) -> int:
         """A free ``day << 16 | slot`` key in ``table`` for a new owner in ``day``."""
@@ -843,7 +1036,7 @@ class LinkIndex:
                 (aid, article_id, encoded),
             )
             hashes = set().union(*(passage_shingles(p) for p in passages))
-            self.quote_postings.update(add={aid: hashes})
+            self.quote_postings.update(add=Shingles.of({aid: hashes}))
 
     replace_article_quotes = add_article_quotes
 

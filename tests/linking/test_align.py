@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from crawler.linking.align import EXACT, FUZZY, align
+import pytest
+
+from crawler.linking.align import EXACT, FUZZY, WORD_RE, align, find_words
 
 HEALEY_ANSWER = (
     "I can indeed. I welcome the fact, as I think will the hon. Lady, that the new US Defence "
@@ -108,3 +110,22 @@ def test_quoted_words_scattered_over_a_longer_stretch_do_not_align() -> None:
     # Every word is in the speech, in order, but with other words between them.
     passage = "I indeed welcome fact I will hon Lady the US Secretary spending third week office"
     assert align(passage, HEALEY_ANSWER) is None
+
+
+# Printed forms of speech and news text: curly and straight apostrophes, Welsh and
+# French accents, dashes, bracketed insertions, underscores, digits and fractions.
+FIND_WORDS_CASES = [
+    "I thank the hon. Member for her question, and I’m grateful to him.",
+    "The Members' view is that 'tis so; rock'n'roll isn't — quite — it.",
+    "Dywedodd y Prif Weinidog: “Mae’r Lluoedd Arfog yn hanfodol i Gymru.”",
+    "l’armée de l’air et de l’espace, à côté de l’OTAN",
+    "[T]he Secretary of State [Mr Healey] said 2.5% of GDP by 2027.",
+    "snake_case and__double, a''b, x' and ’y, ½ and ² and 3rd",
+    "e\u0301te\tnew\nline\r\nend… Euro-Atlantic (NATO) £3bn 😀",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", FIND_WORDS_CASES)
+def test_find_words_reads_the_same_words_as_the_word_pattern(text: str) -> None:
+    assert find_words(text) == WORD_RE.findall(text)

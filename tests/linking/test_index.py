@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 
-from crawler.linking.index import IndexedSpeech, LinkIndex, passage_shingles, speech_shingles
+from crawler.linking.index import (
+    STAGED_SEGMENTS,
+    IndexedSpeech,
+    LinkIndex,
+    Shingles,
+    passage_shingles,
+    speech_shingles,
+)
 from crawler.linking.linker import debate_speeches, link_article, link_debate
 
 CALL = "We discussed the importance of all NATO allies doing more, including on defence spending."
@@ -199,3 +206,77 @@ def test_more_speeches_in_a_day_than_the_index_can_place_is_a_clear_error(
     )
     with pytest.raises(ValueError, match="more than 2 records on 2025-02-10"):
         index.add_speech(speech("2025-02-10a.1.3", "2025-02-10"))
+
+
+def test_shingles_of_many_speeches_are_each_speechs_own() -> None:
+    texts = [
+        (1, CALL),
+        (2, "Too short."),
+        (3, "I thank the hon. Member for her question; the Ajax programme is late."),
+        (4, ""),
+    ]
+    together = Shingles.of_speeches(texts)
+    by_owner = {key: set(together.hashes[together.keys == key].tolist()) for key, _ in texts}
+    assert by_owner == {key: speech_shingles(text) for key, text in texts}
+    assert by_owner[1] and by_owner[3] and not by_owner[2]
+
+
+def test_speeches_dated_far_apart_added_together_are_each_found(index: LinkIndex) -> None:
+    # Over 2**16 periods apart, and one of them before 1970: the postings are
+    # sorted by period another way.
+    early = speech("0550-11-22a.1.1", "0550-11-22")
+    index.add_speeches([early, speech("2025-02-10a.1.1", "2025-02-10")])
+    assert candidate_ids(index, CALL, "0550-11-30") == ["0550-11-22a.1.1"]
+    assert candidate_ids(index, CALL, "2025-02-12") == ["2025-02-10a.1.1"]
+
+
+def staged_segments(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM link_speech_staged").fetchone()[0]
+
+
+def test_a_debate_added_to_a_period_is_staged_without_rewriting_its_rows(
+    index: LinkIndex, conn: sqlite3.Connection
+) -> None:
+    estate = "on the defence estate and the homes of service families."
+    index.add_speeches(
+        speech(f"2025-02-10a.1.{n}", "2025-02-10", f"Speech {n} {estate}") for n in range(1, 3000)
+    )
+    all_rows = "SELECT * FROM link_speech_posting ORDER BY period, bucket"
+    rows = conn.execute(all_rows).fetchall()
+    assert rows and staged_segments(conn) == 0  # a large batch goes into the rows at once
+    index.replace_debate("2025-02-11a.1.0", [speech("2025-02-11a.1.1", "2025-02-11")])
+    assert conn.execute(all_rows).fetchall() == rows
+    assert staged_segments(conn) == 1
+    assert candidate_ids(index, CALL, "2025-02-11") == ["2025-02-11a.1.1"]
+
+
+def test_staged_segments_of_a_period_are_folded_into_its_rows_when_full(
+    index: LinkIndex, conn: sqlite3.Connection
+) -> None:
+    texts = {n: f"Debate {n}: {CALL}" for n in range(1, STAGED_SEGMENTS + 2)}
+    for n, text in texts.items():
+        added = speech(f"2025-02-10a.{n}.1", "2025-02-10", text)
+        index.replace_debate(f"2025-02-10a.{n}.0", [added])
+        if n < STAGED_SEGMENTS:
+            assert staged_segments(conn) == n
+    # The STAGED_SEGMENTS-th addition folded the period; the next one is staged again.
+    assert staged_segments(conn) == 1
+    assert index.speech_postings.count() == sum(len(speech_shingles(t)) for t in texts.values())
+    found = index.speech_candidates(CALL, "2025-02-11", 30, limit=100)
+    assert sorted(c.speech.speech_id for c in found) == sorted(f"2025-02-10a.{n}.1" for n in texts)
+
+
+def test_a_staged_speech_replaced_or_removed_leaves_no_postings(
+    index: LinkIndex, conn: sqlite3.Connection
+) -> None:
+    index.add_speech(speech("2025-02-10a.1.1", "2025-02-10"))
+    index.add_speech(speech("2025-02-10a.1.2", "2025-02-10", "The Ajax programme is late again."))
+    assert staged_segments(conn) == 2
+    index.add_speech(speech("2025-02-10a.1.1", "2025-02-10", "Something else was said instead."))
+    assert staged_segments(conn) == 0
+    assert candidate_ids(index, CALL, "2025-02-11") == []
+    assert candidate_ids(index, "The Ajax programme is late again", "2025-02-11") == [
+        "2025-02-10a.1.2"
+    ]
+    index.remove_speech("2025-02-10a.1.2")
+    assert index.speech_postings.count() == len(speech_shingles("Something else was said instead."))
