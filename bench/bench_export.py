@@ -2,8 +2,9 @@
 
 Builds a corpus through the store's own API (:class:`crawler.corpus.store.CorpusStore`):
 two fifths articles (each with a body of a few paragraphs, tags and two
-comments), two fifths speeches (in debates of 20), one fifth links. Then
-times, side by side on that store:
+comments), two fifths speeches (in debates of 20), one fifth links, each record
+holding every field of its type (:mod:`crawler.items`), as the crawl stores
+them. Then times, side by side on that store:
 
 - ``orjson dump`` (the baseline): every stored record read, decoded and
   written back with orjson, one file per table; no filters, no columns, no
@@ -11,6 +12,10 @@ times, side by side on that store:
 - ``json dump``: the same loop encoding with the standard ``json`` module;
 - ``scrapy export`` in each format (:func:`crawler.export.export`), with its
   selection pass, rows, data card, data package and checksums.
+
+``--baseline DIR`` adds the export of another checkout (say, one of main's
+code) in each ``--format``, run in the same rounds on a corpus of the same
+records that checkout's store wrote.
 
 Each run is a forked process, the runs interleaved over ``--rounds`` so that
 machine noise falls on all alike; the best round counts. Prints, per run, the
@@ -20,11 +25,13 @@ the process's peak resident memory. Progress goes to stderr as it runs.
 :func:`measure` returns the same figures for a combined benchmark.
 
     .venv/bin/python bench/bench_export.py [--records 100000] [--rounds 3] [--format jsonl]
+        [--baseline DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import shutil
@@ -41,8 +48,7 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crawler.corpus.store import CorpusStore  # noqa: E402
-from crawler.export import FORMATS, ExportOptions, export  # noqa: E402
+from crawler.export import FORMATS  # noqa: E402
 
 SPEECHES_PER_DEBATE = 20
 SITES = ("UK Defence Journal", "Forces News")
@@ -60,6 +66,10 @@ def progress(message: str) -> None:
 def build_corpus(folder: Path, records: int, paragraphs: int = 4) -> dict[str, int]:
     """A corpus of about ``records`` articles (of ``paragraphs`` paragraphs), speeches
     and links; returns the counts."""
+    # Imported here: a run with another checkout's code imports its own (use_code).
+    from crawler.corpus.store import CorpusStore
+    from crawler.items import LinkItem, article_from_record, as_dict, debate_from_record
+
     articles = records * 2 // 5
     debates = max(1, records * 2 // 5 // SPEECHES_PER_DEBATE)
     links = records - articles - debates * SPEECHES_PER_DEBATE
@@ -84,27 +94,32 @@ def build_corpus(folder: Path, records: int, paragraphs: int = 4) -> dict[str, i
                         }
                     )
                 store.put_debate(
-                    {
-                        "id": f"{day}a.{n}.0",
-                        "house": "commons",
-                        "url": f"https://www.theyworkforyou.com/debates/?id={day}a.{n}.0",
-                        "interface": "en",
-                        "fetched_at": f"{day}T06:00:00+00:00",
-                        "title": f"Defence debate {n}",
-                        "date": day,
-                        "date_raw": {"en": day},
-                        "interfaces": ["cy", "en"],
-                        "speeches": speeches,
-                        "first_seen": f"{day}T06:00:00+00:00",
-                        "last_changed": f"{day}T06:00:00+00:00",
-                    },
+                    as_dict(
+                        debate_from_record(
+                            {
+                                "id": f"{day}a.{n}.0",
+                                "house": "commons",
+                                "url": f"https://www.theyworkforyou.com/debates/?id={day}a.{n}.0",
+                                "interface": "en",
+                                "fetched_at": f"{day}T06:00:00+00:00",
+                                "title": f"Defence debate {n}",
+                                "date": day,
+                                "date_raw": {"en": day},
+                                "interfaces": ["cy", "en"],
+                                "speeches": speeches,
+                                "first_seen": f"{day}T06:00:00+00:00",
+                                "last_changed": f"{day}T06:00:00+00:00",
+                            }
+                        )
+                    ),
                     family=f"{day}a.{n}",
                 )
         progress(f"  {debates} debates, {debates * SPEECHES_PER_DEBATE} speeches")
         for start in range(0, articles, 5000):
             with store.transaction():
                 for n in range(start, min(articles, start + 5000)):
-                    store.put_article(article(n, paragraphs), identities=(), sketch=())
+                    record = as_dict(article_from_record(article(n, paragraphs)))
+                    store.put_article(record, identities=(), sketch=())
             progress(f"  {min(articles, start + 5000)}/{articles} articles")
         by_article: dict[str, list[dict[str, Any]]] = {}
         text = article(0)["text"]
@@ -113,19 +128,23 @@ def build_corpus(folder: Path, records: int, paragraphs: int = 4) -> dict[str, i
             day = f"2025-{1 + debate % 12:02d}-{1 + debate % 28:02d}"
             article_id = f"a{n % articles:08d}"
             by_article.setdefault(article_id, []).append(
-                {
-                    "id": f"l{n:08d}",
-                    "article_id": article_id,
-                    "debate_id": f"{day}a.{debate}.0",
-                    "speech_id": f"{day}a.{debate}.{1 + n % SPEECHES_PER_DEBATE}",
-                    "quote": text[:80],
-                    "article_start": 0,
-                    "article_end": 80,
-                    "speech_start": 0,
-                    "speech_end": 80,
-                    "score": 1.0,
-                    "kind": "exact",
-                }
+                as_dict(
+                    LinkItem(
+                        **{
+                            "id": f"l{n:08d}",
+                            "article_id": article_id,
+                            "debate_id": f"{day}a.{debate}.0",
+                            "speech_id": f"{day}a.{debate}.{1 + n % SPEECHES_PER_DEBATE}",
+                            "quote": text[:80],
+                            "article_start": 0,
+                            "article_end": 80,
+                            "speech_start": 0,
+                            "speech_end": 80,
+                            "score": 1.0,
+                            "kind": "exact",
+                        }
+                    )
+                )
             )
         with store.transaction():
             for article_id, article_links in by_article.items():
@@ -176,6 +195,8 @@ def orjson_dump(corpus: Path, folder: Path) -> None:
 
 
 def dump(corpus: Path, folder: Path, encode: Callable[[Any], bytes]) -> None:
+    from crawler.corpus.store import CorpusStore
+
     folder.mkdir(parents=True)
     store = CorpusStore(corpus, read_only=True)
     try:
@@ -186,6 +207,34 @@ def dump(corpus: Path, folder: Path, encode: Callable[[Any], bytes]) -> None:
                     out.write(b"\n")
     finally:
         store.close()
+
+
+def use_code(tree: Path) -> None:
+    """Make this process import the crawler from checkout ``tree`` from now on
+    (run in a forked child, whose modules are its own)."""
+    for name in [name for name in sys.modules if name.split(".")[0] == "crawler"]:
+        del sys.modules[name]
+    sys.path[:] = [str(tree), *(entry for entry in sys.path if entry != str(ROOT))]
+    importlib.invalidate_caches()
+
+
+def export_run(corpus: Path, out: Path, format: str, tree: Path | None = None) -> None:
+    """One ``scrapy export`` of ``corpus`` in ``format``, by this checkout's code or ``tree``'s."""
+    if tree is not None:
+        use_code(tree)
+    from crawler.export import ExportOptions, export
+
+    export(corpus, out, ExportOptions(format=format))
+
+
+def build_with(tree: Path, folder: Path, records: int) -> None:
+    """:func:`build_corpus` by checkout ``tree``'s store, in a forked process."""
+
+    def build() -> None:
+        use_code(tree)
+        build_corpus(folder, records)
+
+    timed_in_child(build)
 
 
 def timed_in_child(run: Callable[[], None]) -> tuple[float, float]:
@@ -208,23 +257,34 @@ def timed_in_child(run: Callable[[], None]) -> tuple[float, float]:
 
 
 def measure(
-    work: Path, records: int = 100_000, formats: tuple[str, ...] = FORMATS, rounds: int = 1
+    work: Path,
+    records: int = 100_000,
+    formats: tuple[str, ...] = FORMATS,
+    rounds: int = 1,
+    baseline: Path | None = None,
 ) -> dict[str, Any]:
     """Build a corpus in ``work`` and time the dumps and each export format on it,
-    interleaved over ``rounds``; returns per run the best seconds, records/s and peak MiB."""
+    interleaved over ``rounds``; returns per run the best seconds, records/s and peak MiB.
+    With ``baseline`` (another checkout), that checkout's export in each format too,
+    on a corpus of the same records its own store wrote."""
     progress(f"building a corpus of {records} records in {work / 'corpus'}")
     started = time.perf_counter()
     counts = build_corpus(work / "corpus", records)
     progress(f"  built in {time.perf_counter() - started:.1f} s")
+    if baseline is not None:
+        progress(f"building the same corpus with {baseline}'s store in {work / 'corpus-base'}")
+        build_with(baseline, work / "corpus-base", records)
     total = sum(counts.values())
     runs: dict[str, Callable[[Path], None]] = {
         "orjson dump": lambda out: orjson_dump(work / "corpus", out),
         "json dump": lambda out: json_dump(work / "corpus", out),
     }
     for format in formats:
-        runs[format] = lambda out, format=format: export(
-            work / "corpus", out, ExportOptions(format=format)
-        )
+        if baseline is not None:
+            runs[f"{format} (base)"] = lambda out, format=format: export_run(
+                work / "corpus-base", out, format, baseline
+            )
+        runs[format] = lambda out, format=format: export_run(work / "corpus", out, format)
     seconds: dict[str, list[float]] = {name: [] for name in runs}
     peaks: dict[str, list[float]] = {name: [] for name in runs}
     for number in range(rounds):
@@ -256,10 +316,10 @@ def measure(
 def report(result: dict[str, Any]) -> None:
     described = ", ".join(f"{count} {name}" for name, count in result["counts"].items())
     print(f"corpus: {result['records']} records ({described})")
-    print(f"{'run':<12} {'seconds':>8} {'records/s':>10} {'x orjson dump':>14} {'peak MiB':>9}")
+    print(f"{'run':<14} {'seconds':>8} {'records/s':>10} {'x orjson dump':>14} {'peak MiB':>9}")
     for name, run in result["runs"].items():
         print(
-            f"{name:<12} {run['seconds']:>8.2f} {run['records_per_s']:>10,.0f}"
+            f"{name:<14} {run['seconds']:>8.2f} {run['records_per_s']:>10,.0f}"
             f" {run['x_orjson_dump']:>14.2f} {run['peak_mib']:>9.0f}"
         )
 
@@ -270,10 +330,15 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (best is kept)")
     parser.add_argument("--format", action="append", choices=FORMATS, help="default: every one")
     parser.add_argument("--keep", type=Path, help="build the corpus and exports here and keep them")
+    parser.add_argument(
+        "--baseline", type=Path, help="another checkout whose export runs beside this one's"
+    )
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-export-"))
     try:
-        result = measure(work, args.records, tuple(args.format or FORMATS), args.rounds)
+        result = measure(
+            work, args.records, tuple(args.format or FORMATS), args.rounds, args.baseline
+        )
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -13,6 +13,7 @@ from crawler.corpus.snapshot import load_record
 from crawler.export.fields import Column, defaults
 from crawler.export.selection import ReadOnlyCorpus, Selection, article_day
 from crawler.export.tables import Table
+from crawler.recordtext import field_order, json_bytes, sorted_mapping
 
 
 @dataclass
@@ -33,15 +34,11 @@ class Tally:
         return f"{min(dates)} to {max(dates)}" if dates else None
 
 
-def ordered(mapping: dict[str, Any] | None, first: Iterable[str] = ()) -> dict[str, Any]:
-    """A copy of ``mapping`` with ``first`` keys leading and the rest sorted."""
-    if not mapping:
-        return {}
-    keys = sorted(mapping)
-    if first:
-        leading = [key for key in first if key in mapping]
-        keys = leading + [key for key in keys if key not in leading]
-    return {key: mapping[key] for key in keys}
+ordered = sorted_mapping
+
+
+def json_line(row: dict[str, Any]) -> bytes:
+    return json_bytes(row, line=True)
 
 
 def projection(columns: Iterable[Column]) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -62,32 +59,79 @@ def projection(columns: Iterable[Column]) -> Callable[[dict[str, Any]], dict[str
     return project
 
 
-def article_rows(
-    corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
-) -> Iterator[dict[str, Any]]:
-    article_defaults = defaults(items.ArticleItem)
-    comment_defaults = defaults(items.Comment)
-    project, project_comment = projection(table.columns), projection(table.nested)
+def writes_every_field(table: Table, cls: type, nested: type | None = None) -> bool:
+    """Whether ``table`` writes each record of ``cls`` whole, in :func:`field_order`
+    (and its nested ``comments`` whole): then a record stored in its export form
+    (:func:`~crawler.recordtext.export_form`) is its row's line as it stands."""
+    names = tuple(column.name for column in table.columns)
+    nested_names = tuple(column.name for column in table.nested)
+    return (
+        names == field_order(cls)
+        and all(column.derived_from is None for column in table.columns)
+        and nested_names == (field_order(nested) if nested else ())
+    )
+
+
+def _selected_articles(
+    corpus: ReadOnlyCorpus, selection: Selection, tally: Tally, filename: str
+) -> Iterator[tuple[bytes, dict[str, Any]]]:
+    """``(stored text, record)`` of each exported article, counted in the tally."""
     # The one pass that reads every article: it sees their timestamps for the data card.
     saw = selection.moment.saw
+    chosen = selection.articles
     for article_id, text in corpus.keyed_texts("articles"):
         record = load_record(text)
         saw(record)
-        if article_id not in selection.articles:
+        if article_id not in chosen:
             continue
-        values = {**article_defaults, **record}
-        values["extraction"] = ordered(values["extraction"])
-        comments = values["comments"] or []
-        values["comments"] = [project_comment({**comment_defaults, **c}) for c in comments]
-        values["comment_count"] = len(comments)
-        tally.rows[table.filename] += 1
+        tally.rows[filename] += 1
         day = article_day(record.get("published"))
         if day:
             tally.article_dates.append(day)
         else:
             tally.undated_articles += 1
         tally.sites[record.get("site") or "(no site)"] += 1
-        yield project(values)
+        yield text, record
+
+
+def _article_row(table: Table) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    article_defaults = defaults(items.ArticleItem)
+    comment_defaults = defaults(items.Comment)
+    project, project_comment = projection(table.columns), projection(table.nested)
+
+    def row(record: dict[str, Any]) -> dict[str, Any]:
+        values = {**article_defaults, **record}
+        values["extraction"] = ordered(values["extraction"])
+        comments = values["comments"] or []
+        values["comments"] = [project_comment({**comment_defaults, **c}) for c in comments]
+        values["comment_count"] = len(comments)
+        return project(values)
+
+    return row
+
+
+def article_rows(
+    corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
+) -> Iterator[dict[str, Any]]:
+    row = _article_row(table)
+    for _text, record in _selected_articles(corpus, selection, tally, table.filename):
+        yield row(record)
+
+
+def article_lines(
+    corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
+) -> Iterator[bytes]:
+    """:func:`article_rows` as JSON lines: an article stored in its export form is
+    copied through as stored, without being encoded again."""
+    row = _article_row(table)
+    whole = writes_every_field(table, items.ArticleItem, items.Comment)
+    order = field_order(items.ArticleItem)
+    for text, record in _selected_articles(corpus, selection, tally, table.filename):
+        # The store writes this key order only in the export form (else keys are sorted).
+        if whole and tuple(record) == order:
+            yield text + b"\n"
+        else:
+            yield json_line(row(record))
 
 
 def comment_rows(
@@ -104,58 +148,101 @@ def comment_rows(
             yield project({**comment_defaults, **comment, "article_id": record["id"]})
 
 
+# The debate's cells of a speech row: (column, the debate's field), in column order.
+DEBATE_HEAD = (
+    ("house", "house"),
+    ("date", "date"),
+    ("debate_title", "title"),
+    ("parent_title", "parent_title"),
+)
+DEBATE_TAIL = (
+    ("debate_titles", "titles"),
+    ("debate_sources", "sources"),
+    ("debate_source_ids", "source_ids"),
+    ("publication_stage", "publication_stage"),
+    ("content_last_updated", "content_last_updated"),
+    ("debate_source", "source"),
+)
+# Those the debate may lack and a row then gives as empty rather than null.
+DEBATE_EMPTY: dict[str, Any] = {"titles": {}, "sources": [], "source_ids": {}}
+
+
 def speech_rows(
     corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
 ) -> Iterator[dict[str, Any]]:
+    """Each exported speech with its debate's cells; each debate is decoded once and
+    its cells found once, the speech's own fields taken in one step."""
     speech_defaults = defaults(items.Speech)
+    speech_fields = field_order(items.Speech)
+    fields_of = itemgetter(*speech_fields)
+    names = tuple(column.name for column in table.columns)
+    # Rows come out in column order as they are built where the table has each field
+    # once (JSON Lines); other tables pick their columns from them.
+    in_order = names == (
+        "id",
+        "debate_id",
+        "sequence",
+        *(column for column, _ in DEBATE_HEAD),
+        *speech_fields[1:],
+        *(column for column, _ in DEBATE_TAIL),
+    )
     project = projection(table.columns)
-    columns = {column.name for column in table.columns}
     # Only the formats that split party_raw in columns get those cells.
     party_columns = [
         (f"party_raw_{interface}", interface)
         for interface in selection.party_interfaces
-        if f"party_raw_{interface}" in columns
+        if f"party_raw_{interface}" in names
     ]
+    interfaces = tuple(selection.party_interfaces)
+    key_orders: dict[tuple[str, ...], tuple[str, ...]] = {}
+    chosen = selection.speeches
     for debate_id, text in corpus.keyed_texts("debates"):
         if debate_id not in selection.debates:
             continue
         debate = load_record(text)
-        # The debate's own cells, the same for each of its speeches.
-        from_debate = {
-            "debate_id": debate["id"],
-            "house": debate.get("house"),
-            "date": debate.get("date"),
-            "debate_title": debate.get("title"),
-            "parent_title": debate.get("parent_title"),
-            "debate_titles": debate.get("titles") or {},
-            "debate_sources": debate.get("sources") or [],
-            "debate_source_ids": debate.get("source_ids") or {},
-            "publication_stage": debate.get("publication_stage"),
-            "content_last_updated": debate.get("content_last_updated"),
-            "debate_source": debate.get("source"),
+        debate_id = debate["id"]
+        head = {column: debate.get(name) for column, name in DEBATE_HEAD}
+        tail = {
+            column: debate.get(name) or DEBATE_EMPTY[name]
+            if name in DEBATE_EMPTY
+            else debate.get(name)
+            for column, name in DEBATE_TAIL
         }
-        wrote_any = False
+        house, date = debate.get("house") or "(no house)", debate.get("date")
+        written = 0
         for sequence, speech in enumerate(debate.get("speeches", []), start=1):
-            if (debate["id"], speech["id"]) not in selection.speeches:
+            if (debate_id, speech["id"]) not in chosen:
                 continue
-            party_raw = ordered(speech.get("party_raw"), first=selection.party_interfaces)
-            values = {
-                **speech_defaults,
-                **speech,
-                **from_debate,
-                "sequence": sequence,
-                "party_raw": party_raw,
-            }
+            try:
+                values = fields_of(speech)
+            except KeyError:
+                values = fields_of({**speech_defaults, **speech})
+            own = dict(zip(speech_fields, values, strict=True))
+            party_raw = own["party_raw"]
+            if party_raw:
+                keys = tuple(party_raw)
+                order = key_orders.get(keys)
+                if order is None:
+                    order = key_orders[keys] = tuple(ordered(party_raw, first=interfaces))
+                if order != keys:
+                    party_raw = {key: party_raw[key] for key in order}
+            else:
+                party_raw = {}
+            own["party_raw"] = party_raw
+            del own["id"]
+            row = {"id": speech["id"], "debate_id": debate_id, "sequence": sequence, **head}
+            row.update(own)
+            row.update(tail)
             for column, interface in party_columns:
-                values[column] = party_raw.get(interface)
-            tally.rows[table.filename] += 1
-            tally.houses[debate.get("house") or "(no house)"] += 1
-            if debate.get("date"):
-                tally.speech_dates.append(debate["date"])
-            wrote_any = True
-            yield project(values)
-        if wrote_any:
-            tally.debates.add(debate["id"])
+                row[column] = party_raw.get(interface)
+            written += 1
+            yield row if in_order else project(row)
+        if written:
+            tally.rows[table.filename] += written
+            tally.houses[house] += written
+            if date:
+                tally.speech_dates.append(date)
+            tally.debates.add(debate_id)
             for interface in debate.get("interfaces") or [debate.get("interface")]:
                 if interface:
                     tally.interfaces[interface] += 1
@@ -188,13 +275,36 @@ def link_rows(
 ) -> Iterator[dict[str, Any]]:
     link_defaults = defaults(items.LinkItem)
     project = projection(table.columns)
+    for _text, record in _selected_links(corpus, selection, tally, table.filename):
+        yield project({**link_defaults, **record})
+
+
+def _selected_links(
+    corpus: ReadOnlyCorpus, selection: Selection, tally: Tally, filename: str
+) -> Iterator[tuple[bytes, dict[str, Any]]]:
+    """``(stored text, record)`` of each exported link, counted in the tally."""
     for link_id, text in corpus.keyed_texts("links"):
         if link_id not in selection.links:
             continue
         record = load_record(text)
-        tally.rows[table.filename] += 1
+        tally.rows[filename] += 1
         tally.link_kinds[record.get("kind") or "(no kind)"] += 1
-        yield project({**link_defaults, **record})
+        yield text, record
+
+
+def link_lines(
+    corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
+) -> Iterator[bytes]:
+    """:func:`link_rows` as JSON lines: a link stored in its export form is copied through."""
+    link_defaults = defaults(items.LinkItem)
+    project = projection(table.columns)
+    whole = writes_every_field(table, items.LinkItem)
+    order = field_order(items.LinkItem)
+    for text, record in _selected_links(corpus, selection, tally, table.filename):
+        if whole and tuple(record) == order:
+            yield text + b"\n"
+        else:
+            yield json_line(project({**link_defaults, **record}))
 
 
 RowSource = Callable[[ReadOnlyCorpus, Selection, Table, Tally], Iterator[dict[str, Any]]]
@@ -206,3 +316,23 @@ ROW_SOURCES: dict[str, RowSource] = {
     "speeches": speech_rows,
     "links": link_rows,
 }
+
+
+LineSource = Callable[[ReadOnlyCorpus, Selection, Table, Tally], Iterator[bytes]]
+
+
+def _encoded(rows: RowSource) -> LineSource:
+    def lines(
+        corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
+    ) -> Iterator[bytes]:
+        return map(json_line, rows(corpus, selection, table, tally))
+
+    return lines
+
+
+LINE_SOURCES: dict[str, LineSource] = {
+    **{name: _encoded(rows) for name, rows in ROW_SOURCES.items()},
+    "articles": article_lines,
+    "links": link_lines,
+}
+"""The rows of each table as JSON lines, for the formats that write JSON Lines."""

@@ -31,11 +31,13 @@ class ReadOnlyCorpus(CorpusStore):
             )
         super().__init__(folder, read_only=True)
 
-    def keyed_texts(self, table: str) -> Iterator[tuple[str, str]]:
-        """``(id, stored JSON text)`` of every record of ``table``, sorted by id: a
-        record the export leaves out is skipped by its id, without being decoded."""
+    def keyed_texts(self, table: str) -> Iterator[tuple[str, bytes]]:
+        """``(id, stored JSON text as UTF-8)`` of every record of ``table``, sorted by id:
+        a record the export leaves out is skipped by its id, without being decoded, and
+        one it writes as stored is copied without being decoded from UTF-8 and encoded
+        again."""
         self._check_table(table)
-        return iter(self._conn.execute(f"SELECT id, record FROM {table} ORDER BY id"))
+        return iter(self._conn.execute(f"SELECT id, CAST(record AS BLOB) FROM {table} ORDER BY id"))
 
     def article_keys(self, *, filtered: bool) -> Iterator[tuple[str, str | None, str | None]]:
         """``(id, site, published)`` of every article, from the store's own columns:

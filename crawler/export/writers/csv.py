@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
@@ -16,7 +17,7 @@ from crawler.export.tables import (
     links_table,
     speeches_table,
 )
-from crawler.export.writers.base import Writer, atomic_path, by_filename, compact_json
+from crawler.export.writers.base import Writer, by_filename, compact_json, hashed_output
 
 
 class ExportDialect(csv.Dialect):
@@ -72,9 +73,10 @@ class CsvWriter(Writer):
             ]
         )
 
-    def write(self, path: Path, table: Table, rows: Iterator[dict[str, Any]]) -> None:
-        with (
-            atomic_path(path) as temporary,
-            temporary.open("w", encoding="utf-8", newline="") as out,
-        ):
+    def write(self, path: Path, table: Table, rows: Iterator[dict[str, Any]]) -> str:
+        with hashed_output(path) as (binary, digest):
+            out = io.TextIOWrapper(binary, encoding="utf-8", newline="")
             csv.writer(out, dialect=ExportDialect).writerows(csv_records(rows, table))
+            out.flush()
+            out.detach()
+        return digest.hexdigest()
