@@ -103,7 +103,8 @@ def _article_row(table: Table) -> Callable[[dict[str, Any]], dict[str, Any]]:
         values = {**article_defaults, **record}
         values["extraction"] = ordered(values["extraction"])
         comments = values["comments"] or []
-        values["comments"] = [project_comment({**comment_defaults, **c}) for c in comments]
+        if table.nested:
+            values["comments"] = [project_comment({**comment_defaults, **c}) for c in comments]
         values["comment_count"] = len(comments)
         return project(values)
 
@@ -175,10 +176,8 @@ def speech_rows(
     speech_defaults = defaults(items.Speech)
     speech_fields = field_order(items.Speech)
     fields_of = itemgetter(*speech_fields)
-    names = tuple(column.name for column in table.columns)
-    # Rows come out in column order as they are built where the table has each field
-    # once (JSON Lines); other tables pick their columns from them.
-    in_order = names == (
+    # Every cell a speech row can have, in the order of the JSON Lines columns.
+    cell_names = (
         "id",
         "debate_id",
         "sequence",
@@ -186,8 +185,10 @@ def speech_rows(
         *speech_fields[1:],
         *(column for column, _ in DEBATE_TAIL),
     )
-    project = projection(table.columns)
-    # Only the formats that split party_raw in columns get those cells.
+    party_at = cell_names.index("party_raw")
+    names = tuple(column.name for column in table.columns)
+    # Tables of other columns (party_raw split per interface) pick theirs from those.
+    project = None if names == cell_names else projection(table.columns)
     party_columns = [
         (f"party_raw_{interface}", interface)
         for interface in selection.party_interfaces
@@ -195,53 +196,48 @@ def speech_rows(
     ]
     interfaces = tuple(selection.party_interfaces)
     key_orders: dict[tuple[str, ...], tuple[str, ...]] = {}
-    chosen = selection.speeches
     for debate_id, text in corpus.keyed_texts("debates"):
-        if debate_id not in selection.debates:
+        chosen = selection.speeches.get(debate_id)
+        if not chosen:
             continue
         debate = load_record(text)
-        debate_id = debate["id"]
-        head = {column: debate.get(name) for column, name in DEBATE_HEAD}
-        tail = {
-            column: debate.get(name) or DEBATE_EMPTY[name]
-            if name in DEBATE_EMPTY
-            else debate.get(name)
-            for column, name in DEBATE_TAIL
-        }
-        house, date = debate.get("house") or "(no house)", debate.get("date")
+        head = [debate.get(name) for _, name in DEBATE_HEAD]
+        tail = [
+            debate.get(name) or DEBATE_EMPTY[name] if name in DEBATE_EMPTY else debate.get(name)
+            for _, name in DEBATE_TAIL
+        ]
         written = 0
         for sequence, speech in enumerate(debate.get("speeches", []), start=1):
-            if (debate_id, speech["id"]) not in chosen:
+            if speech["id"] not in chosen:
                 continue
             try:
                 values = fields_of(speech)
             except KeyError:
                 values = fields_of({**speech_defaults, **speech})
-            own = dict(zip(speech_fields, values, strict=True))
-            party_raw = own["party_raw"]
+            cells = [values[0], debate_id, sequence, *head, *values[1:], *tail]
+            party_raw = cells[party_at]
             if party_raw:
                 keys = tuple(party_raw)
                 order = key_orders.get(keys)
                 if order is None:
                     order = key_orders[keys] = tuple(ordered(party_raw, first=interfaces))
                 if order != keys:
-                    party_raw = {key: party_raw[key] for key in order}
+                    cells[party_at] = party_raw = {key: party_raw[key] for key in order}
             else:
-                party_raw = {}
-            own["party_raw"] = party_raw
-            del own["id"]
-            row = {"id": speech["id"], "debate_id": debate_id, "sequence": sequence, **head}
-            row.update(own)
-            row.update(tail)
-            for column, interface in party_columns:
-                row[column] = party_raw.get(interface)
+                cells[party_at] = party_raw = {}
+            row = dict(zip(cell_names, cells, strict=True))
             written += 1
-            yield row if in_order else project(row)
+            if project is None:
+                yield row
+            else:
+                for column, interface in party_columns:
+                    row[column] = party_raw.get(interface)
+                yield project(row)
         if written:
             tally.rows[table.filename] += written
-            tally.houses[house] += written
-            if date:
-                tally.speech_dates.append(date)
+            tally.houses[debate.get("house") or "(no house)"] += written
+            if debate.get("date"):
+                tally.speech_dates.append(debate["date"])
             tally.debates.add(debate_id)
             for interface in debate.get("interfaces") or [debate.get("interface")]:
                 if interface:
@@ -255,13 +251,11 @@ def debate_rows(
     debate_defaults = defaults(items.DebateItem)
     project = projection(table.columns)
     for debate_id, text in corpus.keyed_texts("debates"):
-        if debate_id not in selection.debates:
+        chosen = selection.speeches.get(debate_id)
+        if not chosen:
             continue
         debate = load_record(text)
-        count = sum(
-            (debate["id"], speech["id"]) in selection.speeches
-            for speech in debate.get("speeches", [])
-        )
+        count = sum(speech["id"] in chosen for speech in debate.get("speeches", []))
         if not count:
             continue
         values = {**debate_defaults, **debate, "speech_count": count}

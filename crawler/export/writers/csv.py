@@ -9,6 +9,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from crawler.export.options import ExportOptions
 from crawler.export.tables import (
     Table,
@@ -39,7 +41,11 @@ def csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, str):
         return value
-    return compact_json(value)
+    try:
+        # compact_json's own first step, without its two calls for each of many cells.
+        return orjson.dumps(value).decode("utf-8")
+    except TypeError:
+        return compact_json(value)
 
 
 def csv_records(rows: Iterable[dict[str, Any]], table: Table) -> Iterator[list[str]]:
