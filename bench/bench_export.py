@@ -218,13 +218,22 @@ def use_code(tree: Path) -> None:
     importlib.invalidate_caches()
 
 
-def export_run(corpus: Path, out: Path, format: str, tree: Path | None = None) -> None:
-    """One ``scrapy export`` of ``corpus`` in ``format``, by this checkout's code or ``tree``'s."""
-    if tree is not None:
-        use_code(tree)
+def export_run(corpus: Path, out: Path, format: str) -> None:
+    """One ``scrapy export`` of ``corpus`` in ``format``, by the code this process imports."""
     from crawler.export import ExportOptions, export
 
     export(corpus, out, ExportOptions(format=format))
+
+
+def code_of(tree: Path) -> Callable[[], None]:
+    """What readies a forked run for checkout ``tree``'s code: its modules imported anew,
+    as this process has imported its own, before the clock starts."""
+
+    def prepare() -> None:
+        use_code(tree)
+        importlib.import_module("crawler.export")
+
+    return prepare
 
 
 def build_with(tree: Path, folder: Path, records: int) -> None:
@@ -237,23 +246,33 @@ def build_with(tree: Path, folder: Path, records: int) -> None:
     timed_in_child(build)
 
 
-def timed_in_child(run: Callable[[], None]) -> tuple[float, float]:
-    """Run ``run`` in a forked process: (wall seconds, peak resident MiB of that process)."""
-    started = time.perf_counter()
+def timed_in_child(
+    run: Callable[[], None], prepare: Callable[[], None] | None = None
+) -> tuple[float, float]:
+    """Run ``run`` in a forked process, after ``prepare``: (wall seconds of ``run``, peak
+    resident MiB of that process)."""
+    reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:
+        os.close(reader)
         status = 0
         try:
+            if prepare is not None:
+                prepare()
+            started = time.perf_counter()
             run()
+            os.write(writer, repr(time.perf_counter() - started).encode())
         except BaseException:
             traceback.print_exc()
             status = 1
         os._exit(status)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as pipe:
+        timing = pipe.read()
     _, status, usage = os.wait4(pid, 0)
-    seconds = time.perf_counter() - started
     if status != 0:
         raise SystemExit("a benchmark run failed (see above)")
-    return seconds, usage.ru_maxrss / 1024
+    return float(timing), usage.ru_maxrss / 1024
 
 
 def measure(
@@ -275,24 +294,27 @@ def measure(
         progress(f"building the same corpus with {baseline}'s store in {work / 'corpus-base'}")
         build_with(baseline, work / "corpus-base", records)
     total = sum(counts.values())
-    runs: dict[str, Callable[[Path], None]] = {
-        "orjson dump": lambda out: orjson_dump(work / "corpus", out),
-        "json dump": lambda out: json_dump(work / "corpus", out),
+    # Each run: (what readies its process, what is timed).
+    Run = tuple[Callable[[], None] | None, Callable[[Path], None]]
+    runs: dict[str, Run] = {
+        "orjson dump": (None, lambda out: orjson_dump(work / "corpus", out)),
+        "json dump": (None, lambda out: json_dump(work / "corpus", out)),
     }
     for format in formats:
         if baseline is not None:
-            runs[f"{format} (base)"] = lambda out, format=format: export_run(
-                work / "corpus-base", out, format, baseline
+            runs[f"{format} (base)"] = (
+                code_of(baseline),
+                lambda out, format=format: export_run(work / "corpus-base", out, format),
             )
-        runs[format] = lambda out, format=format: export_run(work / "corpus", out, format)
+        runs[format] = (None, lambda out, format=format: export_run(work / "corpus", out, format))
     seconds: dict[str, list[float]] = {name: [] for name in runs}
     peaks: dict[str, list[float]] = {name: [] for name in runs}
     for number in range(rounds):
-        for name, run in runs.items():
-            out = work / f"out-{name.replace(' ', '-')}"
+        for name, (prepare, run) in runs.items():
+            out = work / f"out-{name.replace(' ', '-').replace('(', '').replace(')', '')}"
             shutil.rmtree(out, ignore_errors=True)
             progress(f"round {number + 1}: {name}…")
-            wall, peak = timed_in_child(lambda run=run, out=out: run(out))
+            wall, peak = timed_in_child(lambda run=run, out=out: run(out), prepare)
             seconds[name].append(wall)
             peaks[name].append(peak)
             progress(f"  {wall:.2f} s, {peak:.0f} MiB")

@@ -52,9 +52,19 @@ def sorted_mapping(mapping: dict[str, Any] | None, first: tuple[str, ...] = ()) 
     return {key: mapping[key] for key in keys}
 
 
+def sorted_deep(value: Any) -> Any:
+    """``value`` with the keys of every object in it sorted, at every depth."""
+    if isinstance(value, dict):
+        return {key: sorted_deep(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [sorted_deep(item) for item in value]
+    return value
+
+
 def export_form(record: dict[str, Any], cls: type) -> dict[str, Any] | None:
     """``record`` as the JSON Lines export writes it when no field is left out: keys in
-    :func:`field_order`, an article's comments likewise and its ``extraction`` sorted.
+    :func:`field_order`, an article's comments likewise, and the keys of every object
+    within a value sorted (as records stored with sorted keys hold them).
 
     None when the export would change more than the order: a field missing (the
     export fills its default) or unknown (the export leaves it out), or a
@@ -63,9 +73,9 @@ def export_form(record: dict[str, Any], cls: type) -> dict[str, Any] | None:
     order = field_order(cls)
     if len(record) != len(order) or not all(name in record for name in order):
         return None
-    form = {name: record[name] for name in order}
+    form = {name: sorted_deep(record[name]) for name in order}
     if cls is items.ArticleItem:
-        comments, extraction = form["comments"], form["extraction"]
+        comments, extraction = record["comments"], record["extraction"]
         if not isinstance(comments, list) or not isinstance(extraction, dict):
             return None
         comment_order = field_order(items.Comment)
@@ -75,7 +85,6 @@ def export_form(record: dict[str, Any], cls: type) -> dict[str, Any] | None:
                 return None
             if not all(name in comment for name in comment_order):
                 return None
-            in_order.append({name: comment[name] for name in comment_order})
+            in_order.append({name: sorted_deep(comment[name]) for name in comment_order})
         form["comments"] = in_order
-        form["extraction"] = sorted_mapping(extraction)
     return form
