@@ -30,6 +30,11 @@ def json_bytes(value: Any, *, line: bool = False) -> bytes:
         return (text + "\n" if line else text).encode("utf-8")
 
 
+# Interfaces of TheyWorkForYou a party label can be printed in: a speech's party_raw
+# gives these first, in this order, then any other sorted (and CSV a column each).
+INTERFACES = ("en", "cy")
+
+
 @functools.cache
 def field_order(cls: type) -> tuple[str, ...]:
     """A record type's fields in the order exports write them: ``id`` first, then in
@@ -63,28 +68,46 @@ def sorted_deep(value: Any) -> Any:
 
 def export_form(record: dict[str, Any], cls: type) -> dict[str, Any] | None:
     """``record`` as the JSON Lines export writes it when no field is left out: keys in
-    :func:`field_order`, an article's comments likewise, and the keys of every object
-    within a value sorted (as records stored with sorted keys hold them).
+    :func:`field_order`, an article's comments and a debate's speeches likewise (a
+    speech's ``party_raw`` by :data:`INTERFACES` first), and the keys of every other
+    object within a value sorted (as records stored with sorted keys hold them).
 
     None when the export would change more than the order: a field missing (the
     export fills its default) or unknown (the export leaves it out), or a
-    comment that is not exactly a :class:`~crawler.items.Comment`.
+    comment or speech that is not exactly a :class:`~crawler.items.Comment` or
+    :class:`~crawler.items.Speech`.
     """
-    order = field_order(cls)
-    if len(record) != len(order) or not all(name in record for name in order):
+    form = _in_order(record, cls)
+    if form is None:
         return None
-    form = {name: sorted_deep(record[name]) for name in order}
-    if cls is items.ArticleItem:
-        comments, extraction = record["comments"], record["extraction"]
-        if not isinstance(comments, list) or not isinstance(extraction, dict):
+    if cls is items.ArticleItem and not isinstance(record["extraction"], dict):
+        return None  # the export writes {} for it
+    if cls in NESTED:
+        name, part = NESTED[cls]
+        if not isinstance(record[name], list):
             return None
-        comment_order = field_order(items.Comment)
-        in_order = []
-        for comment in comments:
-            if not isinstance(comment, dict) or len(comment) != len(comment_order):
-                return None
-            if not all(name in comment for name in comment_order):
-                return None
-            in_order.append({name: sorted_deep(comment[name]) for name in comment_order})
-        form["comments"] = in_order
+        parts = [_in_order(value, part) for value in record[name]]
+        if any(value is None for value in parts):
+            return None
+        if part is items.Speech:
+            for speech in parts:
+                if isinstance(speech["party_raw"], dict):
+                    speech["party_raw"] = sorted_mapping(speech["party_raw"], first=INTERFACES)
+        form[name] = parts
     return form
+
+
+# The lists of records within a record, written in their own type's field order.
+NESTED: dict[type, tuple[str, type]] = {
+    items.ArticleItem: ("comments", items.Comment),
+    items.DebateItem: ("speeches", items.Speech),
+}
+
+
+def _in_order(record: Any, cls: type) -> dict[str, Any] | None:
+    order = field_order(cls)
+    if not isinstance(record, dict) or len(record) != len(order):
+        return None
+    if not all(name in record for name in order):
+        return None
+    return {name: sorted_deep(record[name]) for name in order}

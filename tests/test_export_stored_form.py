@@ -1,8 +1,9 @@
-"""Articles and links are stored as the JSON Lines export writes them, and copied through.
+"""Records are stored as the JSON Lines export writes them, and copied through.
 
-The export writes such a record's stored text as it stands; a record stored
-another way (by an older crawler, with keys sorted) is decoded and written
-again. Both must give the same files, byte for byte, in every format.
+The export writes an article's or link's stored text as it stands, and a
+speech's between its debate's cells; a record stored another way (by an older
+crawler, with keys sorted) is decoded and written again. Both must give the
+same files, byte for byte, in every format.
 """
 
 from __future__ import annotations
@@ -41,11 +42,11 @@ def files_of(folder: Path) -> dict[str, bytes]:
 
 
 def store_sorted(corpus: Path) -> int:
-    """Store every article and link with sorted keys, as crawlers before this form did;
-    returns how many records changed."""
+    """Store every record with sorted keys, as crawlers before this form did; returns
+    how many records changed."""
     changed = 0
     with sqlite3.connect(corpus / STORE_FILENAME) as conn:
-        for table in ("articles", "links"):
+        for table in ("articles", "debates", "links"):
             rows = conn.execute(f"SELECT id, record FROM {table}").fetchall()
             for record_id, text in rows:
                 old = json.dumps(
@@ -72,6 +73,27 @@ def test_a_whole_article_is_stored_in_the_export_key_order(sample_corpus: BuiltC
         assert list(record["extraction"]) == sorted(record["extraction"])
     for text in links:
         assert tuple(json.loads(text)) == field_order(items.LinkItem)
+
+
+def test_a_whole_debate_is_stored_with_its_speeches_in_the_export_key_order(
+    sample_corpus: BuiltCorpus,
+) -> None:
+    store = CorpusStore(sample_corpus.folder, read_only=True)
+    try:
+        debates = [json.loads(text) for text in store.iter_raw("debates")]
+    finally:
+        store.close()
+    assert debates
+    for debate in debates:
+        assert tuple(debate) == field_order(items.DebateItem)
+        assert list(debate["date_raw"]) == sorted(debate["date_raw"])
+        for speech in debate["speeches"]:
+            assert tuple(speech) == field_order(items.Speech)
+            # English, then Welsh, then any other interface: as speech rows give them.
+            labels = list(speech["party_raw"])
+            assert labels == [i for i in ("en", "cy") if i in labels] + sorted(
+                set(labels) - {"en", "cy"}
+            )
 
 
 def test_a_record_missing_fields_keeps_its_keys_sorted() -> None:

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.dedup.fingerprint import decode_sketch, encode_sketch, indexed_values
-from crawler.items import ArticleItem, LinkItem
+from crawler.items import ArticleItem, DebateItem, LinkItem
 from crawler.linking.index import DebateRecordTexts, IndexedSpeech, LinkIndex, drop_index
 from crawler.linking.linker import debate_speeches
 from crawler.recordtext import export_form, json_bytes
@@ -257,9 +257,10 @@ def read_header(path: Path, *, check_integrity: bool) -> StoreHeader:
 def dumps(record: dict[str, Any], record_type: type | None = None) -> str:
     """The JSON text a record is stored as: UTF-8 text, stable key order.
 
-    An article or link holding exactly the fields of its ``record_type`` is stored
-    as the JSON Lines export writes it (:func:`crawler.recordtext.export_form`), so
-    the export copies the text through; any other record with its keys sorted.
+    An article, debate or link holding exactly the fields of its ``record_type`` is
+    stored as the JSON Lines export writes it (:func:`crawler.recordtext.export_form`), so
+    the export copies the text through (a debate's speeches, each spliced into its
+    row); any other record with its keys sorted.
     """
     form = export_form(record, record_type) if record_type is not None else None
     if form is not None:
@@ -828,7 +829,7 @@ class CorpusStore:
                     "UPDATE debate_aliases SET debate_id = ? WHERE debate_id = ?",
                     (record["id"], old_id),
                 )
-            text = dumps(record)
+            text = dumps(record, DebateItem)
             self._conn.execute(
                 "INSERT INTO debates (id, record, date, house, family) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT(id) DO UPDATE SET record = excluded.record,"

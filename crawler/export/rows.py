@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
+import orjson
+
 from crawler import items
 from crawler.corpus.snapshot import load_record
 from crawler.export.fields import Column, defaults
@@ -168,80 +170,184 @@ DEBATE_TAIL = (
 DEBATE_EMPTY: dict[str, Any] = {"titles": {}, "sources": [], "source_ids": {}}
 
 
-def speech_rows(
-    corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
-) -> Iterator[dict[str, Any]]:
-    """Each exported speech with its debate's cells; each debate is decoded once and
-    its cells found once, the speech's own fields taken in one step."""
-    speech_defaults = defaults(items.Speech)
-    speech_fields = field_order(items.Speech)
-    fields_of = itemgetter(*speech_fields)
-    # Every cell a speech row can have, in the order of the JSON Lines columns.
-    cell_names = (
-        "id",
-        "debate_id",
-        "sequence",
-        *(column for column, _ in DEBATE_HEAD),
-        *speech_fields[1:],
-        *(column for column, _ in DEBATE_TAIL),
-    )
-    party_at = cell_names.index("party_raw")
-    names = tuple(column.name for column in table.columns)
-    # Tables of other columns (party_raw split per interface) pick theirs from those.
-    project = None if names == cell_names else projection(table.columns)
-    party_columns = [
-        (f"party_raw_{interface}", interface)
-        for interface in selection.party_interfaces
-        if f"party_raw_{interface}" in names
-    ]
-    interfaces = tuple(selection.party_interfaces)
-    key_orders: dict[tuple[str, ...], tuple[str, ...]] = {}
+def _selected_debates(
+    corpus: ReadOnlyCorpus, selection: Selection, tally: Tally, filename: str
+) -> Iterator[tuple[str, dict[str, Any], list[tuple[int, dict[str, Any]]]]]:
+    """``(id, debate, [(sequence, speech), …])`` of each debate with exported speeches,
+    decoded once; its speeches are counted in the tally."""
     for debate_id, text in corpus.keyed_texts("debates"):
         chosen = selection.speeches.get(debate_id)
         if not chosen:
             continue
         debate = load_record(text)
-        head = [debate.get(name) for _, name in DEBATE_HEAD]
-        tail = [
-            debate.get(name) or DEBATE_EMPTY[name] if name in DEBATE_EMPTY else debate.get(name)
-            for _, name in DEBATE_TAIL
+        speeches = [
+            (sequence, speech)
+            for sequence, speech in enumerate(debate.get("speeches", []), start=1)
+            if speech["id"] in chosen
         ]
-        written = 0
-        for sequence, speech in enumerate(debate.get("speeches", []), start=1):
-            if speech["id"] not in chosen:
-                continue
-            try:
-                values = fields_of(speech)
-            except KeyError:
-                values = fields_of({**speech_defaults, **speech})
-            cells = [values[0], debate_id, sequence, *head, *values[1:], *tail]
-            party_raw = cells[party_at]
-            if party_raw:
-                keys = tuple(party_raw)
-                order = key_orders.get(keys)
-                if order is None:
-                    order = key_orders[keys] = tuple(ordered(party_raw, first=interfaces))
-                if order != keys:
-                    cells[party_at] = party_raw = {key: party_raw[key] for key in order}
-            else:
-                cells[party_at] = party_raw = {}
-            row = dict(zip(cell_names, cells, strict=True))
-            written += 1
-            if project is None:
-                yield row
-            else:
-                for column, interface in party_columns:
-                    row[column] = party_raw.get(interface)
-                yield project(row)
-        if written:
-            tally.rows[table.filename] += written
-            tally.houses[debate.get("house") or "(no house)"] += written
-            if debate.get("date"):
-                tally.speech_dates.append(debate["date"])
-            tally.debates.add(debate_id)
-            for interface in debate.get("interfaces") or [debate.get("interface")]:
-                if interface:
-                    tally.interfaces[interface] += 1
+        if not speeches:
+            continue
+        yield debate_id, debate, speeches
+        tally.rows[filename] += len(speeches)
+        tally.houses[debate.get("house") or "(no house)"] += len(speeches)
+        if debate.get("date"):
+            tally.speech_dates.append(debate["date"])
+        tally.debates.add(debate_id)
+        for interface in debate.get("interfaces") or [debate.get("interface")]:
+            if interface:
+                tally.interfaces[interface] += 1
+
+
+def _debate_cells(debate: dict[str, Any]) -> tuple[list[Any], list[Any]]:
+    """The debate's cells of its speech rows: those before the speech's own, and after."""
+    head = [debate.get(name) for _, name in DEBATE_HEAD]
+    tail = [
+        debate.get(name) or DEBATE_EMPTY[name] if name in DEBATE_EMPTY else debate.get(name)
+        for _, name in DEBATE_TAIL
+    ]
+    return head, tail
+
+
+# Every cell a speech row can have, in the order of the JSON Lines columns.
+SPEECH_CELLS = (
+    "id",
+    "debate_id",
+    "sequence",
+    *(column for column, _ in DEBATE_HEAD),
+    *field_order(items.Speech)[1:],
+    *(column for column, _ in DEBATE_TAIL),
+)
+
+
+def _speech_row(
+    table: Table, selection: Selection
+) -> Callable[[str, list[Any], list[Any], int, dict[str, Any]], dict[str, Any]]:
+    """A function making the row of one speech from its debate's id and cells
+    (:func:`_debate_cells`), its sequence and its record; the speech's own fields
+    are taken in one step."""
+    speech_defaults = defaults(items.Speech)
+    fields_of = itemgetter(*field_order(items.Speech))
+    party_at = SPEECH_CELLS.index("party_raw")
+    names = tuple(column.name for column in table.columns)
+    # Tables of other columns (party_raw split per interface) pick theirs from those.
+    project = None if names == SPEECH_CELLS else projection(table.columns)
+    party_columns = [
+        (f"party_raw_{interface}", interface)
+        for interface in selection.party_interfaces
+        if f"party_raw_{interface}" in names
+    ]
+    order_keys = _party_raw_order(selection)
+
+    def row_of(
+        debate_id: str, head: list[Any], tail: list[Any], sequence: int, speech: dict[str, Any]
+    ) -> dict[str, Any]:
+        try:
+            values = fields_of(speech)
+        except KeyError:
+            values = fields_of({**speech_defaults, **speech})
+        cells = [values[0], debate_id, sequence, *head, *values[1:], *tail]
+        party_raw = cells[party_at]
+        if party_raw:
+            order = order_keys(party_raw)
+            if order is not None:
+                cells[party_at] = party_raw = {key: party_raw[key] for key in order}
+        else:
+            cells[party_at] = party_raw = {}
+        row = dict(zip(SPEECH_CELLS, cells, strict=True))
+        if project is None:
+            return row
+        for column, interface in party_columns:
+            row[column] = party_raw.get(interface)
+        return project(row)
+
+    return row_of
+
+
+def speech_rows(
+    corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
+) -> Iterator[dict[str, Any]]:
+    """Each exported speech with its debate's cells, found once per debate."""
+    row_of = _speech_row(table, selection)
+    for debate_id, debate, speeches in _selected_debates(corpus, selection, tally, table.filename):
+        head, tail = _debate_cells(debate)
+        for sequence, speech in speeches:
+            yield row_of(debate_id, head, tail, sequence, speech)
+
+
+def _party_raw_order(
+    selection: Selection,
+) -> Callable[[dict[str, Any]], tuple[str, ...] | None]:
+    """A function giving the key order a ``party_raw`` is written in (interfaces first,
+    then sorted), or None when its keys are in that order already."""
+    interfaces = tuple(selection.party_interfaces)
+    orders: dict[tuple[str, ...], tuple[str, ...] | None] = {}
+
+    def order_keys(party_raw: dict[str, Any]) -> tuple[str, ...] | None:
+        keys = tuple(party_raw)
+        if keys not in orders:
+            wanted = tuple(ordered(party_raw, first=interfaces))
+            orders[keys] = None if wanted == keys else wanted
+        return orders[keys]
+
+    return order_keys
+
+
+def speech_lines(
+    corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
+) -> Iterator[bytes]:
+    """:func:`speech_rows` as JSON lines. A speech stored in its export form (in a
+    debate stored so) is encoded as it is and put between its debate's cells,
+    encoded once per debate: the same bytes as its row, without making the row."""
+    if tuple(column.name for column in table.columns) != SPEECH_CELLS:
+        yield from map(json_line, speech_rows(corpus, selection, table, tally))
+        return
+    speech_order = field_order(items.Speech)
+    row_of = _speech_row(table, selection)
+    order_keys = _party_raw_order(selection)
+    dumps = orjson.dumps
+    for debate_id, debate, speeches in _selected_debates(corpus, selection, tally, table.filename):
+        head, tail = _debate_cells(debate)
+        try:
+            opening = b',"debate_id":' + dumps(debate_id) + b',"sequence":'
+            middle = b"".join(
+                b',"' + column.encode() + b'":' + dumps(value)
+                for (column, _), value in zip(DEBATE_HEAD, head, strict=True)
+            )
+            closing = (
+                b"".join(
+                    b',"' + column.encode() + b'":' + dumps(value)
+                    for (column, _), value in zip(DEBATE_TAIL, tail, strict=True)
+                )
+                + b"}\n"
+            )
+        except TypeError:
+            opening = None  # a value orjson does not encode: rows made the usual way
+        for sequence, speech in speeches:
+            party_raw = speech.get("party_raw")
+            if (
+                opening is not None
+                and tuple(speech) == speech_order
+                and type(party_raw) is dict
+                and order_keys(party_raw) is None
+            ):
+                try:
+                    encoded, speech_id = dumps(speech), dumps(speech["id"])
+                except TypeError:
+                    pass
+                else:
+                    # {"id":<id>,<the speech's other fields>} around the debate's cells.
+                    own = encoded[len(b'{"id":') + len(speech_id) : -1]
+                    yield (
+                        b'{"id":'
+                        + speech_id
+                        + opening
+                        + str(sequence).encode()
+                        + middle
+                        + own
+                        + closing
+                    )
+                    continue
+            yield json_line(row_of(debate_id, head, tail, sequence, speech))
 
 
 def debate_rows(
@@ -328,5 +434,6 @@ LINE_SOURCES: dict[str, LineSource] = {
     **{name: _encoded(rows) for name, rows in ROW_SOURCES.items()},
     "articles": article_lines,
     "links": link_lines,
+    "speeches": speech_lines,
 }
 """The rows of each table as JSON lines, for the formats that write JSON Lines."""

@@ -17,7 +17,8 @@ from crawler.corpus.snapshot import load_record
 from crawler.corpus.store import STORE_FILENAME, CorpusStore
 from crawler.dedup.sources import TWFY
 from crawler.export.filters import Vocabulary, valid_values
-from crawler.export.options import INTERFACES, ExportError, ExportOptions
+from crawler.export.options import ExportError, ExportOptions
+from crawler.recordtext import INTERFACES
 
 
 class ReadOnlyCorpus(CorpusStore):
