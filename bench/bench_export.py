@@ -20,8 +20,9 @@ records that checkout's store wrote.
 Each run is a forked process, the runs interleaved over ``--rounds`` so that
 machine noise falls on all alike; the best round counts. Prints, per run, the
 seconds, the records per second (the corpus's articles, speeches and links,
-the same count for every run), the time as a multiple of the baseline's and
-the process's peak resident memory. Progress goes to stderr as it runs.
+the same count for every run), the time as a multiple of the baseline's, the
+same three in CPU time (steadier than wall time on a shared machine) and the
+process's peak resident memory. Progress goes to stderr as it runs.
 :func:`measure` returns the same figures for a combined benchmark.
 
     .venv/bin/python bench/bench_export.py [--records 100000] [--rounds 3] [--format jsonl]
@@ -248,9 +249,9 @@ def build_with(tree: Path, folder: Path, records: int) -> None:
 
 def timed_in_child(
     run: Callable[[], None], prepare: Callable[[], None] | None = None
-) -> tuple[float, float]:
-    """Run ``run`` in a forked process, after ``prepare``: (wall seconds of ``run``, peak
-    resident MiB of that process)."""
+) -> tuple[float, float, float]:
+    """Run ``run`` in a forked process, after ``prepare``: (wall seconds of ``run``, its
+    CPU seconds, peak resident MiB of that process)."""
     reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -259,9 +260,10 @@ def timed_in_child(
         try:
             if prepare is not None:
                 prepare()
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             run()
-            os.write(writer, repr(time.perf_counter() - started).encode())
+            timings = (time.perf_counter() - started, time.process_time() - cpu)
+            os.write(writer, " ".join(map(repr, timings)).encode())
         except BaseException:
             traceback.print_exc()
             status = 1
@@ -272,7 +274,8 @@ def timed_in_child(
     _, status, usage = os.wait4(pid, 0)
     if status != 0:
         raise SystemExit("a benchmark run failed (see above)")
-    return float(timing), usage.ru_maxrss / 1024
+    wall, cpu = map(float, timing.split())
+    return wall, cpu, usage.ru_maxrss / 1024
 
 
 def measure(
@@ -308,18 +311,21 @@ def measure(
             )
         runs[format] = (None, lambda out, format=format: export_run(work / "corpus", out, format))
     seconds: dict[str, list[float]] = {name: [] for name in runs}
+    cpu_seconds: dict[str, list[float]] = {name: [] for name in runs}
     peaks: dict[str, list[float]] = {name: [] for name in runs}
     for number in range(rounds):
         for name, (prepare, run) in runs.items():
             out = work / f"out-{name.replace(' ', '-').replace('(', '').replace(')', '')}"
             shutil.rmtree(out, ignore_errors=True)
             progress(f"round {number + 1}: {name}…")
-            wall, peak = timed_in_child(lambda run=run, out=out: run(out), prepare)
+            wall, cpu, peak = timed_in_child(lambda run=run, out=out: run(out), prepare)
             seconds[name].append(wall)
+            cpu_seconds[name].append(cpu)
             peaks[name].append(peak)
-            progress(f"  {wall:.2f} s, {peak:.0f} MiB")
+            progress(f"  {wall:.2f} s, {cpu:.2f} s CPU, {peak:.0f} MiB")
             shutil.rmtree(out, ignore_errors=True)
     baseline = min(seconds["orjson dump"])
+    cpu_baseline = min(cpu_seconds["orjson dump"])
     return {
         "records": total,
         "counts": counts,
@@ -328,6 +334,9 @@ def measure(
                 "seconds": min(seconds[name]),
                 "records_per_s": total / min(seconds[name]),
                 "x_orjson_dump": min(seconds[name]) / baseline,
+                "cpu_seconds": min(cpu_seconds[name]),
+                "records_per_cpu_s": total / min(cpu_seconds[name]),
+                "cpu_x_orjson_dump": min(cpu_seconds[name]) / cpu_baseline,
                 "peak_mib": max(peaks[name]),
             }
             for name in runs
@@ -338,11 +347,16 @@ def measure(
 def report(result: dict[str, Any]) -> None:
     described = ", ".join(f"{count} {name}" for name, count in result["counts"].items())
     print(f"corpus: {result['records']} records ({described})")
-    print(f"{'run':<14} {'seconds':>8} {'records/s':>10} {'x orjson dump':>14} {'peak MiB':>9}")
+    print(
+        f"{'run':<14} {'seconds':>8} {'records/s':>10} {'x orjson dump':>14}"
+        f" {'CPU s':>6} {'records/CPU s':>14} {'CPU x dump':>11} {'peak MiB':>9}"
+    )
     for name, run in result["runs"].items():
         print(
             f"{name:<14} {run['seconds']:>8.2f} {run['records_per_s']:>10,.0f}"
-            f" {run['x_orjson_dump']:>14.2f} {run['peak_mib']:>9.0f}"
+            f" {run['x_orjson_dump']:>14.2f} {run['cpu_seconds']:>6.2f}"
+            f" {run['records_per_cpu_s']:>14,.0f} {run['cpu_x_orjson_dump']:>11.2f}"
+            f" {run['peak_mib']:>9.0f}"
         )
 
 

@@ -36,9 +36,6 @@ class Tally:
         return f"{min(dates)} to {max(dates)}" if dates else None
 
 
-ordered = sorted_mapping
-
-
 def json_line(row: dict[str, Any]) -> bytes:
     return json_bytes(row, line=True)
 
@@ -103,7 +100,7 @@ def _article_row(table: Table) -> Callable[[dict[str, Any]], dict[str, Any]]:
 
     def row(record: dict[str, Any]) -> dict[str, Any]:
         values = {**article_defaults, **record}
-        values["extraction"] = ordered(values["extraction"])
+        values["extraction"] = sorted_mapping(values["extraction"])
         comments = values["comments"] or []
         if table.nested:
             values["comments"] = [project_comment({**comment_defaults, **c}) for c in comments]
@@ -285,7 +282,7 @@ def _party_raw_order(
     def order_keys(party_raw: dict[str, Any]) -> tuple[str, ...] | None:
         keys = tuple(party_raw)
         if keys not in orders:
-            wanted = tuple(ordered(party_raw, first=interfaces))
+            wanted = tuple(sorted_mapping(party_raw, first=interfaces))
             orders[keys] = None if wanted == keys else wanted
         return orders[keys]
 
@@ -365,7 +362,7 @@ def debate_rows(
         if not count:
             continue
         values = {**debate_defaults, **debate, "speech_count": count}
-        values["date_raw"] = ordered(values["date_raw"], first=selection.party_interfaces)
+        values["date_raw"] = sorted_mapping(values["date_raw"], first=selection.party_interfaces)
         tally.rows[table.filename] += 1
         yield project(values)
 
