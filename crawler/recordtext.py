@@ -110,4 +110,8 @@ def _in_order(record: Any, cls: type) -> dict[str, Any] | None:
         return None
     if not all(name in record for name in order):
         return None
-    return {name: sorted_deep(record[name]) for name in order}
+    form = {name: record[name] for name in order}
+    for name, value in form.items():
+        if isinstance(value, dict | list):  # most values are text: no call for them
+            form[name] = sorted_deep(value)
+    return form
