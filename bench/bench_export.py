@@ -2,8 +2,9 @@
 
 Builds a corpus through the store's own API (:class:`crawler.corpus.store.CorpusStore`):
 two fifths articles (each with a body of a few paragraphs, tags and two
-comments), two fifths speeches (in debates of 20), one fifth links. Then
-times, side by side on that store:
+comments), two fifths speeches (in debates of 20), one fifth links, each record
+holding every field of its type (:mod:`crawler.items`), as the crawl stores
+them. Then times, side by side on that store:
 
 - ``orjson dump`` (the baseline): every stored record read, decoded and
   written back with orjson, one file per table; no filters, no columns, no
@@ -12,19 +13,26 @@ times, side by side on that store:
 - ``scrapy export`` in each format (:func:`crawler.export.export`), with its
   selection pass, rows, data card, data package and checksums.
 
+``--baseline DIR`` adds the export of another checkout (say, one of main's
+code) in each ``--format``, run in the same rounds on a corpus of the same
+records that checkout's store wrote.
+
 Each run is a forked process, the runs interleaved over ``--rounds`` so that
 machine noise falls on all alike; the best round counts. Prints, per run, the
 seconds, the records per second (the corpus's articles, speeches and links,
-the same count for every run), the time as a multiple of the baseline's and
-the process's peak resident memory. Progress goes to stderr as it runs.
+the same count for every run), the time as a multiple of the baseline's, the
+same three in CPU time (steadier than wall time on a shared machine) and the
+process's peak resident memory. Progress goes to stderr as it runs.
 :func:`measure` returns the same figures for a combined benchmark.
 
     .venv/bin/python bench/bench_export.py [--records 100000] [--rounds 3] [--format jsonl]
+        [--baseline DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import shutil
@@ -41,8 +49,7 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from crawler.corpus.store import CorpusStore  # noqa: E402
-from crawler.export import FORMATS, ExportOptions, export  # noqa: E402
+from crawler.export import FORMATS  # noqa: E402
 
 SPEECHES_PER_DEBATE = 20
 SITES = ("UK Defence Journal", "Forces News")
@@ -60,6 +67,10 @@ def progress(message: str) -> None:
 def build_corpus(folder: Path, records: int, paragraphs: int = 4) -> dict[str, int]:
     """A corpus of about ``records`` articles (of ``paragraphs`` paragraphs), speeches
     and links; returns the counts."""
+    # Imported here: a run with another checkout's code imports its own (use_code).
+    from crawler.corpus.store import CorpusStore
+    from crawler.items import LinkItem, article_from_record, as_dict, debate_from_record
+
     articles = records * 2 // 5
     debates = max(1, records * 2 // 5 // SPEECHES_PER_DEBATE)
     links = records - articles - debates * SPEECHES_PER_DEBATE
@@ -84,27 +95,32 @@ def build_corpus(folder: Path, records: int, paragraphs: int = 4) -> dict[str, i
                         }
                     )
                 store.put_debate(
-                    {
-                        "id": f"{day}a.{n}.0",
-                        "house": "commons",
-                        "url": f"https://www.theyworkforyou.com/debates/?id={day}a.{n}.0",
-                        "interface": "en",
-                        "fetched_at": f"{day}T06:00:00+00:00",
-                        "title": f"Defence debate {n}",
-                        "date": day,
-                        "date_raw": {"en": day},
-                        "interfaces": ["cy", "en"],
-                        "speeches": speeches,
-                        "first_seen": f"{day}T06:00:00+00:00",
-                        "last_changed": f"{day}T06:00:00+00:00",
-                    },
+                    as_dict(
+                        debate_from_record(
+                            {
+                                "id": f"{day}a.{n}.0",
+                                "house": "commons",
+                                "url": f"https://www.theyworkforyou.com/debates/?id={day}a.{n}.0",
+                                "interface": "en",
+                                "fetched_at": f"{day}T06:00:00+00:00",
+                                "title": f"Defence debate {n}",
+                                "date": day,
+                                "date_raw": {"en": day},
+                                "interfaces": ["cy", "en"],
+                                "speeches": speeches,
+                                "first_seen": f"{day}T06:00:00+00:00",
+                                "last_changed": f"{day}T06:00:00+00:00",
+                            }
+                        )
+                    ),
                     family=f"{day}a.{n}",
                 )
         progress(f"  {debates} debates, {debates * SPEECHES_PER_DEBATE} speeches")
         for start in range(0, articles, 5000):
             with store.transaction():
                 for n in range(start, min(articles, start + 5000)):
-                    store.put_article(article(n, paragraphs), identities=(), sketch=())
+                    record = as_dict(article_from_record(article(n, paragraphs)))
+                    store.put_article(record, identities=(), sketch=())
             progress(f"  {min(articles, start + 5000)}/{articles} articles")
         by_article: dict[str, list[dict[str, Any]]] = {}
         text = article(0)["text"]
@@ -113,19 +129,23 @@ def build_corpus(folder: Path, records: int, paragraphs: int = 4) -> dict[str, i
             day = f"2025-{1 + debate % 12:02d}-{1 + debate % 28:02d}"
             article_id = f"a{n % articles:08d}"
             by_article.setdefault(article_id, []).append(
-                {
-                    "id": f"l{n:08d}",
-                    "article_id": article_id,
-                    "debate_id": f"{day}a.{debate}.0",
-                    "speech_id": f"{day}a.{debate}.{1 + n % SPEECHES_PER_DEBATE}",
-                    "quote": text[:80],
-                    "article_start": 0,
-                    "article_end": 80,
-                    "speech_start": 0,
-                    "speech_end": 80,
-                    "score": 1.0,
-                    "kind": "exact",
-                }
+                as_dict(
+                    LinkItem(
+                        **{
+                            "id": f"l{n:08d}",
+                            "article_id": article_id,
+                            "debate_id": f"{day}a.{debate}.0",
+                            "speech_id": f"{day}a.{debate}.{1 + n % SPEECHES_PER_DEBATE}",
+                            "quote": text[:80],
+                            "article_start": 0,
+                            "article_end": 80,
+                            "speech_start": 0,
+                            "speech_end": 80,
+                            "score": 1.0,
+                            "kind": "exact",
+                        }
+                    )
+                )
             )
         with store.transaction():
             for article_id, article_links in by_article.items():
@@ -176,6 +196,8 @@ def orjson_dump(corpus: Path, folder: Path) -> None:
 
 
 def dump(corpus: Path, folder: Path, encode: Callable[[Any], bytes]) -> None:
+    from crawler.corpus.store import CorpusStore
+
     folder.mkdir(parents=True)
     store = CorpusStore(corpus, read_only=True)
     try:
@@ -188,56 +210,122 @@ def dump(corpus: Path, folder: Path, encode: Callable[[Any], bytes]) -> None:
         store.close()
 
 
-def timed_in_child(run: Callable[[], None]) -> tuple[float, float]:
-    """Run ``run`` in a forked process: (wall seconds, peak resident MiB of that process)."""
-    started = time.perf_counter()
+def use_code(tree: Path) -> None:
+    """Make this process import the crawler from checkout ``tree`` from now on
+    (run in a forked child, whose modules are its own)."""
+    for name in [name for name in sys.modules if name.split(".")[0] == "crawler"]:
+        del sys.modules[name]
+    sys.path[:] = [str(tree), *(entry for entry in sys.path if entry != str(ROOT))]
+    importlib.invalidate_caches()
+
+
+def export_run(corpus: Path, out: Path, format: str) -> None:
+    """One ``scrapy export`` of ``corpus`` in ``format``, by the code this process imports."""
+    from crawler.export import ExportOptions, export
+
+    export(corpus, out, ExportOptions(format=format))
+
+
+def code_of(tree: Path) -> Callable[[], None]:
+    """What readies a forked run for checkout ``tree``'s code: its modules imported anew,
+    as this process has imported its own, before the clock starts."""
+
+    def prepare() -> None:
+        use_code(tree)
+        importlib.import_module("crawler.export")
+
+    return prepare
+
+
+def build_with(tree: Path, folder: Path, records: int) -> None:
+    """:func:`build_corpus` by checkout ``tree``'s store, in a forked process."""
+
+    def build() -> None:
+        use_code(tree)
+        build_corpus(folder, records)
+
+    timed_in_child(build)
+
+
+def timed_in_child(
+    run: Callable[[], None], prepare: Callable[[], None] | None = None
+) -> tuple[float, float, float]:
+    """Run ``run`` in a forked process, after ``prepare``: (wall seconds of ``run``, its
+    CPU seconds, peak resident MiB of that process)."""
+    reader, writer = os.pipe()
     pid = os.fork()
     if pid == 0:
+        os.close(reader)
         status = 0
         try:
+            if prepare is not None:
+                prepare()
+            started, cpu = time.perf_counter(), time.process_time()
             run()
+            timings = (time.perf_counter() - started, time.process_time() - cpu)
+            os.write(writer, " ".join(map(repr, timings)).encode())
         except BaseException:
             traceback.print_exc()
             status = 1
         os._exit(status)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as pipe:
+        timing = pipe.read()
     _, status, usage = os.wait4(pid, 0)
-    seconds = time.perf_counter() - started
     if status != 0:
         raise SystemExit("a benchmark run failed (see above)")
-    return seconds, usage.ru_maxrss / 1024
+    wall, cpu = map(float, timing.split())
+    return wall, cpu, usage.ru_maxrss / 1024
 
 
 def measure(
-    work: Path, records: int = 100_000, formats: tuple[str, ...] = FORMATS, rounds: int = 1
+    work: Path,
+    records: int = 100_000,
+    formats: tuple[str, ...] = FORMATS,
+    rounds: int = 1,
+    baseline: Path | None = None,
 ) -> dict[str, Any]:
     """Build a corpus in ``work`` and time the dumps and each export format on it,
-    interleaved over ``rounds``; returns per run the best seconds, records/s and peak MiB."""
+    interleaved over ``rounds``; returns per run the best seconds, records/s and peak MiB.
+    With ``baseline`` (another checkout), that checkout's export in each format too,
+    on a corpus of the same records its own store wrote."""
     progress(f"building a corpus of {records} records in {work / 'corpus'}")
     started = time.perf_counter()
     counts = build_corpus(work / "corpus", records)
     progress(f"  built in {time.perf_counter() - started:.1f} s")
+    if baseline is not None:
+        progress(f"building the same corpus with {baseline}'s store in {work / 'corpus-base'}")
+        build_with(baseline, work / "corpus-base", records)
     total = sum(counts.values())
-    runs: dict[str, Callable[[Path], None]] = {
-        "orjson dump": lambda out: orjson_dump(work / "corpus", out),
-        "json dump": lambda out: json_dump(work / "corpus", out),
+    # Each run: (what readies its process, what is timed).
+    Run = tuple[Callable[[], None] | None, Callable[[Path], None]]
+    runs: dict[str, Run] = {
+        "orjson dump": (None, lambda out: orjson_dump(work / "corpus", out)),
+        "json dump": (None, lambda out: json_dump(work / "corpus", out)),
     }
     for format in formats:
-        runs[format] = lambda out, format=format: export(
-            work / "corpus", out, ExportOptions(format=format)
-        )
+        if baseline is not None:
+            runs[f"{format} (base)"] = (
+                code_of(baseline),
+                lambda out, format=format: export_run(work / "corpus-base", out, format),
+            )
+        runs[format] = (None, lambda out, format=format: export_run(work / "corpus", out, format))
     seconds: dict[str, list[float]] = {name: [] for name in runs}
+    cpu_seconds: dict[str, list[float]] = {name: [] for name in runs}
     peaks: dict[str, list[float]] = {name: [] for name in runs}
     for number in range(rounds):
-        for name, run in runs.items():
-            out = work / f"out-{name.replace(' ', '-')}"
+        for name, (prepare, run) in runs.items():
+            out = work / f"out-{name.replace(' ', '-').replace('(', '').replace(')', '')}"
             shutil.rmtree(out, ignore_errors=True)
             progress(f"round {number + 1}: {name}…")
-            wall, peak = timed_in_child(lambda run=run, out=out: run(out))
+            wall, cpu, peak = timed_in_child(lambda run=run, out=out: run(out), prepare)
             seconds[name].append(wall)
+            cpu_seconds[name].append(cpu)
             peaks[name].append(peak)
-            progress(f"  {wall:.2f} s, {peak:.0f} MiB")
+            progress(f"  {wall:.2f} s, {cpu:.2f} s CPU, {peak:.0f} MiB")
             shutil.rmtree(out, ignore_errors=True)
     baseline = min(seconds["orjson dump"])
+    cpu_baseline = min(cpu_seconds["orjson dump"])
     return {
         "records": total,
         "counts": counts,
@@ -246,6 +334,9 @@ def measure(
                 "seconds": min(seconds[name]),
                 "records_per_s": total / min(seconds[name]),
                 "x_orjson_dump": min(seconds[name]) / baseline,
+                "cpu_seconds": min(cpu_seconds[name]),
+                "records_per_cpu_s": total / min(cpu_seconds[name]),
+                "cpu_x_orjson_dump": min(cpu_seconds[name]) / cpu_baseline,
                 "peak_mib": max(peaks[name]),
             }
             for name in runs
@@ -256,11 +347,16 @@ def measure(
 def report(result: dict[str, Any]) -> None:
     described = ", ".join(f"{count} {name}" for name, count in result["counts"].items())
     print(f"corpus: {result['records']} records ({described})")
-    print(f"{'run':<12} {'seconds':>8} {'records/s':>10} {'x orjson dump':>14} {'peak MiB':>9}")
+    print(
+        f"{'run':<14} {'seconds':>8} {'records/s':>10} {'x orjson dump':>14}"
+        f" {'CPU s':>6} {'records/CPU s':>14} {'CPU x dump':>11} {'peak MiB':>9}"
+    )
     for name, run in result["runs"].items():
         print(
-            f"{name:<12} {run['seconds']:>8.2f} {run['records_per_s']:>10,.0f}"
-            f" {run['x_orjson_dump']:>14.2f} {run['peak_mib']:>9.0f}"
+            f"{name:<14} {run['seconds']:>8.2f} {run['records_per_s']:>10,.0f}"
+            f" {run['x_orjson_dump']:>14.2f} {run['cpu_seconds']:>6.2f}"
+            f" {run['records_per_cpu_s']:>14,.0f} {run['cpu_x_orjson_dump']:>11.2f}"
+            f" {run['peak_mib']:>9.0f}"
         )
 
 
@@ -270,10 +366,15 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (best is kept)")
     parser.add_argument("--format", action="append", choices=FORMATS, help="default: every one")
     parser.add_argument("--keep", type=Path, help="build the corpus and exports here and keep them")
+    parser.add_argument(
+        "--baseline", type=Path, help="another checkout whose export runs beside this one's"
+    )
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-export-"))
     try:
-        result = measure(work, args.records, tuple(args.format or FORMATS), args.rounds)
+        result = measure(
+            work, args.records, tuple(args.format or FORMATS), args.rounds, args.baseline
+        )
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -20,7 +20,8 @@ from scrapy.utils.test import get_crawler
 from crawler.corpus.extension import CorpusStoreExtension
 from crawler.corpus.health import check_store
 from crawler.corpus.snapshot import SNAPSHOT_FILES
-from crawler.corpus.store import SCHEMA_VERSION, STORE_FILENAME, StoreUnusableError
+from crawler.corpus.store import SCHEMA_VERSION, STORE_FILENAME, StoreUnusableError, dumps
+from crawler.items import ArticleItem
 from crawler.sample_corpus import SAMPLE_CRAWLS
 from crawler.verdict import crawl_failure
 from tests.support.corpus import BuiltCorpus, copy_corpus
@@ -211,7 +212,7 @@ def test_rebuild_keeps_and_reports_snapshot_records_that_break_their_schema(
     at = next(i for i, line in enumerate(lines) if UNLINKED_ARTICLE in line)
     damaged = json.loads(lines[at])
     damaged["published"] = "last Tuesday"
-    lines[at] = json.dumps(damaged, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    lines[at] = dumps(damaged, ArticleItem)  # as the store writes it
     articles.write_text("\n".join(lines) + "\n", "utf-8")
     before = snapshot_bytes(corpus)
 

@@ -31,6 +31,7 @@ Whether a folder's store can be trusted before a crawl writes to it is
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sqlite3
@@ -42,8 +43,10 @@ from pathlib import Path
 from typing import Any
 
 from crawler.dedup.fingerprint import decode_sketch, encode_sketch, indexed_values
+from crawler.items import ArticleItem, DebateItem, LinkItem
 from crawler.linking.index import DebateRecordTexts, IndexedSpeech, LinkIndex, drop_index
 from crawler.linking.linker import debate_speeches
+from crawler.recordtext import export_form, json_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -251,8 +254,18 @@ def read_header(path: Path, *, check_integrity: bool) -> StoreHeader:
     return StoreHeader(integrity, version, holds_records)
 
 
-def dumps(record: dict[str, Any]) -> str:
-    """The one JSON form used everywhere: UTF-8 text, stable key order."""
+def dumps(record: dict[str, Any], record_type: type | None = None) -> str:
+    """The JSON text a record is stored as: UTF-8 text, stable key order.
+
+    An article, debate or link holding exactly the fields of its ``record_type`` is
+    stored as the JSON Lines export writes it (:func:`crawler.recordtext.export_form`), so
+    the export copies the text through (a debate's speeches, each spliced into its
+    row); any other record with its keys sorted.
+    """
+    form = export_form(record, record_type) if record_type is not None else None
+    if form is not None:
+        with contextlib.suppress(ValueError):  # NaN beside an integer beyond 64 bits
+            return json_bytes(form).decode("utf-8")
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
@@ -684,7 +697,7 @@ class CorpusStore:
         sketch postings it already has stay as they are. The article is marked
         not linked (its links are computed again)."""
         article_id = record["id"]
-        text = dumps(record)
+        text = dumps(record, ArticleItem)
         with self.transaction():
             row = self._conn.execute(
                 "SELECT rowid, sketch FROM articles WHERE id = ?", (article_id,)
@@ -830,7 +843,7 @@ class CorpusStore:
                     "UPDATE debate_aliases SET debate_id = ? WHERE debate_id = ?",
                     (record["id"], old_id),
                 )
-            text = dumps(record)
+            text = dumps(record, DebateItem)
             self._conn.execute(
                 "INSERT INTO debates (id, record, date, house, family) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT(id) DO UPDATE SET record = excluded.record,"
@@ -883,7 +896,7 @@ class CorpusStore:
         wanted = {link["id"]: link for link in links}
         gone = sorted(set(stored) - set(wanted))
         changed = [
-            (link_id, dumps(link), link["article_id"], link["debate_id"])
+            (link_id, dumps(link, LinkItem), link["article_id"], link["debate_id"])
             for link_id, link in wanted.items()
         ]
         changed = [row for row in changed if stored.get(row[0]) != row[1]]
@@ -901,7 +914,7 @@ class CorpusStore:
         """Insert or replace one link as it is (a rebuild from the snapshot)."""
         self._conn.execute(
             "INSERT OR REPLACE INTO links (id, record, article_id, debate_id) VALUES (?, ?, ?, ?)",
-            (link["id"], dumps(link), link["article_id"], link["debate_id"]),
+            (link["id"], dumps(link, LinkItem), link["article_id"], link["debate_id"]),
         )
 
     def link_ids(self, *, article_id: str | None = None, debate_id: str | None = None) -> set[str]:

@@ -38,7 +38,7 @@ from crawler.export.folder import (
 )
 from crawler.export.options import FORMATS, HOUSES, ExportError, ExportOptions
 from crawler.export.package import data_package, schema_file
-from crawler.export.rows import ROW_SOURCES, Tally
+from crawler.export.rows import LINE_SOURCES, ROW_SOURCES, Tally
 from crawler.export.selection import ReadOnlyCorpus, Selection, select
 from crawler.export.tables import Table
 from crawler.export.warc import cited_files, copy_cited_files
@@ -84,7 +84,9 @@ def export(
     try:
         folder.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(folder)
-        tables, extra, selection, tally = _write_export(corpus, folder, options, vocabulary)
+        tables, extra, selection, tally, digests = _write_export(
+            corpus, folder, options, vocabulary
+        )
     except sqlite3.Error as error:
         raise ExportError(f"cannot read the corpus store {corpus.path}: {error}") from error
     finally:
@@ -97,7 +99,7 @@ def export(
     for stale in sorted(previous - set(names) - {CHECKSUM_FILE}):
         (folder / stale).unlink(missing_ok=True)
     remove_empty_folders(folder)
-    write_checksums(folder, names)
+    write_checksums(folder, names, digests)
     return ExportResult(
         folder=folder,
         rows={table.filename: tally.rows[table.filename] for table in tables},
@@ -108,15 +110,20 @@ def export(
 
 def _write_export(
     corpus: ReadOnlyCorpus, folder: Path, options: ExportOptions, vocabulary: Vocabulary
-) -> tuple[list[Table], list[str], Selection, Tally]:
+) -> tuple[list[Table], list[str], Selection, Tally, dict[str, str]]:
     writer = writer_for(options.format)
     tally = Tally()
+    sources = LINE_SOURCES if writer.encoded_rows else ROW_SOURCES
+    # SHA-256 of the data files taken as they were written, for the checksums.
+    digests: dict[str, str] = {}
     with corpus.read_transaction():
         selection = select(corpus, options, vocabulary)
         tables = writer.tables(options, selection.party_interfaces)
         for table in tables:
-            rows = ROW_SOURCES[table.name](corpus, selection, table, tally)
-            writer.write(folder / table.filename, table, rows)
+            rows = sources[table.name](corpus, selection, table, tally)
+            digest = writer.write(folder / table.filename, table, rows)
+            if digest is not None:
+                digests[table.filename] = digest
     extra = writer.finish(folder, tables, options)
     if options.warc:
         written, missing = copy_cited_files(
@@ -130,9 +137,9 @@ def _write_export(
             )
     for name in RECORD_SCHEMAS:
         write_text_atomically(folder / name, schema_file(name).read_text(encoding="utf-8"))
-    package = data_package(folder, options, tables, selection.debate_sources)
+    package = data_package(folder, options, tables, selection.debate_sources, digests)
     write_text_atomically(
         folder / PACKAGE_FILE, json.dumps(package, ensure_ascii=False, indent=2) + "\n"
     )
     write_text_atomically(folder / CARD_FILE, data_card(options, tables, selection, tally, writer))
-    return tables, extra, selection, tally
+    return tables, extra, selection, tally, digests

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crawler import items
+from crawler.recordtext import field_order
 
 
 @dataclass(frozen=True)
@@ -76,10 +77,7 @@ class Column:
 def item_columns(cls: type, *, skip: Iterable[str] = ()) -> list[Column]:
     """Columns for a record type's fields: ``id`` first, then in items.py order."""
     skipped = set(skip)
-    names = [f.name for f in dataclasses.fields(cls) if f.name not in skipped]
-    if "id" in names:
-        names.remove("id")
-        names.insert(0, "id")
+    names = [name for name in field_order(cls) if name not in skipped]
     return [Column(name, (cls.__name__, name), "") for name in names]
 
 

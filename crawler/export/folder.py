@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from crawler.corpus.snapshot import TEMP_PREFIX
@@ -79,9 +80,12 @@ def remove_empty_folders(folder: Path) -> None:
             (folder / sub).rmdir()
 
 
-def write_checksums(folder: Path, names: list[str]) -> None:
-    """``SHA256SUMS`` for ``names``, sorted, in the form ``sha256sum -c`` reads."""
+def write_checksums(folder: Path, names: list[str], digests: Mapping[str, str] = {}) -> None:
+    """``SHA256SUMS`` for ``names``, sorted, in the form ``sha256sum -c`` reads;
+    ``digests`` are those taken as the files were written (the rest are read)."""
     write_text_atomically(
         folder / CHECKSUM_FILE,
-        "".join(f"{sha256_of(folder / name)}  {name}\n" for name in sorted(names)),
+        "".join(
+            f"{digests.get(name) or sha256_of(folder / name)}  {name}\n" for name in sorted(names)
+        ),
     )

@@ -14,9 +14,6 @@ from crawler.houses import READ_HOUSE_IDS
 FORMATS = ("jsonl", "csv", "parquet", "html")
 HOUSES = READ_HOUSE_IDS
 """The houses ``--house`` accepts: those whose debates some source reads (crawler/houses.py)."""
-# Interfaces of TheyWorkForYou a party label can be printed in; CSV gives each a
-# column, in this order (any other interface found gets one too, after these).
-INTERFACES = ("en", "cy")
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

@@ -10,7 +10,7 @@ records are copied beside it, and both carry the schema version
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
@@ -112,7 +112,12 @@ def _licences(table: Table, options: ExportOptions, sources: frozenset[str]) -> 
 
 
 def _resource(
-    folder: Path, table: Table, options: ExportOptions, written: set[str], sources: frozenset[str]
+    folder: Path,
+    table: Table,
+    options: ExportOptions,
+    written: set[str],
+    sources: frozenset[str],
+    digests: Mapping[str, str],
 ) -> dict:
     schema: dict[str, Any] = {
         "fields": [_field(column) for column in table.columns],
@@ -137,7 +142,8 @@ def _resource(
         resource["encoding"] = "utf-8"
     resource["description"] = f"One row per {table.rows_are}."
     resource["bytes"] = (folder / table.filename).stat().st_size
-    resource["hash"] = f"sha256:{sha256_of(folder / table.filename)}"
+    digest = digests.get(table.filename) or sha256_of(folder / table.filename)
+    resource["hash"] = f"sha256:{digest}"
     resource["licenses"] = _licences(table, options, sources)
     if file_format == "csv":
         resource["dialect"] = {"delimiter": ",", "quoteChar": '"', "header": True}
@@ -146,10 +152,15 @@ def _resource(
 
 
 def data_package(
-    folder: Path, options: ExportOptions, tables: list[Table], debate_sources: Iterable[str] = ()
+    folder: Path,
+    options: ExportOptions,
+    tables: list[Table],
+    debate_sources: Iterable[str] = (),
+    digests: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The descriptor of the export in ``folder``, whose data files are written;
-    ``debate_sources`` are the sources its debates were read from."""
+    ``debate_sources`` are the sources its debates were read from, ``digests`` the
+    SHA-256 of data files taken as they were written (the others are read)."""
     name, version = crawler_identity()
     sources = parliament_sources(debate_sources)
     written = {table.name for table in tables}
@@ -165,5 +176,7 @@ def data_package(
         "restricted_fields": {
             kind: rights.fields_by_rows(kind) for kind in (rights.COPYRIGHT, rights.PERSONAL_DATA)
         },
-        "resources": [_resource(folder, table, options, written, sources) for table in tables],
+        "resources": [
+            _resource(folder, table, options, written, sources, digests or {}) for table in tables
+        ],
     }

@@ -8,11 +8,14 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
+import orjson
+
 from crawler import items
 from crawler.corpus.snapshot import load_record
 from crawler.export.fields import Column, defaults
 from crawler.export.selection import ReadOnlyCorpus, Selection, article_day
 from crawler.export.tables import Table
+from crawler.recordtext import field_order, json_bytes, sorted_mapping
 
 
 @dataclass
@@ -33,15 +36,8 @@ class Tally:
         return f"{min(dates)} to {max(dates)}" if dates else None
 
 
-def ordered(mapping: dict[str, Any] | None, first: Iterable[str] = ()) -> dict[str, Any]:
-    """A copy of ``mapping`` with ``first`` keys leading and the rest sorted."""
-    if not mapping:
-        return {}
-    keys = sorted(mapping)
-    if first:
-        leading = [key for key in first if key in mapping]
-        keys = leading + [key for key in keys if key not in leading]
-    return {key: mapping[key] for key in keys}
+def json_line(row: dict[str, Any]) -> bytes:
+    return json_bytes(row, line=True)
 
 
 def projection(columns: Iterable[Column]) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -62,32 +58,80 @@ def projection(columns: Iterable[Column]) -> Callable[[dict[str, Any]], dict[str
     return project
 
 
-def article_rows(
-    corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
-) -> Iterator[dict[str, Any]]:
-    article_defaults = defaults(items.ArticleItem)
-    comment_defaults = defaults(items.Comment)
-    project, project_comment = projection(table.columns), projection(table.nested)
+def writes_every_field(table: Table, cls: type, nested: type | None = None) -> bool:
+    """Whether ``table`` writes each record of ``cls`` whole, in :func:`field_order`
+    (and its nested ``comments`` whole): then a record stored in its export form
+    (:func:`~crawler.recordtext.export_form`) is its row's line as it stands."""
+    names = tuple(column.name for column in table.columns)
+    nested_names = tuple(column.name for column in table.nested)
+    return (
+        names == field_order(cls)
+        and all(column.derived_from is None for column in table.columns)
+        and nested_names == (field_order(nested) if nested else ())
+    )
+
+
+def _selected_articles(
+    corpus: ReadOnlyCorpus, selection: Selection, tally: Tally, filename: str
+) -> Iterator[tuple[bytes, dict[str, Any]]]:
+    """``(stored text, record)`` of each exported article, counted in the tally."""
     # The one pass that reads every article: it sees their timestamps for the data card.
     saw = selection.moment.saw
+    chosen = selection.articles
     for article_id, text in corpus.keyed_texts("articles"):
         record = load_record(text)
         saw(record)
-        if article_id not in selection.articles:
+        if article_id not in chosen:
             continue
-        values = {**article_defaults, **record}
-        values["extraction"] = ordered(values["extraction"])
-        comments = values["comments"] or []
-        values["comments"] = [project_comment({**comment_defaults, **c}) for c in comments]
-        values["comment_count"] = len(comments)
-        tally.rows[table.filename] += 1
+        tally.rows[filename] += 1
         day = article_day(record.get("published"))
         if day:
             tally.article_dates.append(day)
         else:
             tally.undated_articles += 1
         tally.sites[record.get("site") or "(no site)"] += 1
-        yield project(values)
+        yield text, record
+
+
+def _article_row(table: Table) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    article_defaults = defaults(items.ArticleItem)
+    comment_defaults = defaults(items.Comment)
+    project, project_comment = projection(table.columns), projection(table.nested)
+
+    def row(record: dict[str, Any]) -> dict[str, Any]:
+        values = {**article_defaults, **record}
+        values["extraction"] = sorted_mapping(values["extraction"])
+        comments = values["comments"] or []
+        if table.nested:
+            values["comments"] = [project_comment({**comment_defaults, **c}) for c in comments]
+        values["comment_count"] = len(comments)
+        return project(values)
+
+    return row
+
+
+def article_rows(
+    corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
+) -> Iterator[dict[str, Any]]:
+    row = _article_row(table)
+    for _text, record in _selected_articles(corpus, selection, tally, table.filename):
+        yield row(record)
+
+
+def article_lines(
+    corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
+) -> Iterator[bytes]:
+    """:func:`article_rows` as JSON lines: an article stored in its export form is
+    copied through as stored, without being encoded again."""
+    row = _article_row(table)
+    whole = writes_every_field(table, items.ArticleItem, items.Comment)
+    order = field_order(items.ArticleItem)
+    for text, record in _selected_articles(corpus, selection, tally, table.filename):
+        # The store writes this key order only in the export form (else keys are sorted).
+        if whole and tuple(record) == order:
+            yield text + b"\n"
+        else:
+            yield json_line(row(record))
 
 
 def comment_rows(
@@ -104,61 +148,203 @@ def comment_rows(
             yield project({**comment_defaults, **comment, "article_id": record["id"]})
 
 
-def speech_rows(
-    corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
-) -> Iterator[dict[str, Any]]:
+# The debate's cells of a speech row: (column, the debate's field), in column order.
+DEBATE_HEAD = (
+    ("house", "house"),
+    ("date", "date"),
+    ("debate_title", "title"),
+    ("parent_title", "parent_title"),
+)
+DEBATE_TAIL = (
+    ("debate_titles", "titles"),
+    ("debate_sources", "sources"),
+    ("debate_source_ids", "source_ids"),
+    ("publication_stage", "publication_stage"),
+    ("content_last_updated", "content_last_updated"),
+    ("debate_source", "source"),
+)
+# Those the debate may lack and a row then gives as empty rather than null.
+DEBATE_EMPTY: dict[str, Any] = {"titles": {}, "sources": [], "source_ids": {}}
+
+
+def _selected_debates(
+    corpus: ReadOnlyCorpus, selection: Selection, tally: Tally, filename: str
+) -> Iterator[tuple[str, dict[str, Any], list[tuple[int, dict[str, Any]]]]]:
+    """``(id, debate, [(sequence, speech), …])`` of each debate with exported speeches,
+    decoded once; its speeches are counted in the tally."""
+    for debate_id, text in corpus.keyed_texts("debates"):
+        chosen = selection.speeches.get(debate_id)
+        if not chosen:
+            continue
+        debate = load_record(text)
+        speeches = [
+            (sequence, speech)
+            for sequence, speech in enumerate(debate.get("speeches", []), start=1)
+            if speech["id"] in chosen
+        ]
+        if not speeches:
+            continue
+        yield debate_id, debate, speeches
+        tally.rows[filename] += len(speeches)
+        tally.houses[debate.get("house") or "(no house)"] += len(speeches)
+        if debate.get("date"):
+            tally.speech_dates.append(debate["date"])
+        tally.debates.add(debate_id)
+        for interface in debate.get("interfaces") or [debate.get("interface")]:
+            if interface:
+                tally.interfaces[interface] += 1
+
+
+def _debate_cells(debate: dict[str, Any]) -> tuple[list[Any], list[Any]]:
+    """The debate's cells of its speech rows: those before the speech's own, and after."""
+    head = [debate.get(name) for _, name in DEBATE_HEAD]
+    tail = [
+        debate.get(name) or DEBATE_EMPTY[name] if name in DEBATE_EMPTY else debate.get(name)
+        for _, name in DEBATE_TAIL
+    ]
+    return head, tail
+
+
+# Every cell a speech row can have, in the order of the JSON Lines columns.
+SPEECH_CELLS = (
+    "id",
+    "debate_id",
+    "sequence",
+    *(column for column, _ in DEBATE_HEAD),
+    *field_order(items.Speech)[1:],
+    *(column for column, _ in DEBATE_TAIL),
+)
+
+
+def _speech_row(
+    table: Table, selection: Selection
+) -> Callable[[str, list[Any], list[Any], int, dict[str, Any]], dict[str, Any]]:
+    """A function making the row of one speech from its debate's id and cells
+    (:func:`_debate_cells`), its sequence and its record; the speech's own fields
+    are taken in one step."""
     speech_defaults = defaults(items.Speech)
-    project = projection(table.columns)
-    columns = {column.name for column in table.columns}
-    # Only the formats that split party_raw in columns get those cells.
+    fields_of = itemgetter(*field_order(items.Speech))
+    party_at = SPEECH_CELLS.index("party_raw")
+    names = tuple(column.name for column in table.columns)
+    # Tables of other columns (party_raw split per interface) pick theirs from those.
+    project = None if names == SPEECH_CELLS else projection(table.columns)
     party_columns = [
         (f"party_raw_{interface}", interface)
         for interface in selection.party_interfaces
-        if f"party_raw_{interface}" in columns
+        if f"party_raw_{interface}" in names
     ]
-    for debate_id, text in corpus.keyed_texts("debates"):
-        if debate_id not in selection.debates:
-            continue
-        debate = load_record(text)
-        # The debate's own cells, the same for each of its speeches.
-        from_debate = {
-            "debate_id": debate["id"],
-            "house": debate.get("house"),
-            "date": debate.get("date"),
-            "debate_title": debate.get("title"),
-            "parent_title": debate.get("parent_title"),
-            "debate_titles": debate.get("titles") or {},
-            "debate_sources": debate.get("sources") or [],
-            "debate_source_ids": debate.get("source_ids") or {},
-            "publication_stage": debate.get("publication_stage"),
-            "content_last_updated": debate.get("content_last_updated"),
-            "debate_source": debate.get("source"),
-        }
-        wrote_any = False
-        for sequence, speech in enumerate(debate.get("speeches", []), start=1):
-            if (debate["id"], speech["id"]) not in selection.speeches:
-                continue
-            party_raw = ordered(speech.get("party_raw"), first=selection.party_interfaces)
-            values = {
-                **speech_defaults,
-                **speech,
-                **from_debate,
-                "sequence": sequence,
-                "party_raw": party_raw,
-            }
-            for column, interface in party_columns:
-                values[column] = party_raw.get(interface)
-            tally.rows[table.filename] += 1
-            tally.houses[debate.get("house") or "(no house)"] += 1
-            if debate.get("date"):
-                tally.speech_dates.append(debate["date"])
-            wrote_any = True
-            yield project(values)
-        if wrote_any:
-            tally.debates.add(debate["id"])
-            for interface in debate.get("interfaces") or [debate.get("interface")]:
-                if interface:
-                    tally.interfaces[interface] += 1
+    order_keys = _party_raw_order(selection)
+
+    def row_of(
+        debate_id: str, head: list[Any], tail: list[Any], sequence: int, speech: dict[str, Any]
+    ) -> dict[str, Any]:
+        try:
+            values = fields_of(speech)
+        except KeyError:
+            values = fields_of({**speech_defaults, **speech})
+        cells = [values[0], debate_id, sequence, *head, *values[1:], *tail]
+        party_raw = cells[party_at]
+        if party_raw:
+            order = order_keys(party_raw)
+            if order is not None:
+                cells[party_at] = party_raw = {key: party_raw[key] for key in order}
+        else:
+            cells[party_at] = party_raw = {}
+        row = dict(zip(SPEECH_CELLS, cells, strict=True))
+        if project is None:
+            return row
+        for column, interface in party_columns:
+            row[column] = party_raw.get(interface)
+        return project(row)
+
+    return row_of
+
+
+def speech_rows(
+    corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
+) -> Iterator[dict[str, Any]]:
+    """Each exported speech with its debate's cells, found once per debate."""
+    row_of = _speech_row(table, selection)
+    for debate_id, debate, speeches in _selected_debates(corpus, selection, tally, table.filename):
+        head, tail = _debate_cells(debate)
+        for sequence, speech in speeches:
+            yield row_of(debate_id, head, tail, sequence, speech)
+
+
+def _party_raw_order(
+    selection: Selection,
+) -> Callable[[dict[str, Any]], tuple[str, ...] | None]:
+    """A function giving the key order a ``party_raw`` is written in (interfaces first,
+    then sorted), or None when its keys are in that order already."""
+    interfaces = tuple(selection.party_interfaces)
+    orders: dict[tuple[str, ...], tuple[str, ...] | None] = {}
+
+    def order_keys(party_raw: dict[str, Any]) -> tuple[str, ...] | None:
+        keys = tuple(party_raw)
+        if keys not in orders:
+            wanted = tuple(sorted_mapping(party_raw, first=interfaces))
+            orders[keys] = None if wanted == keys else wanted
+        return orders[keys]
+
+    return order_keys
+
+
+def speech_lines(
+    corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
+) -> Iterator[bytes]:
+    """:func:`speech_rows` as JSON lines. A speech stored in its export form (in a
+    debate stored so) is encoded as it is and put between its debate's cells,
+    encoded once per debate: the same bytes as its row, without making the row."""
+    if tuple(column.name for column in table.columns) != SPEECH_CELLS:
+        yield from map(json_line, speech_rows(corpus, selection, table, tally))
+        return
+    speech_order = field_order(items.Speech)
+    row_of = _speech_row(table, selection)
+    order_keys = _party_raw_order(selection)
+    dumps = orjson.dumps
+    for debate_id, debate, speeches in _selected_debates(corpus, selection, tally, table.filename):
+        head, tail = _debate_cells(debate)
+        try:
+            opening = b',"debate_id":' + dumps(debate_id) + b',"sequence":'
+            middle = b"".join(
+                b',"' + column.encode() + b'":' + dumps(value)
+                for (column, _), value in zip(DEBATE_HEAD, head, strict=True)
+            )
+            closing = (
+                b"".join(
+                    b',"' + column.encode() + b'":' + dumps(value)
+                    for (column, _), value in zip(DEBATE_TAIL, tail, strict=True)
+                )
+                + b"}\n"
+            )
+        except TypeError:
+            opening = None  # a value orjson does not encode: rows made the usual way
+        for sequence, speech in speeches:
+            party_raw = speech.get("party_raw")
+            if (
+                opening is not None
+                and tuple(speech) == speech_order
+                and type(party_raw) is dict
+                and order_keys(party_raw) is None
+            ):
+                try:
+                    encoded, speech_id = dumps(speech), dumps(speech["id"])
+                except TypeError:
+                    pass
+                else:
+                    # {"id":<id>,<the speech's other fields>} around the debate's cells.
+                    own = encoded[len(b'{"id":') + len(speech_id) : -1]
+                    yield (
+                        b'{"id":'
+                        + speech_id
+                        + opening
+                        + str(sequence).encode()
+                        + middle
+                        + own
+                        + closing
+                    )
+                    continue
+            yield json_line(row_of(debate_id, head, tail, sequence, speech))
 
 
 def debate_rows(
@@ -168,17 +354,15 @@ def debate_rows(
     debate_defaults = defaults(items.DebateItem)
     project = projection(table.columns)
     for debate_id, text in corpus.keyed_texts("debates"):
-        if debate_id not in selection.debates:
+        chosen = selection.speeches.get(debate_id)
+        if not chosen:
             continue
         debate = load_record(text)
-        count = sum(
-            (debate["id"], speech["id"]) in selection.speeches
-            for speech in debate.get("speeches", [])
-        )
+        count = sum(speech["id"] in chosen for speech in debate.get("speeches", []))
         if not count:
             continue
         values = {**debate_defaults, **debate, "speech_count": count}
-        values["date_raw"] = ordered(values["date_raw"], first=selection.party_interfaces)
+        values["date_raw"] = sorted_mapping(values["date_raw"], first=selection.party_interfaces)
         tally.rows[table.filename] += 1
         yield project(values)
 
@@ -188,13 +372,36 @@ def link_rows(
 ) -> Iterator[dict[str, Any]]:
     link_defaults = defaults(items.LinkItem)
     project = projection(table.columns)
+    for _text, record in _selected_links(corpus, selection, tally, table.filename):
+        yield project({**link_defaults, **record})
+
+
+def _selected_links(
+    corpus: ReadOnlyCorpus, selection: Selection, tally: Tally, filename: str
+) -> Iterator[tuple[bytes, dict[str, Any]]]:
+    """``(stored text, record)`` of each exported link, counted in the tally."""
     for link_id, text in corpus.keyed_texts("links"):
         if link_id not in selection.links:
             continue
         record = load_record(text)
-        tally.rows[table.filename] += 1
+        tally.rows[filename] += 1
         tally.link_kinds[record.get("kind") or "(no kind)"] += 1
-        yield project({**link_defaults, **record})
+        yield text, record
+
+
+def link_lines(
+    corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
+) -> Iterator[bytes]:
+    """:func:`link_rows` as JSON lines: a link stored in its export form is copied through."""
+    link_defaults = defaults(items.LinkItem)
+    project = projection(table.columns)
+    whole = writes_every_field(table, items.LinkItem)
+    order = field_order(items.LinkItem)
+    for text, record in _selected_links(corpus, selection, tally, table.filename):
+        if whole and tuple(record) == order:
+            yield text + b"\n"
+        else:
+            yield json_line(project({**link_defaults, **record}))
 
 
 RowSource = Callable[[ReadOnlyCorpus, Selection, Table, Tally], Iterator[dict[str, Any]]]
@@ -206,3 +413,24 @@ ROW_SOURCES: dict[str, RowSource] = {
     "speeches": speech_rows,
     "links": link_rows,
 }
+
+
+LineSource = Callable[[ReadOnlyCorpus, Selection, Table, Tally], Iterator[bytes]]
+
+
+def _encoded(rows: RowSource) -> LineSource:
+    def lines(
+        corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
+    ) -> Iterator[bytes]:
+        return map(json_line, rows(corpus, selection, table, tally))
+
+    return lines
+
+
+LINE_SOURCES: dict[str, LineSource] = {
+    **{name: _encoded(rows) for name, rows in ROW_SOURCES.items()},
+    "articles": article_lines,
+    "links": link_lines,
+    "speeches": speech_lines,
+}
+"""The rows of each table as JSON lines, for the formats that write JSON Lines."""

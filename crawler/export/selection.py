@@ -17,7 +17,8 @@ from crawler.corpus.snapshot import load_record
 from crawler.corpus.store import STORE_FILENAME, CorpusStore
 from crawler.dedup.sources import TWFY
 from crawler.export.filters import Vocabulary, valid_values
-from crawler.export.options import INTERFACES, ExportError, ExportOptions
+from crawler.export.options import ExportError, ExportOptions
+from crawler.recordtext import INTERFACES
 
 
 class ReadOnlyCorpus(CorpusStore):
@@ -31,11 +32,13 @@ class ReadOnlyCorpus(CorpusStore):
             )
         super().__init__(folder, read_only=True)
 
-    def keyed_texts(self, table: str) -> Iterator[tuple[str, str]]:
-        """``(id, stored JSON text)`` of every record of ``table``, sorted by id: a
-        record the export leaves out is skipped by its id, without being decoded."""
+    def keyed_texts(self, table: str) -> Iterator[tuple[str, bytes]]:
+        """``(id, stored JSON text as UTF-8)`` of every record of ``table``, sorted by id:
+        a record the export leaves out is skipped by its id, without being decoded, and
+        one it writes as stored is copied without being decoded from UTF-8 and encoded
+        again."""
         self._check_table(table)
-        return iter(self._conn.execute(f"SELECT id, record FROM {table} ORDER BY id"))
+        return iter(self._conn.execute(f"SELECT id, CAST(record AS BLOB) FROM {table} ORDER BY id"))
 
     def article_keys(self, *, filtered: bool) -> Iterator[tuple[str, str | None, str | None]]:
         """``(id, site, published)`` of every article, from the store's own columns:
@@ -75,15 +78,13 @@ def stored_records(corpus: CorpusStore, table: str) -> Iterator[dict[str, Any]]:
         yield load_record(text)
 
 
-SpeechKey = tuple[str, str]  # (debate id, speech id)
-
-
 @dataclass
 class Selection:
     """Which records an export holds; found by :func:`select` before the rows are written."""
 
     articles: set[str]
-    speeches: set[SpeechKey]
+    speeches: dict[str, set[str]]
+    """Ids of the exported speeches, by the id of their debate (each with one at least)."""
     links: set[str]
     party_interfaces: list[str]
     moment: CorpusMoment
@@ -95,7 +96,7 @@ class Selection:
     @cached_property
     def debates(self) -> set[str]:
         """Ids of the debates with a speech in the export."""
-        return {debate_id for debate_id, _speech in self.speeches}
+        return set(self.speeches)
 
     @cached_property
     def debate_sources(self) -> frozenset[str]:
@@ -129,22 +130,27 @@ def select(corpus: ReadOnlyCorpus, options: ExportOptions, vocabulary: Vocabular
     matches nothing gets a warning listing the values the corpus has.
     """
     moment = CorpusMoment()
-    all_articles: set[str] = set()
     articles: set[str] = set()
     sites_seen: set[str] = set()
     by_site_or_date = bool(options.sites) or options.since is not None or options.until is not None
-    for article_id, site, published in corpus.article_keys(filtered=by_site_or_date):
-        moment.articles += 1
-        all_articles.add(article_id)
-        sites_seen.add(site or "")
-        if options.sites and site not in options.sites:
-            continue
-        if not _in_range(article_day(published), options):
-            continue
-        articles.add(article_id)
+    if by_site_or_date:
+        all_articles: set[str] = set()
+        for article_id, site, published in corpus.article_keys(filtered=True):
+            all_articles.add(article_id)
+            sites_seen.add(site or "")
+            if options.sites and site not in options.sites:
+                continue
+            if not _in_range(article_day(published), options):
+                continue
+            articles.add(article_id)
+    else:
+        all_articles = {article_id for article_id, _, _ in corpus.article_keys(filtered=False)}
+        articles = set(all_articles)
+    moment.articles = len(all_articles)
 
-    all_speeches: set[SpeechKey] = set()
-    speeches: set[SpeechKey] = set()
+    # Speech ids by debate id: every speech, and those the filters keep.
+    all_speeches: dict[str, set[str]] = {}
+    speeches: dict[str, set[str]] = {}
     houses_seen: set[str] = set()
     parties_seen: set[str] = set()
     interfaces_seen: set[str] = set()
@@ -152,34 +158,45 @@ def select(corpus: ReadOnlyCorpus, options: ExportOptions, vocabulary: Vocabular
     for debate in stored_records(corpus, "debates"):
         moment.debates += 1
         moment.saw(debate)
-        houses_seen.add(debate.get("house") or "")
-        debate_wanted = _in_range(debate.get("date"), options) and (
-            not options.houses or debate.get("house") in options.houses
+        debate_id, house = debate["id"], debate.get("house")
+        houses_seen.add(house or "")
+        in_debate = debate.get("speeches", [])
+        moment.speeches += len(in_debate)
+        all_speeches[debate_id] = {speech["id"] for speech in in_debate}
+        if options.parties:
+            parties_seen.update(speech.get("party") or "" for speech in in_debate)
+        if not (
+            _in_range(debate.get("date"), options)
+            and (not options.houses or house in options.houses)
+        ):
+            continue
+        sources_by_debate[debate_id] = tuple(debate.get("sources") or ())
+        chosen = (
+            [speech for speech in in_debate if speech.get("party") in options.parties]
+            if options.parties
+            else in_debate
         )
-        if debate_wanted:
-            sources_by_debate[debate["id"]] = tuple(debate.get("sources") or ())
-        for speech in debate.get("speeches", []):
-            moment.speeches += 1
-            key = (debate["id"], speech["id"])
-            all_speeches.add(key)
-            parties_seen.add(speech.get("party") or "")
-            if debate_wanted and (not options.parties or speech.get("party") in options.parties):
-                speeches.add(key)
-                interfaces_seen.update(speech.get("party_raw") or {})
+        if chosen:
+            speeches[debate_id] = {speech["id"] for speech in chosen}
+            interfaces_seen.update(*[speech.get("party_raw") or () for speech in chosen])
 
-    links: dict[str, tuple[str, SpeechKey]] = {}
+    links: dict[str, tuple[str, str, str]] = {}
     dangling = 0
+    no_speeches: set[str] = set()
     for link in stored_records(corpus, "links"):
         moment.links += 1
-        key = (link["debate_id"], link["speech_id"])
-        if link["article_id"] not in all_articles or key not in all_speeches:
+        article_id, debate_id, speech_id = link["article_id"], link["debate_id"], link["speech_id"]
+        if article_id not in all_articles or speech_id not in all_speeches.get(
+            debate_id, no_speeches
+        ):
             dangling += 1
-        elif link["article_id"] in articles and key in speeches:
-            links[link["id"]] = (link["article_id"], key)
+        elif article_id in articles and speech_id in speeches.get(debate_id, no_speeches):
+            links[link["id"]] = (article_id, debate_id, speech_id)
     if options.linked_only:
-        articles = {article_id for article_id, _ in links.values()}
-        speeches = {key for _, key in links.values()}
-
+        articles = {article_id for article_id, _, _ in links.values()}
+        speeches = {}
+        for _, debate_id, speech_id in links.values():
+            speeches.setdefault(debate_id, set()).add(speech_id)
     # An interface beyond en and cy gets a CSV column of its own, after those.
     party_interfaces = [*INTERFACES, *sorted(interfaces_seen - set(INTERFACES))]
 

@@ -22,7 +22,7 @@ def cited_files(corpus: ReadOnlyCorpus, selection: Selection) -> set[str]:
     for article_id in selection.articles:
         record = corpus.get("articles", article_id) or {}
         names.update(_files(record.get("source"), per_interface=False))
-    for debate_id in {debate_id for debate_id, _speech in selection.speeches}:
+    for debate_id in selection.debates:
         record = corpus.get("debates", debate_id) or {}
         names.update(_files(record.get("source"), per_interface=True))
     return names

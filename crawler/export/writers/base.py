@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import json
+import hashlib
+import io
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any, ClassVar
-
-import orjson
+from typing import Any, BinaryIO, ClassVar
 
 from crawler.atomic import replaced_atomically
 from crawler.corpus.snapshot import TEMP_PREFIX, write_jsonl_atomically
 from crawler.export.options import ExportOptions
 from crawler.export.tables import Table
+from crawler.recordtext import json_bytes
 
 
 class Writer:
@@ -28,8 +28,13 @@ class Writer:
     def tables(self, options: ExportOptions, party_interfaces: list[str]) -> list[Table]:
         raise NotImplementedError
 
-    def write(self, path: Path, table: Table, rows: Iterator[dict[str, Any]]) -> None:
-        """Write ``rows`` to ``path`` atomically: the old file or the whole new one, never half."""
+    encoded_rows: ClassVar[bool] = False
+    """Whether :meth:`write` takes each row as its JSON line (bytes) rather than a dict."""
+
+    def write(self, path: Path, table: Table, rows: Iterator[Any]) -> str | None:
+        """Write ``rows`` to ``path`` atomically: the old file or the whole new one, never
+        half. Returns the SHA-256 (hex) of the bytes written, when it was taken as they
+        were written (None: the caller reads the file to take it)."""
         raise NotImplementedError
 
     def finish(self, folder: Path, tables: list[Table], options: ExportOptions) -> list[str]:
@@ -39,17 +44,6 @@ class Writer:
     def contents(self) -> list[tuple[str, str]]:
         """``(file, what it is)`` for files :meth:`finish` writes, for the data card."""
         return []
-
-
-def json_bytes(value: Any, *, line: bool = False) -> bytes:
-    """The one JSON text form of exports, UTF-8 encoded: compact, no NaN (``null``);
-    ``line`` ends it with "\\n"."""
-    try:
-        return orjson.dumps(value, option=orjson.OPT_APPEND_NEWLINE if line else None)
-    except TypeError:
-        # What orjson does not encode (an integer beyond 64 bits) the json module does.
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        return (text + "\n" if line else text).encode("utf-8")
 
 
 def json_line(value: Any) -> bytes:
@@ -62,10 +56,41 @@ def compact_json(value: Any) -> str:
     return json_bytes(value).decode("utf-8")
 
 
-def write_lines_atomically(path: Path, lines: Iterable[bytes]) -> None:
-    """Write ``lines`` (UTF-8, each with its line end) to ``path`` by atomic rename."""
-    with atomic_path(path) as temporary, temporary.open("wb") as out:
+def write_lines_atomically(path: Path, lines: Iterable[bytes]) -> str:
+    """Write ``lines`` (UTF-8, each with its line end) to ``path`` by atomic rename;
+    returns the SHA-256 (hex) of what was written."""
+    with hashed_output(path) as (out, digest):
         out.writelines(lines)
+    return digest.hexdigest()
+
+
+class _HashingFile(io.RawIOBase):
+    """A file that hashes what is written to it on its way to ``file``."""
+
+    def __init__(self, file: BinaryIO):
+        self._file = file
+        self.digest = hashlib.sha256()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.digest.update(data)
+        return self._file.write(data)
+
+
+@contextmanager
+def hashed_output(path: Path) -> Iterator[tuple[BinaryIO, Any]]:
+    """A buffered file to write ``path`` through atomically, and the SHA-256 of the bytes
+    written to it, taken as they pass (the file is not read back to hash it)."""
+    with atomic_path(path) as temporary, temporary.open("wb", buffering=0) as raw:
+        hashing = _HashingFile(raw)
+        with io.BufferedWriter(hashing, buffer_size=OUTPUT_BUFFER) as out:
+            yield out, hashing.digest
+
+
+# Bytes gathered before each write (and hash update) of an export file.
+OUTPUT_BUFFER = 1 << 20
 
 
 def by_filename(tables: Iterable[Table]) -> list[Table]:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from crawler.export.options import ExportOptions
 from crawler.export.tables import Table, articles_table, links_table, speeches_table
-from crawler.export.writers.base import Writer, by_filename, json_line, write_lines_atomically
+from crawler.export.writers.base import Writer, by_filename, write_lines_atomically
 
 
 class JsonlWriter(Writer):
@@ -27,5 +26,7 @@ class JsonlWriter(Writer):
             ]
         )
 
-    def write(self, path: Path, table: Table, rows: Iterator[dict[str, Any]]) -> None:
-        write_lines_atomically(path, map(json_line, rows))
+    encoded_rows = True
+
+    def write(self, path: Path, table: Table, rows: Iterator[bytes]) -> str:
+        return write_lines_atomically(path, rows)
