@@ -44,7 +44,13 @@ from typing import Any
 
 from crawler.dedup.fingerprint import decode_sketch, encode_sketch, indexed_values
 from crawler.items import ArticleItem, DebateItem, LinkItem
-from crawler.linking.index import DebateRecordTexts, IndexedSpeech, LinkIndex, drop_index
+from crawler.linking.index import (
+    DebateRecordTexts,
+    IndexedSpeech,
+    LinkIndex,
+    day_date,
+    drop_index,
+)
 from crawler.linking.linker import debate_speeches
 from crawler.recordtext import export_form, json_bytes
 
@@ -499,6 +505,15 @@ class CorpusStore:
                     " ORDER BY article_id"
                 )
                 quoting = [(article_id, day, json.loads(text)) for article_id, day, text in rows]
+            elif {"aid", "article_id", "passages"} <= columns:
+                # Layouts keyed by place hold the article's day in the key (day << 16 | slot).
+                rows = self._conn.execute(
+                    "SELECT article_id, aid, passages FROM link_quoting_article ORDER BY article_id"
+                )
+                quoting = [
+                    (article_id, day_date(aid >> 16), json.loads(text))
+                    for article_id, aid, text in rows
+                ]
         drop_index(self._conn)
         self._link_index = None
         index = self.link_index()

@@ -143,3 +143,32 @@ def test_a_version_2_index_is_rebuilt_in_the_new_layout_and_links_the_same(
         assert relinked == set(store.ids("links")) != set()
     finally:
         store.close()
+
+
+def test_an_index_keyed_by_place_keeps_its_quoting_articles_when_rebuilt(
+    sample_corpus_copy: BuiltCorpus,
+) -> None:
+    """An index whose ``link_quoting_article`` holds no date column (the day is in the
+    key, ``aid >> 16``) keeps every article's passages and day through a rebuild, so a
+    debate published later still finds the articles that quote it."""
+    folder = sample_corpus_copy.folder
+
+    def quoting(conn: sqlite3.Connection) -> dict[str, tuple[int, list[str]]]:
+        rows = conn.execute("SELECT article_id, aid, passages FROM link_quoting_article")
+        return {article_id: (aid >> 16, json.loads(text)) for article_id, aid, text in rows}
+
+    with sqlite3.connect(folder / STORE_FILENAME) as conn:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(link_quoting_article)")}
+        assert "date" not in columns
+        before = quoting(conn)
+        conn.execute("UPDATE link_meta SET value = 'an earlier layout' WHERE key = 'hash_scheme'")
+    assert before
+    store = CorpusStore(folder)
+    try:
+        scheme = store._conn.execute(
+            "SELECT value FROM link_meta WHERE key = 'hash_scheme'"
+        ).fetchone()[0]
+        assert scheme == LinkIndex.scheme()
+        assert quoting(store._conn) == before
+    finally:
+        store.close()
