@@ -791,6 +791,7 @@ class LinkIndex:
         given = {s.speech_id: s for s in speeches}
         removals: set[int] = set()
         next_slot: dict[int, int] = {}
+        handed: set[int] = set()
         rows: list[tuple] = []
         texts: list[tuple[int, str]] = []
         with self._atomic():
@@ -808,7 +809,7 @@ class LinkIndex:
                 else:
                     if row is not None:
                         self._forget_speech(row[0], removals)
-                    sid = self._new_key("link_speech", "sid", day, next_slot)
+                    sid = self._new_key("link_speech", "sid", day, next_slot, handed)
                 rows.append(
                     (
                         sid,
@@ -842,8 +843,11 @@ class LinkIndex:
             found.update((speech_id, (sid, digest)) for speech_id, sid, digest in rows)
         return found
 
-    def _new_key(self, table: str, column: str, day: int, next_slot: dict[int, int]) -> int:
-        """A free ``day << 16 | slot`` key in ``table`` for a new owner in ``day``."""
+    def _new_key(
+        self, table: str, column: str, day: int, next_slot: dict[int, int], handed: set[int]
+    ) -> int:
+        """A free ``day << 16 | slot`` key in ``table`` for a new owner in ``day``; keys
+        already handed out by this call (``handed``, not yet in the table) are not free."""
         base = day << 16
         slot = next_slot.get(day)
         if slot is None:
@@ -860,13 +864,14 @@ class LinkIndex:
                     (base, base | _SLOT_MASK),
                 )
             }
-            free = [n for n in range(SLOTS_PER_DAY) if n not in used]
+            free = [n for n in range(SLOTS_PER_DAY) if n not in used and base | n not in handed]
             if not free:
                 raise ValueError(f"more than {SLOTS_PER_DAY} records on {day_date(day)}")
             slot = free[0]
             next_slot[day] = SLOTS_PER_DAY  # search again for the next one
         else:
             next_slot[day] = slot + 1
+        handed.add(base | slot)
         return base | slot
 
     def remove_speech(self, speech_id: str) -> bool:
@@ -1030,7 +1035,7 @@ class LinkIndex:
                 self._remove_article_row(row[0])
             if not passages:
                 return
-            aid = self._new_key("link_quoting_article", "aid", day, {})
+            aid = self._new_key("link_quoting_article", "aid", day, {}, set())
             self.conn.execute(
                 "INSERT INTO link_quoting_article (aid, article_id, passages) VALUES (?, ?, ?)",
                 (aid, article_id, encoded),

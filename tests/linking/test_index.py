@@ -208,6 +208,26 @@ def test_more_speeches_in_a_day_than_the_index_can_place_is_a_clear_error(
         index.add_speech(speech("2025-02-10a.1.3", "2025-02-10"))
 
 
+def test_speeches_added_together_to_a_day_whose_last_slot_is_taken_each_get_a_free_one(
+    index: LinkIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Slots are not handed back in order: once a day's last slot has been used, the
+    # free ones are searched for, and each speech of one call must get its own.
+    monkeypatch.setattr("crawler.linking.index.SLOTS_PER_DAY", 4)
+    day = "2025-02-10"
+    index.add_speeches([speech(f"2025-02-10a.1.{n}", day, f"{CALL} Filler {n}.") for n in range(4)])
+    for n in range(3):
+        assert index.remove_speech(f"2025-02-10a.1.{n}")
+    quoted = [
+        f"The carrier strike group will sail for the Pacific in spring, said minister {n}."
+        for n in range(3)
+    ]
+    index.add_speeches([speech(f"2025-02-10a.2.{n}", day, quoted[n]) for n in range(3)])
+    assert index.speech_count() == 4
+    for n in range(3):
+        assert candidate_ids(index, quoted[n], "2025-02-11")[:1] == [f"2025-02-10a.2.{n}"]
+
+
 def test_shingles_of_many_speeches_are_each_speechs_own() -> None:
     texts = [
         (1, CALL),
