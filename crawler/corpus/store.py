@@ -31,7 +31,6 @@ Whether a folder's store can be trusted before a crawl writes to it is
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import sqlite3
@@ -41,6 +40,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from crawler.dedup.fingerprint import decode_sketch, encode_sketch, indexed_values
 from crawler.items import ArticleItem, DebateItem, LinkItem
@@ -52,7 +53,7 @@ from crawler.linking.index import (
     drop_index,
 )
 from crawler.linking.linker import debate_speeches
-from crawler.recordtext import export_form, json_bytes
+from crawler.recordtext import export_form
 
 logger = logging.getLogger(__name__)
 
@@ -266,12 +267,18 @@ def dumps(record: dict[str, Any], record_type: type | None = None) -> str:
     An article, debate or link holding exactly the fields of its ``record_type`` is
     stored as the JSON Lines export writes it (:func:`crawler.recordtext.export_form`), so
     the export copies the text through (a debate's speeches, each spliced into its
-    row); any other record with its keys sorted.
+    row); any other record with its keys sorted, as is one holding an integer beyond
+    64 bits.
     """
     form = export_form(record, record_type) if record_type is not None else None
     if form is not None:
-        with contextlib.suppress(ValueError):  # NaN beside an integer beyond 64 bits
-            return json_bytes(form).decode("utf-8")
+        try:
+            # json_bytes's encoder without its fallback: an integer beyond 64 bits,
+            # which the export's decoding (orjson) reads back as a float, would be
+            # copied through exact, unlike the same value in CSV or a speech row.
+            return orjson.dumps(form).decode("utf-8")
+        except TypeError:
+            pass
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
