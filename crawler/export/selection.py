@@ -62,7 +62,8 @@ class CorpusMoment:
     """The state of the store the export read, told by the corpus's own timestamps.
 
     Articles' timestamps are seen by the pass that writes the articles (which reads
-    every article once), the rest by :func:`select`.
+    every article once); debates and links by :func:`select`, or, when it leaves
+    them to be chosen while written, by the passes writing speeches and links.
     """
 
     articles: int = 0
