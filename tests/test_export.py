@@ -17,6 +17,7 @@ import pytest
 from crawler.corpus import lock
 from crawler.corpus.store import CorpusStore
 from crawler.export import ExportError, ExportOptions, export
+from crawler.export.writers.jsonl import JsonlWriter
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -396,6 +397,28 @@ def test_jsonl_links_are_sorted_by_id_and_dangling_links_left_out(corpus, tmp_pa
     assert ids(rows) == ["l-0b7f2c", "l-5a91d0"]
     # A link stored before links said which text they matched: the text as spoken.
     assert rows[0] == {**LINKS[0], "speech_language": None, "speech_text": "original"}
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"since": "2025-02-11"}, {"house": ("lords",)}, {"shareable": True}],
+    ids=["default", "since", "house", "shareable"],
+)
+def test_jsonl_choosing_speeches_while_writing_gives_the_files_of_choosing_them_first(
+    corpus, tmp_path, monkeypatch, options
+):
+    # Speeches and links chosen as they are written (each debate decoded once) must
+    # give the same files, data card included, as choosing them before writing.
+    options = {"houses": options.pop("house")} if "house" in options else options
+    while_writing = run_export(corpus, tmp_path / "while", **options)
+    monkeypatch.setattr(JsonlWriter, "chooses_while_writing", False)
+    first = run_export(corpus, tmp_path / "first", **options)
+    assert files_in(while_writing) == files_in(first)
+    for name in files_in(first):
+        assert (while_writing / name).read_bytes() == (first / name).read_bytes(), name
+    card = (while_writing / "README.md").read_text(encoding="utf-8")
+    if not options:
+        assert "Left out: 1 link of the corpus pointing at an article or speech" in card
 
 
 def test_csv_articles_count_comments_and_keep_multiline_text(corpus, tmp_path):

@@ -117,9 +117,12 @@ def _write_export(
     # SHA-256 of the data files taken as they were written, for the checksums.
     digests: dict[str, str] = {}
     with corpus.read_transaction():
-        selection = select(corpus, options, vocabulary)
+        selection = select(
+            corpus, options, vocabulary, speeches_when_written=writer.chooses_while_writing
+        )
         tables = writer.tables(options, selection.party_interfaces)
-        for table in tables:
+        # Links are chosen once every debate is seen when the speeches' pass sees them.
+        for table in sorted(tables, key=lambda table: table.name == "links"):
             rows = sources[table.name](corpus, selection, table, tally)
             digest = writer.write(folder / table.filename, table, rows)
             if digest is not None:

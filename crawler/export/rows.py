@@ -171,12 +171,18 @@ def _selected_debates(
     corpus: ReadOnlyCorpus, selection: Selection, tally: Tally, filename: str
 ) -> Iterator[tuple[str, dict[str, Any], list[tuple[int, dict[str, Any]]]]]:
     """``(id, debate, [(sequence, speech), …])`` of each debate with exported speeches,
-    decoded once; its speeches are counted in the tally."""
+    decoded once; its speeches are counted in the tally. With
+    :attr:`Selection.open_debates`, every debate is decoded and noted in the selection."""
+    noting = selection.open_debates is not None
     for debate_id, text in corpus.keyed_texts("debates"):
+        if noting:
+            debate = load_record(text)
+            selection.note_debate(debate)
         chosen = selection.speeches.get(debate_id)
         if not chosen:
             continue
-        debate = load_record(text)
+        if not noting:
+            debate = load_record(text)
         speeches = [
             (sequence, speech)
             for sequence, speech in enumerate(debate.get("speeches", []), start=1)
@@ -379,11 +385,19 @@ def link_rows(
 def _selected_links(
     corpus: ReadOnlyCorpus, selection: Selection, tally: Tally, filename: str
 ) -> Iterator[tuple[bytes, dict[str, Any]]]:
-    """``(stored text, record)`` of each exported link, counted in the tally."""
+    """``(stored text, record)`` of each exported link, counted in the tally. With
+    :attr:`Selection.open_debates`, every link is decoded and chosen here (after the
+    speeches are written)."""
+    noting = selection.open_debates is not None
     for link_id, text in corpus.keyed_texts("links"):
-        if link_id not in selection.links:
+        if noting:
+            record = load_record(text)
+            if not selection.note_link(record):
+                continue
+        elif link_id not in selection.links:
             continue
-        record = load_record(text)
+        else:
+            record = load_record(text)
         tally.rows[filename] += 1
         tally.link_kinds[record.get("kind") or "(no kind)"] += 1
         yield text, record

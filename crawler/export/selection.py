@@ -1,7 +1,11 @@
 """Which records an export holds: the filters, applied before any row is written.
 
 Articles are chosen by the store's id, site and published columns, without
-decoding a record; debates and links are decoded once here.
+decoding a record. Debates and links are decoded once: here when a filter needs
+their speeches (``--party``, ``--linked-only``) or the writer needs them before
+writing (CSV's column per party interface); otherwise debates are chosen by their
+date and house columns, and the pass writing the speeches notes them and their
+speeches, and the one writing the links (after it) chooses those.
 """
 
 from __future__ import annotations
@@ -40,6 +44,10 @@ class ReadOnlyCorpus(CorpusStore):
         self._check_table(table)
         return iter(self._conn.execute(f"SELECT id, CAST(record AS BLOB) FROM {table} ORDER BY id"))
 
+    def debate_keys(self) -> Iterator[tuple[str, str | None, str | None]]:
+        """``(id, date, house)`` of every debate, from the store's own columns."""
+        return iter(self._conn.execute("SELECT id, date, house FROM debates"))
+
     def article_keys(self, *, filtered: bool) -> Iterator[tuple[str, str | None, str | None]]:
         """``(id, site, published)`` of every article, from the store's own columns:
         what the article filters need, without decoding a record. Unless ``filtered``,
@@ -54,7 +62,8 @@ class CorpusMoment:
     """The state of the store the export read, told by the corpus's own timestamps.
 
     Articles' timestamps are seen by the pass that writes the articles (which reads
-    every article once), the rest by :func:`select`.
+    every article once); debates and links by :func:`select`, or, when it leaves
+    them to be chosen while written, by the passes writing speeches and links.
     """
 
     articles: int = 0
@@ -80,7 +89,8 @@ def stored_records(corpus: CorpusStore, table: str) -> Iterator[dict[str, Any]]:
 
 @dataclass
 class Selection:
-    """Which records an export holds; found by :func:`select` before the rows are written."""
+    """Which records an export holds; found by :func:`select` before the rows are written,
+    or, when :attr:`open_debates` is set, as the speeches and then the links are written."""
 
     articles: set[str]
     speeches: dict[str, set[str]]
@@ -92,6 +102,13 @@ class Selection:
     warnings: list[str]
     sources_by_debate: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """The ``sources`` of each debate the filters kept (before ``--linked-only``)."""
+    all_articles: set[str] = field(default_factory=set)
+    all_speeches: dict[str, set[str]] = field(default_factory=dict)
+    """Ids of every speech of the corpus, by the id of its debate."""
+    open_debates: set[str] | None = None
+    """Debates chosen by their columns, all of whose speeches are exported: set when
+    their speeches are noted by the pass that writes them (:meth:`note_debate`, for
+    every debate) and the links by the pass after it (:meth:`note_link`)."""
 
     @cached_property
     def debates(self) -> set[str]:
@@ -109,6 +126,44 @@ class Selection:
             for source in self.sources_by_debate.get(debate_id) or (TWFY,)
         )
 
+    def saw_debate(self, debate: dict[str, Any]) -> list[dict[str, Any]]:
+        """Count ``debate`` and its speeches in the corpus; returns its speeches."""
+        self.moment.debates += 1
+        self.moment.saw(debate)
+        in_debate = debate.get("speeches", [])
+        self.moment.speeches += len(in_debate)
+        self.all_speeches[debate["id"]] = {speech["id"] for speech in in_debate}
+        return in_debate
+
+    def note_debate(self, debate: dict[str, Any]) -> None:
+        """See ``debate`` (every one, in the pass writing the speeches of
+        :attr:`open_debates`), and choose all its speeches if it is one of those."""
+        self.saw_debate(debate)
+        debate_id = debate["id"]
+        if self.open_debates is not None and debate_id in self.open_debates:
+            self.sources_by_debate[debate_id] = tuple(debate.get("sources") or ())
+            if self.all_speeches[debate_id]:
+                self.speeches[debate_id] = self.all_speeches[debate_id]
+
+    def note_link(self, link: dict[str, Any]) -> bool:
+        """See ``link`` (every one, once all debates are seen); whether it is exported:
+        a link to an article or speech the corpus no longer holds is counted and left
+        out, like one to an article or speech the export leaves out."""
+        self.moment.links += 1
+        article_id, debate_id, speech_id = link["article_id"], link["debate_id"], link["speech_id"]
+        if article_id not in self.all_articles or speech_id not in self.all_speeches.get(
+            debate_id, NO_SPEECHES
+        ):
+            self.dangling_links += 1
+            return False
+        if article_id in self.articles and speech_id in self.speeches.get(debate_id, NO_SPEECHES):
+            self.links.add(link["id"])
+            return True
+        return False
+
+
+NO_SPEECHES: frozenset[str] = frozenset()
+
 
 def article_day(published: str | None) -> str | None:
     """The day an article is dated by (``published``'s date part), or None."""
@@ -123,11 +178,20 @@ def _in_range(day: str | None, options: ExportOptions) -> bool:
     return (options.since or day) <= day <= (options.until or day)
 
 
-def select(corpus: ReadOnlyCorpus, options: ExportOptions, vocabulary: Vocabulary) -> Selection:
+def select(
+    corpus: ReadOnlyCorpus,
+    options: ExportOptions,
+    vocabulary: Vocabulary,
+    *,
+    speeches_when_written: bool = False,
+) -> Selection:
     """Apply the filters; call inside one read transaction with the writing pass.
 
     ``options`` hold resolved values (:meth:`Vocabulary.resolve`); a value that
     matches nothing gets a warning listing the values the corpus has.
+    ``speeches_when_written``: the writer writes speeches before links and needs
+    nothing of them first, so unless a filter needs the speeches they are chosen as
+    they are written (:attr:`Selection.open_debates`).
     """
     moment = CorpusMoment()
     articles: set[str] = set()
@@ -148,59 +212,31 @@ def select(corpus: ReadOnlyCorpus, options: ExportOptions, vocabulary: Vocabular
         articles = set(all_articles)
     moment.articles = len(all_articles)
 
-    # Speech ids by debate id: every speech, and those the filters keep.
-    all_speeches: dict[str, set[str]] = {}
-    speeches: dict[str, set[str]] = {}
+    selection = Selection(articles, {}, set(), [], moment, 0, [], all_articles=all_articles)
     houses_seen: set[str] = set()
     parties_seen: set[str] = set()
     interfaces_seen: set[str] = set()
-    sources_by_debate: dict[str, tuple[str, ...]] = {}
-    for debate in stored_records(corpus, "debates"):
-        moment.debates += 1
-        moment.saw(debate)
-        debate_id, house = debate["id"], debate.get("house")
-        houses_seen.add(house or "")
-        in_debate = debate.get("speeches", [])
-        moment.speeches += len(in_debate)
-        all_speeches[debate_id] = {speech["id"] for speech in in_debate}
-        if options.parties:
-            parties_seen.update(speech.get("party") or "" for speech in in_debate)
-        if not (
-            _in_range(debate.get("date"), options)
-            and (not options.houses or house in options.houses)
-        ):
-            continue
-        sources_by_debate[debate_id] = tuple(debate.get("sources") or ())
-        chosen = (
-            [speech for speech in in_debate if speech.get("party") in options.parties]
-            if options.parties
-            else in_debate
-        )
-        if chosen:
-            speeches[debate_id] = {speech["id"] for speech in chosen}
-            interfaces_seen.update(*[speech.get("party_raw") or () for speech in chosen])
-
-    links: dict[str, tuple[str, str, str]] = {}
-    dangling = 0
-    no_speeches: set[str] = set()
-    for link in stored_records(corpus, "links"):
-        moment.links += 1
-        article_id, debate_id, speech_id = link["article_id"], link["debate_id"], link["speech_id"]
-        if article_id not in all_articles or speech_id not in all_speeches.get(
-            debate_id, no_speeches
-        ):
-            dangling += 1
-        elif article_id in articles and speech_id in speeches.get(debate_id, no_speeches):
-            links[link["id"]] = (article_id, debate_id, speech_id)
-    if options.linked_only:
-        articles = {article_id for article_id, _, _ in links.values()}
-        speeches = {}
-        for _, debate_id, speech_id in links.values():
-            speeches.setdefault(debate_id, set()).add(speech_id)
+    if speeches_when_written and not options.parties and not options.linked_only:
+        selection.open_debates = set()
+        for debate_id, day, house in corpus.debate_keys():
+            houses_seen.add(house or "")
+            if _in_range(day, options) and (not options.houses or house in options.houses):
+                selection.open_debates.add(debate_id)
+    else:
+        _choose_speeches(corpus, options, selection, houses_seen, parties_seen, interfaces_seen)
+        links = [
+            (link["article_id"], link["debate_id"], link["speech_id"])
+            for link in stored_records(corpus, "links")
+            if selection.note_link(link)
+        ]
+        if options.linked_only:
+            selection.articles = {article_id for article_id, _, _ in links}
+            selection.speeches = {}
+            for _, debate_id, speech_id in links:
+                selection.speeches.setdefault(debate_id, set()).add(speech_id)
     # An interface beyond en and cy gets a CSV column of its own, after those.
-    party_interfaces = [*INTERFACES, *sorted(interfaces_seen - set(INTERFACES))]
-
-    warnings = [
+    selection.party_interfaces = [*INTERFACES, *sorted(interfaces_seen - set(INTERFACES))]
+    selection.warnings = [
         f"--{option} {shlex.quote(value)} matches no {what} in the corpus; "
         + valid_values(seen, label)
         for option, values, seen, what, label in (
@@ -211,13 +247,37 @@ def select(corpus: ReadOnlyCorpus, options: ExportOptions, vocabulary: Vocabular
         for value in values
         if value not in seen
     ]
-    return Selection(
-        articles,
-        speeches,
-        set(links),
-        party_interfaces,
-        moment,
-        dangling,
-        warnings,
-        sources_by_debate,
-    )
+    return selection
+
+
+def _choose_speeches(
+    corpus: ReadOnlyCorpus,
+    options: ExportOptions,
+    selection: Selection,
+    houses_seen: set[str],
+    parties_seen: set[str],
+    interfaces_seen: set[str],
+) -> None:
+    """Choose the speeches the filters keep, decoding every debate; note the values
+    seen, for the warnings and CSV's party columns."""
+    for debate in stored_records(corpus, "debates"):
+        in_debate = selection.saw_debate(debate)
+        debate_id, house = debate["id"], debate.get("house")
+        houses_seen.add(house or "")
+        if options.parties:
+            parties_seen.update(speech.get("party") or "" for speech in in_debate)
+        if not (
+            _in_range(debate.get("date"), options)
+            and (not options.houses or house in options.houses)
+        ):
+            continue
+        selection.sources_by_debate[debate_id] = tuple(debate.get("sources") or ())
+        chosen = (
+            [speech for speech in in_debate if speech.get("party") in options.parties]
+            if options.parties
+            else in_debate
+        )
+        if chosen:
+            selection.speeches[debate_id] = {speech["id"] for speech in chosen}
+            # An interface beyond en and cy gets a CSV column of its own, after those.
+            interfaces_seen.update(*[speech.get("party_raw") or () for speech in chosen])

@@ -31,6 +31,11 @@ class Writer:
     encoded_rows: ClassVar[bool] = False
     """Whether :meth:`write` takes each row as its JSON line (bytes) rather than a dict."""
 
+    chooses_while_writing: ClassVar[bool] = False
+    """Whether its tables hold speeches and links and do not depend on which speeches
+    are exported (no column per party interface): then, unless a filter needs them
+    first, the speeches are chosen as they are written (one decode of each debate)."""
+
     def write(self, path: Path, table: Table, rows: Iterator[Any]) -> str | None:
         """Write ``rows`` to ``path`` atomically: the old file or the whole new one, never
         half. Returns the SHA-256 (hex) of the bytes written, when it was taken as they

@@ -27,6 +27,7 @@ class JsonlWriter(Writer):
         )
 
     encoded_rows = True
+    chooses_while_writing = True
 
     def write(self, path: Path, table: Table, rows: Iterator[bytes]) -> str:
         return write_lines_atomically(path, rows)
