@@ -89,6 +89,11 @@ def export(
         )
     except sqlite3.Error as error:
         raise ExportError(f"cannot read the corpus store {corpus.path}: {error}") from error
+    except ValueError as error:
+        # A stored value no format can write (NaN beside an integer beyond 64 bits).
+        raise ExportError(
+            f"a stored record holds a value the export cannot write: {error}"
+        ) from error
     finally:
         corpus.close()
     names = sorted(
