@@ -1,10 +1,12 @@
 """The JSON text of a record: one encoder, and the key order exports write.
 
-The store keeps an article or a link that holds exactly its record type's
-fields in the form the JSON Lines export writes it (:func:`export_form`,
-encoded by :func:`json_bytes`), so the export copies that text through
-without decoding and encoding it again. Both sides use these two functions,
-which keeps the stored text and the exported line byte for byte the same.
+The store keeps an article, a debate or a link that holds exactly its record
+type's fields in the form the JSON Lines export writes it (:func:`export_form`,
+encoded by :func:`json_bytes`), so the export copies an article's or a link's
+text through without decoding and encoding it again, and writes a debate's
+speeches each as stored, between the debate's cells. Both sides use these two
+functions, which keeps the stored text and the exported line byte for byte the
+same.
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ class Tally:
 
 
 def json_line(row: dict[str, Any]) -> bytes:
+    """:func:`json_bytes` as one line of a JSON Lines file."""
     return json_bytes(row, line=True)
 
 

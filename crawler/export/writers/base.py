@@ -51,11 +51,6 @@ class Writer:
         return []
 
 
-def json_line(value: Any) -> bytes:
-    """:func:`json_bytes` as one line of a JSON Lines file."""
-    return json_bytes(value, line=True)
-
-
 def compact_json(value: Any) -> str:
     """:func:`json_bytes` as text."""
     return json_bytes(value).decode("utf-8")
