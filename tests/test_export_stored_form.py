@@ -17,6 +17,8 @@ import pytest
 from crawler import items
 from crawler.corpus.store import STORE_FILENAME, CorpusStore, dumps
 from crawler.export import FORMATS, ExportOptions, export
+from crawler.export.rows import SPEECH_CELLS
+from crawler.export.tables import speeches_table
 from crawler.items import LinkItem, as_dict
 from crawler.recordtext import field_order
 from tests.support.corpus import BuiltCorpus, copy_corpus
@@ -158,3 +160,8 @@ def test_records_stored_with_sorted_keys_export_the_same_files(
         export(sample_corpus.folder, new_folder, ExportOptions(format=format, **options))
         export(old, old_folder, ExportOptions(format=format, **options))
         assert files_of(new_folder) == files_of(old_folder), name
+
+
+def test_the_json_lines_speech_columns_are_the_cells_the_splice_writes() -> None:
+    # Should the two drift apart, speech lines would quietly take the slow path.
+    assert tuple(column.name for column in speeches_table("jsonl").columns) == SPEECH_CELLS
