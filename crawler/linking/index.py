@@ -937,34 +937,60 @@ class LinkIndex:
         Best first (most shared shingles, then speech id). One statement of key
         seeks over the window's rows of the passage's buckets.
         """
-        hashes = passage_shingles(passage)
-        if not hashes:
-            return []
+        return self.passages_candidates(
+            [passage], date, window_days, limit=limit, max_postings=max_postings
+        )[0]
+
+    def passages_candidates(
+        self,
+        passages: Sequence[str],
+        date: str | Date,
+        window_days: int,
+        *,
+        limit: int = MAX_CANDIDATES,
+        max_postings: int = MAX_POSTINGS,
+    ) -> list[list[Candidate]]:
+        """:meth:`speech_candidates` of each of several passages of one date window (an
+        article's), found together: the window's rows of all the passages' buckets are
+        read in one statement, and each candidate's speech once, so an article costs one
+        look-up and one read of each debate record it draws on, however many passages
+        it quotes."""
+        shingles = [passage_shingles(passage) for passage in passages]
+        wanted = set().union(*shingles)
+        if not wanted:
+            return [[] for _passage in passages]
         last = day_number(date)
-        found = self.speech_postings.find(hashes, last - window_days, last)
-        self.stats["lookups"] += len(hashes)
-        shared: Counter[int] = Counter()
-        for h in sorted(hashes):
-            owners = found.get(h, ())
-            if len(owners) > max_postings:
-                self.stats["common_shingles"] += 1
-                continue
-            shared.update(owners)
-        best = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:limit]
-        speeches = self._speeches_by_sid([sid for sid, _ in best])
-        return sorted(
-            (Candidate(speeches[sid], count) for sid, count in best if sid in speeches),
-            key=lambda c: (-c.shared, c.speech.speech_id),
-        )
+        found = self.speech_postings.find(wanted, last - window_days, last)
+        chosen: list[list[tuple[int, int]]] = []
+        for hashes in shingles:
+            self.stats["lookups"] += len(hashes)
+            shared: Counter[int] = Counter()
+            for h in sorted(hashes):
+                owners = found.get(h, ())
+                if len(owners) > max_postings:
+                    self.stats["common_shingles"] += 1
+                    continue
+                shared.update(owners)
+            chosen.append(sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:limit])
+        speeches = self._speeches_by_sid(sorted({sid for best in chosen for sid, _ in best}))
+        return [
+            sorted(
+                (Candidate(speeches[sid], count) for sid, count in best if sid in speeches),
+                key=lambda c: (-c.shared, c.speech.speech_id),
+            )
+            for best in chosen
+        ]
 
     def _speeches_by_sid(self, sids: Sequence[int]) -> dict[int, IndexedSpeech]:
         if not sids:
             return {}
-        rows = self.conn.execute(
-            "SELECT sid, speech_id, debate_id, position, speaker_name, person_id"
-            f" FROM link_speech WHERE sid IN ({','.join('?' * len(sids))})",
-            list(sids),
-        ).fetchall()
+        rows: list[tuple] = []
+        for chunk in _chunks(sids):
+            rows += self.conn.execute(
+                "SELECT sid, speech_id, debate_id, position, speaker_name, person_id"
+                f" FROM link_speech WHERE sid IN ({','.join('?' * len(chunk))})",
+                list(chunk),
+            ).fetchall()
         return self._with_texts(rows)
 
     def _with_texts(self, rows: Sequence[tuple]) -> dict[int, IndexedSpeech]:
