@@ -22,7 +22,10 @@ index searches, none a scan of a ``link_`` table). Then the stores are opened
 together in one process and each of ``INTERLEAVED`` rounds links one article
 against every store, the order rotated each round, so that a busy or quiet
 moment of the machine falls on all of them alike: medians, 90th percentiles and
-the ratio of each larger store's median to the smallest's, wall clock and CPU.
+the ratio of each larger store's median to the smallest's, wall clock and CPU,
+and the bytes each article read from the disk. ``--cold`` first drops the
+stores' files from the operating system's page cache (each file's own pages,
+nothing else), as for a store opened for the first time.
 Exits non-zero when a wall-clock ratio exceeds the allowed one. :func:`measure`
 returns the same figures for a combined benchmark.
 
@@ -32,6 +35,7 @@ two are measured side by side under the same load.
 
     .venv/bin/python bench/bench_linking.py [--sizes 10000 100000] [--million] [--articles 40]
     .venv/bin/python bench/bench_linking.py --sizes 10000 --million --reuse DIR  # timing only
+    .venv/bin/python bench/bench_linking.py --sizes 10000 --million --reuse DIR --cold
 """
 
 from __future__ import annotations
