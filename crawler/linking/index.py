@@ -232,7 +232,8 @@ class Candidate:
 
     speech: IndexedSpeech
     shared: int
-    """Distinct shingles of the passage found in the speech."""
+    """Distinct shingles of the passage found in the speech, of those it was ranked on
+    (its probes, or all its shingles: :meth:`LinkIndex.passages_candidates`)."""
 
 
 @dataclass(frozen=True)
@@ -965,8 +966,8 @@ class LinkIndex:
     ) -> list[Candidate]:
         """Speeches dated within ``window_days`` before ``date`` (inclusive) sharing shingles.
 
-        Best first (most shared shingles, then speech id). One statement of key
-        seeks over the window's rows of the passage's buckets.
+        Best first (most shared shingles, then speech id), as
+        :meth:`passages_candidates` finds them.
         """
         return self.passages_candidates(
             [passage], date, window_days, limit=limit, max_postings=max_postings
