@@ -994,10 +994,14 @@ class LinkIndex:
         of the passages' buckets, and each candidate's speech is read once.
         """
         probes = [passage_probes(passage) for passage in passages]
+        looked_up = set().union(*probes)
+        if not looked_up:
+            # Nothing to look up: the date is not read (an article quoting nothing is
+            # not refused for a date that cannot be read).
+            return [[] for _passage in passages]
         last = day_number(date)
         first = last - window_days
-        looked_up = set().union(*probes)
-        found = self.speech_postings.find(looked_up, first, last) if looked_up else {}
+        found = self.speech_postings.find(looked_up, first, last)
         used = list(probes)
         chosen = [_best_owners(hashes, found, limit, max_postings) for hashes in used]
         redo = [

@@ -126,6 +126,13 @@ def test_an_articles_passages_cost_one_read_of_the_posting_rows(
     assert sum("FROM link_speech WHERE" in s for s in statements) == 1
 
 
+def test_an_article_quoting_nothing_is_not_refused_for_an_unreadable_date(
+    index: LinkIndex,
+) -> None:
+    article = {"id": "a1", "published": "last Tuesday", "text": "Nothing quoted here."}
+    assert link_article(article, index) == []
+
+
 def test_adding_a_speech_again_replaces_it(index: LinkIndex, conn: sqlite3.Connection) -> None:
     index.add_speech(speech("2025-02-10a.1.2", "2025-02-10"))
     index.add_speech(speech("2025-02-10a.1.2", "2025-02-10", "Something else was said instead."))
