@@ -22,7 +22,10 @@ index searches, none a scan of a ``link_`` table). Then the stores are opened
 together in one process and each of ``INTERLEAVED`` rounds links one article
 against every store, the order rotated each round, so that a busy or quiet
 moment of the machine falls on all of them alike: medians, 90th percentiles and
-the ratio of each larger store's median to the smallest's, wall clock and CPU.
+the ratio of each larger store's median to the smallest's, wall clock and CPU,
+and the bytes each article read from the disk. ``--cold`` first drops the
+stores' files from the operating system's page cache (each file's own pages,
+nothing else), as for a store opened for the first time.
 Exits non-zero when a wall-clock ratio exceeds the allowed one. :func:`measure`
 returns the same figures for a combined benchmark.
 
@@ -32,6 +35,7 @@ two are measured side by side under the same load.
 
     .venv/bin/python bench/bench_linking.py [--sizes 10000 100000] [--million] [--articles 40]
     .venv/bin/python bench/bench_linking.py --sizes 10000 --million --reuse DIR  # timing only
+    .venv/bin/python bench/bench_linking.py --sizes 10000 --million --reuse DIR --cold
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ import argparse
 import itertools
 import json
 import multiprocessing
+import os
 import random
 import re
 import sqlite3
@@ -507,26 +512,55 @@ def interleaved_articles(samples: list[Sample], count: int) -> list[dict[str, st
     return [make_article(n, samples, maker, rng).record for n in range(count)]
 
 
-def link_interleaved(stores: list[Store]) -> list[dict[str, list[float]]]:
+def evict(path: Path) -> None:
+    """Drop a file's pages from the operating system's page cache (that file's only), so
+    that it is read from the disk as a store opened for the first time is."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+
+
+def read_bytes() -> int:
+    """Bytes this process has read from the disk (not from the page cache)."""
+    for line in Path("/proc/self/io").read_text().splitlines():
+        if line.startswith("read_bytes:"):
+            return int(line.split()[1])
+    return 0
+
+
+def link_interleaved(stores: list[Store], *, cold: bool = False) -> list[dict[str, list[float]]]:
     """Time linking one article against each store in turn, in this one process: round
     ``n`` links article ``n`` of every store, the stores taken in turn in an order
     rotated each round, so that no store is always first (cold) or last. Returns, for
-    each store in order, the wall-clock and CPU seconds of each article."""
+    each store in order, the wall-clock and CPU seconds and the bytes read from the disk
+    of each article. ``cold``: the stores' files are first dropped from the page cache."""
     opened = [
         (number, store, *open_for_linking(store.index_path, store.records_path))
         for number, store in enumerate(stores)
     ]
     for _number, store, _conn, _records, index in opened:
         link_article(store.articles[-1], index)  # warm the Python side and the page cache
-    times: list[dict[str, list[float]]] = [{"wall": [], "cpu": []} for _store in stores]
+    if cold:
+        for store in stores:
+            evict(store.index_path)
+            evict(store.records_path)
+    times: list[dict[str, list[float]]] = [{"wall": [], "cpu": [], "disk": []} for _store in stores]
     rounds = min(len(store.articles) for store in stores) - 1
     for n in range(rounds):
         turn = n % len(opened)
         for number, store, _conn, _records, index in opened[turn:] + opened[:turn]:
-            started, started_cpu = time.perf_counter(), time.process_time()
+            started, started_cpu, started_disk = (
+                time.perf_counter(),
+                time.process_time(),
+                read_bytes(),
+            )
             link_article(store.articles[n], index)
             times[number]["wall"].append(time.perf_counter() - started)
             times[number]["cpu"].append(time.process_time() - started_cpu)
+            times[number]["disk"].append(read_bytes() - started_disk)
     for _number, _store, conn, records, _index in opened:
         conn.close()
         records.close()
@@ -539,22 +573,25 @@ def p90(values: list[float]) -> float:
 
 
 def compare_interleaved(
-    stores: list[Store], max_ratio: float
+    stores: list[Store], max_ratio: float, *, cold: bool = False
 ) -> tuple[dict[int, float], list[str], bool]:
     """Link time of each larger store against the smallest, timed interleaved: (ratio of
-    medians by size, wall clock; lines to print; whether every ratio is allowed)."""
-    times = link_interleaved(stores)
+    medians by size, wall clock; lines to print; whether every ratio is allowed).
+    ``cold``: the stores' files are dropped from the page cache before the timing."""
+    times = link_interleaved(stores, cold=cold)
     small = stores[0].size
     lines = [
         f"interleaved in one process, {len(times[0]['wall'])} articles per store"
-        " (the order of the stores rotated each article):"
+        " (the order of the stores rotated each article)"
+        + (", files dropped from the page cache first:" if cold else ":")
     ]
     for store, timed in zip(stores, times, strict=True):
         wall, cpu = timed["wall"], timed["cpu"]
         lines.append(
             f"  {store.size} speeches: median {statistics.median(wall) * 1000:.2f} ms,"
             f" p90 {p90(wall) * 1000:.2f} ms; CPU median {statistics.median(cpu) * 1000:.2f} ms,"
-            f" p90 {p90(cpu) * 1000:.2f} ms"
+            f" p90 {p90(cpu) * 1000:.2f} ms; read from disk"
+            f" {statistics.mean(timed['disk']) / 1024:.1f} KiB per article"
         )
     ratios: dict[int, float] = {}
     ok = True
@@ -790,6 +827,11 @@ def main() -> int:
         "--interleaved", type=int, default=INTERLEAVED, help="articles per store, interleaved"
     )
     parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="drop the stores' files from the page cache before the interleaved timing",
+    )
+    parser.add_argument(
         "--reuse",
         type=Path,
         help="time only the interleaved linking, on the stores link-N/debates-N.sqlite3"
@@ -828,7 +870,7 @@ def main() -> int:
                 ok = False
         print("while linking: SQLite page cache 2 MiB, memory map off, WAL, synchronous=NORMAL")
         if len(stores) > 1:
-            _ratios, lines, allowed = compare_interleaved(stores, args.max_ratio)
+            _ratios, lines, allowed = compare_interleaved(stores, args.max_ratio, cold=args.cold)
             print("\n".join(lines), flush=True)
             ok = ok and allowed
     return 0 if ok else 1
