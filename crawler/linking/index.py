@@ -12,13 +12,9 @@ added. The owner's key is ``day << 16 | slot``, so the speeches of a day sit
 together and a posting needs no wider key.
 
 A look-up is one statement of key seeks, ``period IN (window) AND bucket IN
-(the passages' buckets)``, and one reading the window's staged segments,
+(the passage's buckets)``, and one reading the window's staged segments,
 keeping the postings of the window's days: its cost depends on how much was
-said within the date window, not on the size of the corpus. An article's
-passages are looked up together, first by a few probes each (shingles covering
-every word, :func:`passage_probes`), and by all their shingles only when no
-speech shares all the probes, so an article reads few rows (each on a page of
-its own in a large index). A write appends a
+said within the date window, not on the size of the corpus. A write appends a
 staged segment, or touches only the rows of the periods it changes (contiguous
 in the table), and writes nothing for a speech or an article whose indexed
 content is unchanged.
@@ -232,8 +228,7 @@ class Candidate:
 
     speech: IndexedSpeech
     shared: int
-    """Distinct shingles of the passage found in the speech, of those it was ranked on
-    (its probes, or all its shingles: :meth:`LinkIndex.passages_candidates`)."""
+    """Distinct shingles of the passage found in the speech."""
 
 
 @dataclass(frozen=True)
@@ -432,20 +427,6 @@ def passage_shingles(passage: str) -> set[int]:
     out: set[int] = set()
     for run in passage_runs(passage):
         out.update(_window_hashes(_ids(map(_norm_word_hashes.__getitem__, run))).tolist())
-    return out
-
-
-def passage_probes(passage: str) -> set[int]:
-    """The shingles of a passage a look-up of its speech reads: of each run of words,
-    every ``SHINGLE_WORDS``-th shingle and the last, so that they cover every word and
-    no word is in more than two of them. A changed word loses at most two probes, as it
-    loses every shingle that contains it; an exact quotation keeps them all."""
-    out: set[int] = set()
-    for run in passage_runs(passage):
-        hashes = _window_hashes(_ids(map(_norm_word_hashes.__getitem__, run)))
-        if len(hashes):
-            out.update(hashes[::SHINGLE_WORDS].tolist())
-            out.add(int(hashes[-1]))
     return out
 
 
@@ -738,19 +719,6 @@ class DayPostings:
         return (total or 0) // _ENTRY + (staged or 0) // _STAGED_ENTRY
 
 
-def _best_owners(
-    hashes: Iterable[int], found: Mapping[int, Sequence[int]], limit: int, max_postings: int
-) -> list[tuple[int, int]]:
-    """The ``limit`` owners sharing most of ``hashes`` (then by key), with how many; a
-    hash of more than ``max_postings`` owners is passed over as too common."""
-    shared: Counter[int] = Counter()
-    for h in sorted(hashes):
-        owners = found.get(h, ())
-        if len(owners) <= max_postings:
-            shared.update(owners)
-    return sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:limit]
-
-
 def _speech_digest(speech: IndexedSpeech, day: int) -> bytes:
     """A digest of everything the index keeps of a speech."""
     parts = [
@@ -971,81 +939,37 @@ class LinkIndex:
     ) -> list[Candidate]:
         """Speeches dated within ``window_days`` before ``date`` (inclusive) sharing shingles.
 
-        Best first (most shared shingles, then speech id), as
-        :meth:`passages_candidates` finds them.
+        Best first (most shared shingles, then speech id). One statement of key
+        seeks over the window's rows of the passage's buckets.
         """
-        return self.passages_candidates(
-            [passage], date, window_days, limit=limit, max_postings=max_postings
-        )[0]
-
-    def passages_candidates(
-        self,
-        passages: Sequence[str],
-        date: str | Date,
-        window_days: int,
-        *,
-        limit: int = MAX_CANDIDATES,
-        max_postings: int = MAX_POSTINGS,
-    ) -> list[list[Candidate]]:
-        """:meth:`speech_candidates` of each of several passages of one date window (an
-        article's), found together so that an article costs the same few reads however
-        many passages it quotes.
-
-        A passage is first looked up by its probes (:func:`passage_probes`), which an
-        exact quotation's speech shares all of: when its best candidate shares them all,
-        those candidates stand. Otherwise (an edited quotation, or none) the passage's
-        other shingles are read too and it is ranked on all of them, as a look-up of
-        every shingle would rank it. Each round is one statement over the window's rows
-        of the passages' buckets, and each candidate's speech is read once.
-        """
-        probes = [passage_probes(passage) for passage in passages]
-        looked_up = set().union(*probes)
-        if not looked_up:
-            # Nothing to look up: the date is not read (an article quoting nothing is
-            # not refused for a date that cannot be read).
-            return [[] for _passage in passages]
+        hashes = passage_shingles(passage)
+        if not hashes:
+            return []
         last = day_number(date)
-        first = last - window_days
-        found = self.speech_postings.find(looked_up, first, last)
-        used = list(probes)
-        chosen = [_best_owners(hashes, found, limit, max_postings) for hashes in used]
-        redo = [
-            n
-            for n, best in enumerate(chosen)
-            if used[n] and (not best or best[0][1] < len(used[n]))
-        ]
-        if redo:
-            for n in redo:
-                used[n] = passage_shingles(passages[n])
-            more = set().union(*(used[n] for n in redo)) - looked_up
-            if more:
-                found = {**found, **self.speech_postings.find(more, first, last)}
-            for n in redo:
-                chosen[n] = _best_owners(used[n], found, limit, max_postings)
-        for hashes in used:
-            self.stats["lookups"] += len(hashes)
-            self.stats["common_shingles"] += sum(
-                len(found.get(h, ())) > max_postings for h in hashes
-            )
-        speeches = self._speeches_by_sid(sorted({sid for best in chosen for sid, _ in best}))
-        return [
-            sorted(
-                (Candidate(speeches[sid], count) for sid, count in best if sid in speeches),
-                key=lambda c: (-c.shared, c.speech.speech_id),
-            )
-            for best in chosen
-        ]
+        found = self.speech_postings.find(hashes, last - window_days, last)
+        self.stats["lookups"] += len(hashes)
+        shared: Counter[int] = Counter()
+        for h in sorted(hashes):
+            owners = found.get(h, ())
+            if len(owners) > max_postings:
+                self.stats["common_shingles"] += 1
+                continue
+            shared.update(owners)
+        best = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        speeches = self._speeches_by_sid([sid for sid, _ in best])
+        return sorted(
+            (Candidate(speeches[sid], count) for sid, count in best if sid in speeches),
+            key=lambda c: (-c.shared, c.speech.speech_id),
+        )
 
     def _speeches_by_sid(self, sids: Sequence[int]) -> dict[int, IndexedSpeech]:
         if not sids:
             return {}
-        rows: list[tuple] = []
-        for chunk in _chunks(sids):
-            rows += self.conn.execute(
-                "SELECT sid, speech_id, debate_id, position, speaker_name, person_id"
-                f" FROM link_speech WHERE sid IN ({','.join('?' * len(chunk))})",
-                list(chunk),
-            ).fetchall()
+        rows = self.conn.execute(
+            "SELECT sid, speech_id, debate_id, position, speaker_name, person_id"
+            f" FROM link_speech WHERE sid IN ({','.join('?' * len(sids))})",
+            list(sids),
+        ).fetchall()
         return self._with_texts(rows)
 
     def _with_texts(self, rows: Sequence[tuple]) -> dict[int, IndexedSpeech]:

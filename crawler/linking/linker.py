@@ -219,16 +219,10 @@ def link_article(
         return []
     quotes = index_article_quotes(article_id, text, published, index, min_words=min_words)
     links: list[LinkItem] = []
-    # The candidates of every passage of the article, looked up together.
-    found = iter(
-        index.passages_candidates(
-            [text[s:e] for quote in quotes for s, e in quote.passages], published, window_days
-        )
-    )
     for quote in quotes:
         candidates: dict[str, IndexedSpeech] = {}
-        for _passage in quote.passages:
-            for candidate in next(found):
+        for s, e in quote.passages:
+            for candidate in index.speech_candidates(text[s:e], published, window_days):
                 candidates.setdefault(candidate.speech.speech_id, candidate.speech)
         readings = [r for speech in candidates.values() for r in speech.readings()]
         for match in match_quote(

@@ -93,46 +93,6 @@ def test_shingles_too_common_in_the_window_are_skipped(index: LinkIndex) -> None
     assert index.stats["common_shingles"] == len(passage_shingles(stock))
 
 
-def test_an_edited_quotation_is_ranked_on_all_its_shingles(index: LinkIndex) -> None:
-    # Added first, so it would win a tie: it shares the passage's opening words only.
-    opening = "We will defend the realm, whatever the cost to the Treasury."
-    index.add_speeches([speech("2025-02-10a.1.1", "2025-02-10", opening)])
-    quoted = "We will defend the realm with every ship and aircraft we have."
-    index.add_speeches([speech("2025-02-10a.2.1", "2025-02-10", quoted)])
-    # The journalist printed "plane" for "aircraft", which breaks the passage's later
-    # probes: the speech it quotes shares more of its shingles than the opening does.
-    passage = "We will defend the realm with every ship and plane we have"
-    found = index.speech_candidates(passage, "2025-02-11", 30, limit=1)
-    assert [c.speech.speech_id for c in found] == ["2025-02-10a.2.1"]
-
-
-def test_an_articles_passages_cost_one_read_of_the_posting_rows(
-    index: LinkIndex, conn: sqlite3.Connection
-) -> None:
-    index.add_speeches([speech("2025-02-10a.1.1", "2025-02-10")])
-    article = {
-        "id": "a1",
-        "published": "2025-02-11",
-        "text": 'Healey said: "We discussed the importance of all NATO allies doing more."'
-        ' He added: "all NATO allies doing more, including on"'
-        ' and "doing more, including on defence".',
-    }
-    statements: list[str] = []
-    conn.set_trace_callback(statements.append)
-    links = link_article(article, index)
-    conn.set_trace_callback(None)
-    assert len({link.article_start for link in links}) == 3
-    assert sum("FROM link_speech_posting" in s for s in statements) == 1
-    assert sum("FROM link_speech WHERE" in s for s in statements) == 1
-
-
-def test_an_article_quoting_nothing_is_not_refused_for_an_unreadable_date(
-    index: LinkIndex,
-) -> None:
-    article = {"id": "a1", "published": "last Tuesday", "text": "Nothing quoted here."}
-    assert link_article(article, index) == []
-
-
 def test_adding_a_speech_again_replaces_it(index: LinkIndex, conn: sqlite3.Connection) -> None:
     index.add_speech(speech("2025-02-10a.1.2", "2025-02-10"))
     index.add_speech(speech("2025-02-10a.1.2", "2025-02-10", "Something else was said instead."))
