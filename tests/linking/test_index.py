@@ -300,3 +300,20 @@ def test_a_staged_speech_replaced_or_removed_leaves_no_postings(
     ]
     index.remove_speech("2025-02-10a.1.2")
     assert index.speech_postings.count() == len(speech_shingles("Something else was said instead."))
+
+
+def test_a_quotation_links_its_speech_past_many_speeches_sharing_its_phrases(
+    index: LinkIndex,
+) -> None:
+    # Earlier speeches holding each of the passage's phrases, never the passage whole,
+    # must not push the speech that says it out of the candidates.
+    passage = "The UK will stand with Ukraine for as long as it takes"
+    look_alike = (
+        "The UK will stand with our allies, and we will support Ukraine for as long as it takes."
+    )
+    for day in range(1, 11):
+        index.add_speech(speech(f"2025-02-{day:02d}a.1.1", f"2025-02-{day:02d}", look_alike))
+    index.add_speech(speech("2025-02-20a.1.1", "2025-02-20", f"{passage}."))
+    assert candidate_ids(index, passage, "2025-02-21")[0] == "2025-02-20a.1.1"
+    article = {"id": "a1", "published": "2025-02-21", "text": f'Healey said: "{passage}."'}
+    assert [link.speech_id for link in link_article(article, index)] == ["2025-02-20a.1.1"]
