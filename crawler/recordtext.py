@@ -21,6 +21,10 @@ import orjson
 from crawler import items
 
 
+class UnwritableValue(ValueError):
+    """A value no JSON text form holds: NaN beside an integer beyond 64 bits."""
+
+
 def json_bytes(value: Any, *, line: bool = False) -> bytes:
     """The one JSON text form of exports, UTF-8 encoded: compact, no NaN (``null``);
     ``line`` ends it with "\\n"."""
@@ -28,7 +32,10 @@ def json_bytes(value: Any, *, line: bool = False) -> bytes:
         return orjson.dumps(value, option=orjson.OPT_APPEND_NEWLINE if line else None)
     except TypeError:
         # What orjson does not encode (an integer beyond 64 bits) the json module does.
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        try:
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        except ValueError as error:
+            raise UnwritableValue(str(error)) from error
         return (text + "\n" if line else text).encode("utf-8")
 
 

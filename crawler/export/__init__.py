@@ -43,6 +43,7 @@ from crawler.export.selection import ReadOnlyCorpus, Selection, select
 from crawler.export.tables import Table
 from crawler.export.warc import cited_files, copy_cited_files
 from crawler.export.writers import writer_for
+from crawler.recordtext import UnwritableValue
 
 __all__ = [
     "FORMATS",
@@ -89,8 +90,7 @@ def export(
         )
     except sqlite3.Error as error:
         raise ExportError(f"cannot read the corpus store {corpus.path}: {error}") from error
-    except ValueError as error:
-        # A stored value no format can write (NaN beside an integer beyond 64 bits).
+    except UnwritableValue as error:
         raise ExportError(
             f"a stored record holds a value the export cannot write: {error}"
         ) from error
