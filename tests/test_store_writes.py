@@ -39,6 +39,11 @@ def put(store: CorpusStore, record: dict) -> None:
     store.put_article(record, identities=record["urls"], sketch=sketch(record["text"]))
 
 
+def near_copies_of_story(store: CorpusStore) -> list[str]:
+    """Ids of the stored articles the store offers as near copies of ``STORY``."""
+    return [found[0] for found in store.near_copy_candidates(sketch(STORY))]
+
+
 def committed(folder: Path, sql: str) -> int:
     """What another reader of the store sees (committed state only)."""
     with sqlite3.connect(f"file:{folder / STORE_FILENAME}?mode=ro", uri=True) as conn:
@@ -113,23 +118,19 @@ def test_sketch_postings_are_found_while_waiting_across_closes_and_written_in_on
     put(store, article(1))
     store.commit()
     assert committed(tmp_path, "SELECT count(*) FROM article_sketch") == 0
-    assert [found[0] for found in store.near_copy_candidates(sketch(STORY))] == [
-        "example.org/story-1"
-    ]
+    assert near_copies_of_story(store) == ["example.org/story-1"]
     store.close()
     assert committed(tmp_path, "SELECT count(*) FROM article_sketch") == 0
     assert committed(tmp_path, "SELECT count(*) FROM article_sketch_pending") == 1
     monkeypatch.setattr(store_module, "SKETCH_POSTINGS_PENDING", 2)
     store = CorpusStore(tmp_path)
     try:
-        assert [found[0] for found in store.near_copy_candidates(sketch(STORY))] == [
-            "example.org/story-1"
-        ]
+        assert near_copies_of_story(store) == ["example.org/story-1"]
         put(store, article(2))
         store.commit()
         assert committed(tmp_path, "SELECT count(*) FROM article_sketch") == 2 * INDEXED_VALUES
         assert committed(tmp_path, "SELECT count(*) FROM article_sketch_pending") == 0
-        assert [found[0] for found in store.near_copy_candidates(sketch(STORY))] == [
+        assert near_copies_of_story(store) == [
             "example.org/story-1",
             "example.org/story-2",
         ]
@@ -154,9 +155,7 @@ def test_postings_a_killed_process_left_waiting_are_found_by_the_next(tmp_path: 
     assert committed(tmp_path, "SELECT count(*) FROM article_sketch") == 0
     store = CorpusStore(tmp_path)
     try:
-        assert [found[0] for found in store.near_copy_candidates(sketch(STORY))] == [
-            "example.org/story-1"
-        ]
+        assert near_copies_of_story(store) == ["example.org/story-1"]
     finally:
         store.close()
     assert committed(tmp_path, "SELECT count(*) FROM article_sketch_pending") == 1
@@ -257,9 +256,7 @@ def test_postings_of_renumbered_rows_are_caught_and_indexed_anew(
             conn.execute("UPDATE articles SET rowid = ? WHERE rowid = ?", (new, old))
     store = CorpusStore(tmp_path)
     try:
-        assert [found[0] for found in store.near_copy_candidates(sketch(STORY))] == [
-            "example.org/story-1"
-        ]
+        assert near_copies_of_story(store) == ["example.org/story-1"]
     finally:
         store.close()
     row = committed(tmp_path, "SELECT rowid FROM articles WHERE id = 'example.org/story-1'")
