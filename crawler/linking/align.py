@@ -43,7 +43,7 @@ def find_words(text: str) -> list[str]:
     on the pieces that hold anything but letters and digits)."""
     if "[" in text:
         return WORD_RE.findall(text)
-    tokens = text.translate(_SEPARATORS).split()
+    tokens = split_tokens(text)
     if all(map(str.isalnum, tokens)):
         return tokens
     found: list[str] = []
@@ -53,6 +53,19 @@ def find_words(text: str) -> list[str]:
         else:
             found += _PLAIN_WORD_RE.findall(token)
     return found
+
+
+def split_tokens(text: str) -> list[str]:
+    """``text`` (with no ``[`` in it) split at ASCII separators and whitespace: its
+    words are, in order, those of :func:`token_words` of each token. A ``[`` stays a
+    token of its own, so texts joined by `` [ `` split into their tokens with a
+    ``[`` between each two."""
+    return text.translate(_SEPARATORS).split()
+
+
+def token_words(token: str) -> list[str]:
+    """The words of one token of :func:`split_tokens` (most tokens are one word)."""
+    return [token] if token.isalnum() else _PLAIN_WORD_RE.findall(token)
 
 
 # Editorial insertions and substitutions; a one-letter bracket glued to a word
