@@ -90,6 +90,19 @@ def normalise_word(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
+def normalised_words(text: str) -> list[str]:
+    """``normalise_word`` of each of ``find_words(text)``. A word of ASCII letters,
+    digits and apostrophes has no accents to remove and case-folds as it lowers, so
+    such a text is lowered whole before it is split (a long tail of rare words would
+    otherwise miss the cache one by one)."""
+    if text.isascii() and "[" not in text:
+        return find_words(text.lower())
+    return [
+        word.lower() if word.isascii() and "[" not in word else normalise_word(word)
+        for word in find_words(text)
+    ]
+
+
 @dataclass(frozen=True)
 class Word:
     """A word of a text with its character offsets."""
@@ -182,7 +195,7 @@ class _Speech:
 
     def __init__(self, text: str):
         self.text = text
-        self.norms = list(map(normalise_word, find_words(text)))
+        self.norms = normalised_words(text)
         self._spans: list[tuple[int, int]] | None = None
         self.pairs: dict[tuple[str, str], list[int]] = {}
         for j in range(len(self.norms) - 1):
