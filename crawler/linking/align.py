@@ -23,7 +23,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import pairwise
 
 # A word: letters/digits with inner apostrophes ("Ukraine’s", "don't"). Hyphens
 # and other punctuation separate words, so "Euro-Atlantic" is two words on both
@@ -198,9 +199,13 @@ class _Speech:
         self.norms = normalised_words(text)
         self._spans: list[tuple[int, int]] | None = None
         self.pairs: dict[tuple[str, str], list[int]] = {}
-        for j in range(len(self.norms) - 1):
-            self.pairs.setdefault((self.norms[j], self.norms[j + 1]), []).append(j)
-        self.counts = Counter(self.norms)
+        for j, pair in enumerate(pairwise(self.norms)):
+            self.pairs.setdefault(pair, []).append(j)
+
+    @cached_property
+    def counts(self) -> Counter[str]:
+        """How often each word is said (needed only when no word pair is shared)."""
+        return Counter(self.norms)
 
     def span(self, n: int) -> tuple[int, int]:
         """The character offsets of the ``n``-th word (found only for a speech a passage
