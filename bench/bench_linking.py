@@ -31,11 +31,15 @@ returns the same figures for a combined benchmark.
 
 ``--baseline TREE`` first runs the same benchmark script of another checkout
 (for example ``git archive main | tar -x -C /tmp/base``) at each size, so the
-two are measured side by side under the same load.
+two are measured side by side under the same load. With ``--reuse`` it times the
+two checkouts' linking code interleaved instead: a process per checkout, each linking
+article ``n`` of every store in turn, the order rotated each article (both must read
+the stores' index layout).
 
     .venv/bin/python bench/bench_linking.py [--sizes 10000 100000] [--million] [--articles 40]
     .venv/bin/python bench/bench_linking.py --sizes 10000 --million --reuse DIR  # timing only
     .venv/bin/python bench/bench_linking.py --sizes 10000 --million --reuse DIR --cold
+    .venv/bin/python bench/bench_linking.py --sizes 10000 --million --reuse DIR --baseline TREE
 """
 
 from __future__ import annotations
@@ -59,10 +63,19 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# Run as ``bench_linking.py --serve-links TREE``, the process links articles with the
+# crawler package of checkout TREE (see serve_links).
+sys.path.insert(
+    0,
+    sys.argv[sys.argv.index("--serve-links") + 1]
+    if "--serve-links" in sys.argv
+    else str(Path(__file__).resolve().parents[1]),
+)
 
 from crawler.linking.index import DebateRecordTexts, IndexedSpeech, LinkIndex
 from crawler.linking.linker import DEFAULT_WINDOW_DAYS, link_article
+
+SERVE = "--serve-links"
 
 # fmt: off
 FUNCTION_WORDS = [
@@ -572,16 +585,94 @@ def p90(values: list[float]) -> float:
     return ordered[int(0.9 * (len(ordered) - 1))]
 
 
+def serve_links() -> None:
+    """Link articles on request, with the crawler package this process imported: read
+    the stores (index and records paths) and their articles as one JSON line, then for
+    each line ``n s`` link article ``n`` of store ``s`` and answer its wall-clock and CPU
+    seconds and bytes read from the disk as one JSON line."""
+    setup = json.loads(sys.stdin.readline())
+    opened = [open_for_linking(index, records) for index, records in setup["stores"]]
+    articles = setup["articles"]
+    for (_conn, _records, index), own in zip(opened, articles, strict=True):
+        link_article(own[-1], index)  # warm the Python side and the page cache
+    print("ready", flush=True)
+    for line in sys.stdin:
+        n, store = map(int, line.split())
+        index = opened[store][2]
+        started, started_cpu, started_disk = time.perf_counter(), time.process_time(), read_bytes()
+        link_article(articles[store][n], index)
+        timed = [time.perf_counter() - started, time.process_time() - started_cpu]
+        print(json.dumps([*timed, read_bytes() - started_disk]), flush=True)
+
+
+def link_interleaved_trees(
+    stores: list[Store], trees: list[Path]
+) -> list[list[dict[str, list[float]]]]:
+    """As :func:`link_interleaved`, for the code of several checkouts: a process per
+    checkout (its own crawler package) links, one at a time, article ``n`` of every store
+    in every checkout's process, the order of the (checkout, store) pairs rotated each
+    round. Every checkout must read the stores' index layout. Returns, per checkout, the
+    times per store."""
+    setup = json.dumps(
+        {
+            "stores": [[str(s.index_path), str(s.records_path)] for s in stores],
+            "articles": [s.articles for s in stores],
+        }
+    )
+    workers = []
+    for tree in trees:
+        worker = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), SERVE, str(tree)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=tree,
+        )
+        assert worker.stdin and worker.stdout
+        worker.stdin.write(setup + "\n")
+        worker.stdin.flush()
+        if worker.stdout.readline().strip() != "ready":
+            raise RuntimeError(f"the linking process of {tree} failed")
+        workers.append(worker)
+    times = [[{"wall": [], "cpu": [], "disk": []} for _s in stores] for _t in trees]
+    pairs = [(t, s) for t in range(len(trees)) for s in range(len(stores))]
+    rounds = min(len(store.articles) for store in stores) - 1
+    try:
+        for n in range(rounds):
+            turn = n % len(pairs)
+            for t, s in pairs[turn:] + pairs[:turn]:
+                stdin, stdout = workers[t].stdin, workers[t].stdout
+                assert stdin and stdout
+                stdin.write(f"{n} {s}\n")
+                stdin.flush()
+                wall, cpu, disk = json.loads(stdout.readline())
+                for key, value in (("wall", wall), ("cpu", cpu), ("disk", disk)):
+                    times[t][s][key].append(value)
+    finally:
+        for worker in workers:
+            assert worker.stdin
+            worker.stdin.close()
+            worker.wait()
+    return times
+
+
 def compare_interleaved(
-    stores: list[Store], max_ratio: float, *, cold: bool = False
+    stores: list[Store],
+    max_ratio: float,
+    *,
+    cold: bool = False,
+    times: list[dict[str, list[float]]] | None = None,
+    title: str = "interleaved in one process",
 ) -> tuple[dict[int, float], list[str], bool]:
     """Link time of each larger store against the smallest, timed interleaved: (ratio of
     medians by size, wall clock; lines to print; whether every ratio is allowed).
-    ``cold``: the stores' files are dropped from the page cache before the timing."""
-    times = link_interleaved(stores, cold=cold)
+    ``cold``: the stores' files are dropped from the page cache before the timing.
+    ``times``: timed already (by :func:`link_interleaved_trees`)."""
+    if times is None:
+        times = link_interleaved(stores, cold=cold)
     small = stores[0].size
     lines = [
-        f"interleaved in one process, {len(times[0]['wall'])} articles per store"
+        f"{title}, {len(times[0]['wall'])} articles per store"
         " (the order of the stores rotated each article)"
         + (", files dropped from the page cache first:" if cold else ":")
     ]
@@ -837,7 +928,13 @@ def main() -> int:
         help="time only the interleaved linking, on the stores link-N/debates-N.sqlite3"
         " built earlier in this folder (--keep)",
     )
+    parser.add_argument(SERVE, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve_links:
+        serve_links()
+        return 0
+    if args.reuse and args.baseline and args.cold:
+        parser.error("--cold times one checkout's code: the other's would find the files cached")
     sizes = [*args.sizes, *([1_000_000] if args.million else [])]
 
     ok = True
@@ -869,7 +966,18 @@ def main() -> int:
                 print(f"FAIL: {result.size}: table scans {sorted(set(result.scans))}")
                 ok = False
         print("while linking: SQLite page cache 2 MiB, memory map off, WAL, synchronous=NORMAL")
-        if len(stores) > 1:
+        if len(stores) > 1 and args.reuse and args.baseline:
+            trees = [args.baseline, Path(__file__).resolve().parents[1]]
+            by_tree = link_interleaved_trees(stores, trees)
+            names = ("baseline", "this checkout")
+            for tree, times, name in zip(trees, by_tree, names, strict=True):
+                title = f"{name} ({tree}), interleaved with the other checkout's code"
+                _ratios, lines, allowed = compare_interleaved(
+                    stores, args.max_ratio, times=times, title=title
+                )
+                print("\n".join(lines), flush=True)
+            ok = ok and allowed
+        elif len(stores) > 1:
             _ratios, lines, allowed = compare_interleaved(stores, args.max_ratio, cold=args.cold)
             print("\n".join(lines), flush=True)
             ok = ok and allowed
