@@ -51,6 +51,7 @@ import multiprocessing
 import os
 import random
 import re
+import resource
 import sqlite3
 import statistics
 import subprocess
@@ -230,6 +231,12 @@ class Built:
     """Debate by debate: bytes of index pages the commits wrote (to the write-ahead log)."""
     index_bytes: int = 0
     """Debate by debate: the index file's size once the log is folded into it."""
+    waits: int = 0
+    """While indexing: times the process gave up the CPU to wait (disk, locks)."""
+    preempted: int = 0
+    """While indexing: times other processes took the CPU from it."""
+    disk_io: int = 0
+    """While indexing: bytes read from and written to the disk (not the page cache)."""
 
 
 def bulk_pragmas(conn: sqlite3.Connection) -> None:
@@ -293,6 +300,7 @@ def build(
         connection.execute("BEGIN")
     index = LinkIndex(conn, texts=DebateRecordTexts(records))
     generate = indexing = indexing_cpu = 0.0
+    waits = preempted = disk_io = 0
     samples: list[Sample] = []
     pending: list[IndexedSpeech] = []
     n = debates = 0
@@ -333,6 +341,7 @@ def build(
         if len(pending) < batch and n < size:
             continue
         started, started_cpu = time.perf_counter(), time.process_time()
+        usage, io = resource.getrusage(resource.RUSAGE_SELF), disk_bytes()
         if batch:
             index.add_speeches(pending)
         else:
@@ -343,6 +352,10 @@ def build(
                 conn.execute("BEGIN")
         indexing += time.perf_counter() - started
         indexing_cpu += time.process_time() - started_cpu
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        waits += after.ru_nvcsw - usage.ru_nvcsw
+        preempted += after.ru_nivcsw - usage.ru_nivcsw
+        disk_io += disk_bytes() - io
         pending = []
     for connection in (records, conn):
         connection.execute("COMMIT")
@@ -351,7 +364,17 @@ def build(
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     for connection in (records, conn):
         connection.close()
-    return Built(generate, indexing, indexing_cpu, samples, written, index_path.stat().st_size)
+    return Built(
+        generate,
+        indexing,
+        indexing_cpu,
+        samples,
+        written,
+        index_path.stat().st_size,
+        waits,
+        preempted,
+        disk_io,
+    )
 
 
 @dataclass
@@ -438,6 +461,9 @@ class Result:
     """Speeches indexed per second."""
     build_rate_cpu: float
     """Speeches indexed per second of CPU time."""
+    build_waits: int
+    build_preempted: int
+    build_disk_io: int
     crawl_rate: float
     """Speeches indexed per second debate by debate, as a crawl indexes them (the first
     ``CRAWL_BUILD`` speeches, into a scratch index)."""
@@ -542,6 +568,12 @@ def read_bytes() -> int:
         if line.startswith("read_bytes:"):
             return int(line.split()[1])
     return 0
+
+
+def disk_bytes() -> int:
+    """Bytes this process has read from and written to the disk (not the page cache)."""
+    fields = dict(line.split(": ") for line in Path("/proc/self/io").read_text().splitlines())
+    return int(fields["read_bytes"]) + int(fields["write_bytes"])
 
 
 def link_interleaved(stores: list[Store], *, cold: bool = False) -> list[dict[str, list[float]]]:
@@ -805,6 +837,9 @@ def run(
         build_seconds=built.index_seconds,
         build_rate=size / built.index_seconds,
         build_rate_cpu=size / built.index_cpu_seconds,
+        build_waits=built.waits,
+        build_preempted=built.preempted,
+        build_disk_io=built.disk_io,
         crawl_rate=crawl_size / by_debate.index_seconds,
         crawl_rate_cpu=crawl_size / by_debate.index_cpu_seconds,
         crawl_written_per_speech=by_debate.index_pages_written / crawl_size,
@@ -863,6 +898,11 @@ def describe(result: Result, articles: int) -> str:
         f" = {result.build_rate:,.0f} speeches/s ({result.build_rate_cpu:,.0f} per CPU second)"
         f" in batches of {BULK_BATCH:,}; debate by debate {result.crawl_rate:,.0f}/s"
         f" ({result.crawl_rate_cpu:,.0f} per CPU second)\n"
+        f"  while building in batches: off the CPU"
+        f" {result.build_seconds - result.size / result.build_rate_cpu:.1f} s;"
+        f" {result.build_preempted:,} times preempted by other processes,"
+        f" {result.build_waits:,} waits (disk, locks);"
+        f" {result.build_disk_io / 2**20:,.1f} MiB read from or written to the disk\n"
         f"  debate by debate, index pages written per speech for an index of"
         f" {result.crawl_index_per_speech:,.0f} bytes/speech: one commit per debate"
         f" {result.crawl_written_per_speech:,.0f} bytes"
