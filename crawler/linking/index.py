@@ -126,6 +126,9 @@ _KEPT = (1 << 24) - 1  # a posting keeps the hash's low 24 bits
 _ENTRY = 5  # bytes per posting: 3 of hash residual, 2 of slot
 _STAGED_ENTRY = 6  # bytes per staged posting: 4 of hash, 2 of slot
 _IN_CHUNK = 400
+# Above this many of a period's buckets, its rows are read in one range scan (a new
+# period's in one empty seek) rather than seeked one by one.
+_WHOLE_PERIOD = 1 << (BUCKET_BITS - 2)
 # Above this many wanted hashes in one row, the row is decoded whole rather
 # than searched once per hash.
 _SEARCH_LIMIT = 8
@@ -668,10 +671,12 @@ class DayPostings:
         self._update_period(period, removed, _postings(new))
 
     def _update_period(self, period: int, removed: set[bytes], new: Mapping[int, bytes]) -> None:
-        if removed:
+        if removed or len(new) > _WHOLE_PERIOD:
             rows = self.conn.execute(
                 f"SELECT bucket, postings FROM {self.table} WHERE period = ?", (period,)
             ).fetchall()
+            if not removed:
+                rows = [(bucket, blob) for bucket, blob in rows if bucket in new]
         else:
             rows = self._rows(period, sorted(new))
         current = dict(rows)
