@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.corpus.snapshot import load_record
-from crawler.corpus.store import STORE_FILENAME, CorpusStore
+from crawler.corpus.store import CARD_COLUMNS_VERSION, STORE_FILENAME, CorpusStore
 from crawler.dedup.sources import TWFY
 from crawler.export.filters import Vocabulary, valid_values
 from crawler.export.options import ExportError, ExportOptions
@@ -35,6 +35,29 @@ class ReadOnlyCorpus(CorpusStore):
                 f"no corpus store at {path}; set CORPUS_DIR to the crawl's corpus folder"
             )
         super().__init__(folder, read_only=True)
+        self.version: int = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        """The store's schema version, which it is read as (it is not brought up to date)."""
+
+    @property
+    def copies_through(self) -> bool:
+        """Whether records stored in their export form are written without being
+        decoded: articles' card timestamps are in columns of their own and every
+        debate stored so has speeches :func:`~crawler.recordtext.debate_parts` cuts
+        out exactly (schema version 4 on; an older store's records are decoded)."""
+        return self.version >= CARD_COLUMNS_VERSION
+
+    def article_texts(
+        self,
+    ) -> Iterator[tuple[str, bytes, str | None, str | None, str | None, str | None]]:
+        """``(id, stored JSON text as UTF-8, published, site, fetched_at, last_changed)``
+        of every article, sorted by id: the text and the store's columns, which
+        :attr:`copies_through` stores have."""
+        return iter(
+            self._conn.execute(
+                "SELECT id, CAST(record AS BLOB), published, site, fetched_at, last_changed"
+                " FROM articles ORDER BY id"
+            )
+        )
 
     def keyed_texts(self, table: str) -> Iterator[tuple[str, bytes]]:
         """``(id, stored JSON text as UTF-8)`` of every record of ``table``, sorted by id:
@@ -74,11 +97,16 @@ class CorpusMoment:
     latest_last_changed: str | None = None
 
     def saw(self, record: dict[str, Any]) -> None:
-        for name in ("fetched_at", "last_changed"):
-            value = record.get(name)
-            latest = getattr(self, f"latest_{name}")
-            if value and (latest is None or value > latest):
-                setattr(self, f"latest_{name}", value)
+        self.saw_times(record.get("fetched_at"), record.get("last_changed"))
+
+    def saw_times(self, fetched_at: Any, last_changed: Any) -> None:
+        """See a record's ``fetched_at`` and ``last_changed``."""
+        if fetched_at and (self.latest_fetched_at is None or fetched_at > self.latest_fetched_at):
+            self.latest_fetched_at = fetched_at
+        if last_changed and (
+            self.latest_last_changed is None or last_changed > self.latest_last_changed
+        ):
+            self.latest_last_changed = last_changed
 
 
 def stored_records(corpus: CorpusStore, table: str) -> Iterator[dict[str, Any]]:
@@ -126,19 +154,19 @@ class Selection:
             for source in self.sources_by_debate.get(debate_id) or (TWFY,)
         )
 
-    def saw_debate(self, debate: dict[str, Any]) -> list[dict[str, Any]]:
-        """Count ``debate`` and its speeches in the corpus; returns its speeches."""
+    def saw_debate(self, debate: dict[str, Any], speech_ids: list[str]) -> None:
+        """Count ``debate`` and its speeches (their ids, in order) in the corpus."""
         self.moment.debates += 1
         self.moment.saw(debate)
-        in_debate = debate.get("speeches", [])
-        self.moment.speeches += len(in_debate)
-        self.all_speeches[debate["id"]] = {speech["id"] for speech in in_debate}
-        return in_debate
+        self.moment.speeches += len(speech_ids)
+        self.all_speeches[debate["id"]] = set(speech_ids)
 
-    def note_debate(self, debate: dict[str, Any]) -> None:
-        """See ``debate`` (every one, in the pass writing the speeches of
-        :attr:`open_debates`), and choose all its speeches if it is one of those."""
-        self.saw_debate(debate)
+    def note_debate(self, debate: dict[str, Any], speech_ids: list[str]) -> None:
+        """See ``debate`` and its speeches' ids (every debate, in the pass writing the
+        speeches of :attr:`open_debates`), and choose all its speeches if it is one
+        of those. The debate's own ``speeches`` are not read: it may be given
+        without them."""
+        self.saw_debate(debate, speech_ids)
         debate_id = debate["id"]
         if self.open_debates is not None and debate_id in self.open_debates:
             self.sources_by_debate[debate_id] = tuple(debate.get("sources") or ())
@@ -261,7 +289,8 @@ def _choose_speeches(
     """Choose the speeches the filters keep, decoding every debate; note the values
     seen, for the warnings and CSV's party columns."""
     for debate in stored_records(corpus, "debates"):
-        in_debate = selection.saw_debate(debate)
+        in_debate = debate.get("speeches", [])
+        selection.saw_debate(debate, [speech["id"] for speech in in_debate])
         debate_id, house = debate["id"], debate.get("house")
         houses_seen.add(house or "")
         if options.parties:
