@@ -497,18 +497,21 @@ def _selected_links(
     :attr:`Selection.open_debates`, every link is decoded and chosen here (after the
     speeches are written)."""
     noting = selection.open_debates is not None
+    note_link, chosen = selection.note_link, selection.links
+    kinds: list[str] = []
     for link_id, text in corpus.keyed_texts("links"):
         if noting:
             record = load_record(text)
-            if not selection.note_link(record):
+            if not note_link(record):
                 continue
-        elif link_id not in selection.links:
+        elif link_id not in chosen:
             continue
         else:
             record = load_record(text)
-        tally.rows[filename] += 1
-        tally.link_kinds[record.get("kind") or "(no kind)"] += 1
+        kinds.append(record.get("kind") or "(no kind)")
         yield text, record
+    tally.rows[filename] += len(kinds)
+    tally.link_kinds.update(kinds)
 
 
 def link_lines(
@@ -519,11 +522,16 @@ def link_lines(
     project = projection(table.columns)
     whole = writes_every_field(table, items.LinkItem)
     order = field_order(items.LinkItem)
+    lines: list[bytes] = []
     for text, record in _selected_links(corpus, selection, tally, table.filename):
         if whole and tuple(record) == order:
-            yield text + b"\n"
+            lines += (text, b"\n")
         else:
-            yield json_line(project({**link_defaults, **record}))
+            lines.append(json_line(project({**link_defaults, **record})))
+        if len(lines) >= LINES_PER_WRITE:
+            yield b"".join(lines)
+            lines.clear()
+    yield b"".join(lines)
 
 
 RowSource = Callable[[ReadOnlyCorpus, Selection, Table, Tally], Iterator[dict[str, Any]]]
