@@ -200,8 +200,14 @@ _AFTER_SPEECHES = (
 )
 _SPEECH_START = b'{"id":'
 _BETWEEN_SPEECHES = b"}," + _SPEECH_START
-# What follows a speech's id in its text.
+# What follows a speech's id in its text; what comes before and after its party_raw.
 _AFTER_SPEECH_ID = b',"' + field_order(items.Speech)[1].encode() + b'":'
+_PARTY_RAW = b',"party_raw":'
+_AFTER_PARTY_RAW = (
+    b',"'
+    + field_order(items.Speech)[field_order(items.Speech).index("party_raw") + 1].encode()
+    + b'":'
+)
 
 
 def debate_parts(text: bytes) -> tuple[bytes, list[bytes]] | None:
@@ -232,10 +238,18 @@ def speech_id_end(piece: bytes) -> int:
     return piece.find(_AFTER_SPEECH_ID)
 
 
+def speech_party_raw(piece: bytes) -> bytes:
+    """The JSON text of the ``party_raw`` of a speech cut out by :func:`debate_parts`
+    (exact, as :func:`export_text` checks it when it stores the debate so)."""
+    start = piece.find(_PARTY_RAW) + len(_PARTY_RAW)
+    return piece[start : piece.find(_AFTER_PARTY_RAW, start)]
+
+
 def _cuts_exactly(text: bytes, form: dict[str, Any]) -> bool:
     """Whether :func:`debate_parts` cuts ``text`` (``form`` encoded) into its debate
     without speeches and each speech as encoded alone, with a text id ending where
-    :func:`speech_id_end` says and a ``party_raw`` object (written as it stands)."""
+    :func:`speech_id_end` says and a ``party_raw`` object (written as it stands)
+    found by :func:`speech_party_raw`."""
     parts = debate_parts(text)
     if parts is None:
         return False
@@ -250,5 +264,7 @@ def _cuts_exactly(text: bytes, form: dict[str, Any]) -> bool:
         if encoded[len(_SPEECH_START) : -1] != piece:
             return False
         if speech_id_end(piece) != len(orjson.dumps(speech["id"])):
+            return False
+        if speech_party_raw(piece) != orjson.dumps(speech["party_raw"]):
             return False
     return True

@@ -21,8 +21,15 @@ from crawler import items
 from crawler.corpus.store import STORE_FILENAME, CorpusStore, dumps
 from crawler.export import ExportOptions, export
 from crawler.export import rows as export_rows
+from crawler.export import selection as export_selection
 from crawler.export.selection import ReadOnlyCorpus
-from crawler.recordtext import debate_parts, export_form, in_export_form, speech_id_end
+from crawler.recordtext import (
+    debate_parts,
+    export_form,
+    in_export_form,
+    speech_id_end,
+    speech_party_raw,
+)
 from tests.support.corpus import BuiltCorpus, copy_corpus
 from tests.test_export_stored_form import OPTIONS, files_of, store_sorted
 
@@ -88,6 +95,9 @@ def test_a_stored_debate_is_cut_into_itself_without_speeches_and_each_speech(
         assert [orjson.loads(piece[: speech_id_end(piece)]) for piece in pieces] == [
             speech["id"] for speech in debate["speeches"]
         ]
+        assert [orjson.loads(speech_party_raw(piece)) for piece in pieces] == [
+            speech["party_raw"] for speech in debate["speeches"]
+        ]
 
 
 def speech(number: int, **fields: Any) -> dict[str, Any]:
@@ -125,6 +135,8 @@ def debate(speeches: list[dict[str, Any]]) -> dict[str, Any]:
         # An id that is not text, and a party label that is not an object.
         ({"id": {"text": "d1.2"}}, {}),
         ({"party_raw": None}, {}),
+        # The key after a party label within it.
+        ({"party_raw": {"en": {"name": "Labour", "party": "labour"}}}, {}),
     ],
 )
 def test_a_debate_whose_speeches_would_not_be_cut_exactly_keeps_sorted_keys(
@@ -195,8 +207,9 @@ def version_3_store(corpus: Path) -> bytes:
     return uncut
 
 
+@pytest.mark.parametrize("format", ["jsonl", "csv"])
 def test_a_version_3_store_exports_the_same_files_before_and_after_it_is_brought_up_to_date(
-    sample_corpus: BuiltCorpus, tmp_path: Path
+    sample_corpus: BuiltCorpus, tmp_path: Path, format: str
 ) -> None:
     corpus = copy_corpus(sample_corpus.folder, tmp_path / "corpus")
     uncut = version_3_store(corpus)
@@ -206,7 +219,7 @@ def test_a_version_3_store_exports_the_same_files_before_and_after_it_is_brought
     finally:
         old.close()
     for name, options in OPTIONS.items():
-        export(corpus, tmp_path / f"v3-{name}", ExportOptions(format="jsonl", **options))
+        export(corpus, tmp_path / f"v3-{name}", ExportOptions(format=format, **options))
     CorpusStore(corpus).close()
     new = ReadOnlyCorpus(corpus)
     try:
@@ -214,7 +227,7 @@ def test_a_version_3_store_exports_the_same_files_before_and_after_it_is_brought
     finally:
         new.close()
     for name, options in OPTIONS.items():
-        export(corpus, tmp_path / f"v4-{name}", ExportOptions(format="jsonl", **options))
+        export(corpus, tmp_path / f"v4-{name}", ExportOptions(format=format, **options))
         assert files_of(tmp_path / f"v4-{name}") == files_of(tmp_path / f"v3-{name}"), name
     debates = stored_texts(corpus, "debates")
     assert uncut not in debates
@@ -253,3 +266,24 @@ def test_every_article_write_keeps_its_card_columns(tmp_path: Path) -> None:
         assert card_columns(tmp_path) == [("a1", "2025-03-01T09:00:00+00:00", None)]
     finally:
         store.close()
+
+
+def test_a_csv_export_decodes_each_debate_once(
+    sample_corpus: BuiltCorpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # CSV's party columns are known before its speech rows are written: from the
+    # speeches' texts, not from a decoding of each debate before the one for its rows.
+    decoded: list[str] = []
+    load_record = export_rows.load_record
+
+    def counted(text: str | bytes) -> Any:
+        record = load_record(text)
+        if "speeches" in record:
+            decoded.append(record["id"])
+        return record
+
+    monkeypatch.setattr(export_rows, "load_record", counted)
+    monkeypatch.setattr(export_selection, "load_record", counted)
+    export(sample_corpus.folder, tmp_path / "out", ExportOptions(format="csv"))
+    debates = {record["id"] for record in sample_corpus.read("debates")}
+    assert sorted(decoded) == sorted(debates)

@@ -13,10 +13,15 @@ import orjson
 from crawler import items
 from crawler.corpus.snapshot import load_record
 from crawler.export.fields import Column, defaults
-from crawler.export.selection import ReadOnlyCorpus, Selection, article_day
+from crawler.export.selection import (
+    ReadOnlyCorpus,
+    Selection,
+    StoredSpeech,
+    article_day,
+    read_debate,
+)
 from crawler.export.tables import Table
 from crawler.recordtext import (
-    debate_parts,
     field_order,
     in_export_form,
     json_bytes,
@@ -230,25 +235,6 @@ DEBATE_TAIL = (
 DEBATE_EMPTY: dict[str, Any] = {"titles": {}, "sources": [], "source_ids": {}}
 
 
-# A speech as the export reads it: its record, or the text debate_parts cut out.
-StoredSpeech = dict[str, Any] | bytes
-
-
-def _opened_debate(text: bytes, cut: bool) -> tuple[dict[str, Any], list[str], list[StoredSpeech]]:
-    """A stored debate read once: ``(debate, its speeches' ids, its speeches)``. With
-    ``cut``, a debate in its export form is not decoded whole: its speeches are
-    the texts :func:`~crawler.recordtext.debate_parts` cuts out (only their ids are
-    decoded) and the debate is given without them (``speeches`` empty)."""
-    parts = debate_parts(text) if cut and in_export_form(text, items.DebateItem) else None
-    if parts is None:
-        debate = load_record(text)
-        speeches = debate.get("speeches", [])
-        return debate, [speech["id"] for speech in speeches], speeches
-    frame, pieces = parts
-    loads = orjson.loads
-    return loads(frame), [loads(piece[: speech_id_end(piece)]) for piece in pieces], pieces
-
-
 def _selected_debates(
     corpus: ReadOnlyCorpus,
     selection: Selection,
@@ -258,19 +244,19 @@ def _selected_debates(
     cut: bool = False,
 ) -> Iterator[tuple[str, dict[str, Any], list[tuple[int, StoredSpeech]]]]:
     """``(id, debate, [(sequence, speech), …])`` of each debate with exported speeches,
-    read once (:func:`_opened_debate`; each speech a record unless ``cut``); its
-    speeches are counted in the tally. With :attr:`Selection.open_debates`, every
-    debate is read and noted in the selection."""
+    read once (:func:`~crawler.export.selection.read_debate`: each speech a record
+    unless ``cut``); its speeches are counted in the tally. With
+    :attr:`Selection.open_debates`, every debate is read and noted in the selection."""
     noting = selection.open_debates is not None
     for debate_id, text in corpus.keyed_texts("debates"):
         if noting:
-            debate, ids, in_debate = _opened_debate(text, cut)
+            debate, ids, in_debate = read_debate(text, cut)
             selection.note_debate(debate, ids)
         chosen = selection.speeches.get(debate_id)
         if not chosen:
             continue
         if not noting:
-            debate, ids, in_debate = _opened_debate(text, cut)
+            debate, ids, in_debate = read_debate(text, cut)
         numbered = enumerate(zip(ids, in_debate, strict=True), start=1)
         speeches = [
             (sequence, speech) for sequence, (speech_id, speech) in numbered if speech_id in chosen

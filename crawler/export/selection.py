@@ -15,14 +15,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import orjson
+
+from crawler import items
 from crawler.corpus.snapshot import load_record
 from crawler.corpus.store import CARD_COLUMNS_VERSION, STORE_FILENAME, CorpusStore
 from crawler.dedup.sources import TWFY
 from crawler.export.filters import Vocabulary, valid_values
 from crawler.export.options import ExportError, ExportOptions
-from crawler.recordtext import INTERFACES
+from crawler.recordtext import (
+    INTERFACES,
+    debate_parts,
+    in_export_form,
+    speech_id_end,
+    speech_party_raw,
+)
 
 
 class ReadOnlyCorpus(CorpusStore):
@@ -107,6 +116,25 @@ class CorpusMoment:
             self.latest_last_changed is None or last_changed > self.latest_last_changed
         ):
             self.latest_last_changed = last_changed
+
+
+# A speech as the export reads it: its record, or the text debate_parts cut out.
+StoredSpeech = dict[str, Any] | bytes
+
+
+def read_debate(text: bytes, cut: bool) -> tuple[dict[str, Any], list[str], list[StoredSpeech]]:
+    """A stored debate read once: ``(debate, its speeches' ids, its speeches)``. With
+    ``cut``, a debate in its export form is not decoded whole: its speeches are
+    the texts :func:`~crawler.recordtext.debate_parts` cuts out (only their ids are
+    decoded) and the debate is given without them (``speeches`` empty)."""
+    parts = debate_parts(text) if cut and in_export_form(text, items.DebateItem) else None
+    if parts is None:
+        debate = load_record(text)
+        speeches = debate.get("speeches", [])
+        return debate, [speech["id"] for speech in speeches], speeches
+    frame, pieces = parts
+    loads = orjson.loads
+    return loads(frame), [loads(piece[: speech_id_end(piece)]) for piece in pieces], pieces
 
 
 def stored_records(corpus: CorpusStore, table: str) -> Iterator[dict[str, Any]]:
@@ -286,12 +314,17 @@ def _choose_speeches(
     parties_seen: set[str],
     interfaces_seen: set[str],
 ) -> None:
-    """Choose the speeches the filters keep, decoding every debate; note the values
-    seen, for the warnings and CSV's party columns."""
-    for debate in stored_records(corpus, "debates"):
-        in_debate = debate.get("speeches", [])
-        selection.saw_debate(debate, [speech["id"] for speech in in_debate])
-        debate_id, house = debate["id"], debate.get("house")
+    """Choose the speeches the filters keep, reading every debate; note the values
+    seen, for the warnings and CSV's party columns. Unless a speech's party is asked
+    about, a debate is not decoded whole where the store
+    :attr:`~ReadOnlyCorpus.copies_through`: its speeches' ids and party labels are
+    read from their texts (the pass writing them decodes them, once)."""
+    cut = corpus.copies_through and not options.parties
+    labels_of: dict[bytes, Any] = {}
+    for debate_id, text in corpus.keyed_texts("debates"):
+        debate, ids, in_debate = read_debate(text, cut)
+        selection.saw_debate(debate, ids)
+        house = debate.get("house")
         houses_seen.add(house or "")
         if options.parties:
             parties_seen.update(speech.get("party") or "" for speech in in_debate)
@@ -301,12 +334,24 @@ def _choose_speeches(
         ):
             continue
         selection.sources_by_debate[debate_id] = tuple(debate.get("sources") or ())
-        chosen = (
-            [speech for speech in in_debate if speech.get("party") in options.parties]
-            if options.parties
-            else in_debate
-        )
-        if chosen:
-            selection.speeches[debate_id] = {speech["id"] for speech in chosen}
-            # An interface beyond en and cy gets a CSV column of its own, after those.
-            interfaces_seen.update(*[speech.get("party_raw") or () for speech in chosen])
+        if options.parties:
+            chosen = [
+                speech
+                for speech in in_debate
+                if cast(dict[str, Any], speech).get("party") in options.parties
+            ]
+            chosen_ids = [cast(dict[str, Any], speech)["id"] for speech in chosen]
+        else:
+            chosen, chosen_ids = in_debate, ids
+        if not chosen:
+            continue
+        selection.speeches[debate_id] = set(chosen_ids)
+        # An interface beyond en and cy gets a CSV column of its own, after those.
+        for speech in chosen:
+            if type(speech) is bytes:
+                labels = speech_party_raw(speech)
+                if labels not in labels_of:
+                    labels_of[labels] = orjson.loads(labels)
+                interfaces_seen.update(labels_of[labels])
+            else:
+                interfaces_seen.update(cast(dict[str, Any], speech).get("party_raw") or ())
