@@ -257,10 +257,15 @@ def _selected_debates(
             continue
         if not noting:
             debate, ids, in_debate = read_debate(text, cut)
-        numbered = enumerate(zip(ids, in_debate, strict=True), start=1)
-        speeches = [
-            (sequence, speech) for sequence, (speech_id, speech) in numbered if speech_id in chosen
-        ]
+        if chosen is selection.all_speeches.get(debate_id):  # all of them (note_debate)
+            speeches = list(enumerate(in_debate, start=1))
+        else:
+            numbered = enumerate(zip(ids, in_debate, strict=True), start=1)
+            speeches = [
+                (sequence, speech)
+                for sequence, (speech_id, speech) in numbered
+                if speech_id in chosen
+            ]
         if not speeches:
             continue
         yield debate_id, debate, speeches
@@ -383,7 +388,7 @@ def speech_lines(
     speech_order = field_order(items.Speech)
     row_of = _speech_row(table, selection)
     order_keys = _party_raw_order(selection)
-    dumps = orjson.dumps
+    dumps, id_end = orjson.dumps, speech_id_end
     debates = _selected_debates(corpus, selection, tally, table.filename, cut=corpus.copies_through)
     for debate_id, debate, speeches in debates:
         head, tail = _debate_cells(debate)
@@ -407,12 +412,12 @@ def speech_lines(
             if type(speech) is bytes:
                 if opening is not None:
                     # {"id":<id>,<the speech's other fields>} around the debate's cells.
-                    end = speech_id_end(speech)
+                    end = id_end(speech)
                     lines += (
                         b'{"id":',
                         speech[:end],
                         opening,
-                        str(sequence).encode(),
+                        b"%d" % sequence,
                         middle,
                         speech[end:],
                         closing,
