@@ -385,12 +385,13 @@ def stage_costs(corpus: Path, rounds: int = 3) -> dict[str, float]:
                     tally = Tally()
                     tables = writer.tables(options, selection.party_interfaces)
                     for table in sorted(tables, key=lambda table: table.name == "links"):
-                        lines = timed(
+                        pieces = timed(
                             f"{table.name}: read, lines",
-                            lambda table=table, selection=selection, tally=tally, store=store: (
-                                b"".join(LINE_SOURCES[table.name](store, selection, table, tally))
+                            lambda table=table, selection=selection, tally=tally, store=store: list(
+                                LINE_SOURCES[table.name](store, selection, table, tally)
                             ),
                         )
+                        lines = b"".join(pieces)  # as the writer's buffer gathers them
                         timed(f"{table.name}: SHA-256", lambda lines=lines: hashlib.sha256(lines))
                         timed(
                             f"{table.name}: write",
