@@ -287,3 +287,24 @@ def test_a_csv_export_decodes_each_debate_once(
     export(sample_corpus.folder, tmp_path / "out", ExportOptions(format="csv"))
     debates = {record["id"] for record in sample_corpus.read("debates")}
     assert sorted(decoded) == sorted(debates)
+
+
+def test_a_version_3_store_whose_article_holds_nan_is_brought_up_to_date(
+    sample_corpus: BuiltCorpus, tmp_path: Path
+) -> None:
+    # Stored with sorted keys (a field missing), as json writes it: NaN, which
+    # SQLite's JSON functions refuse.
+    corpus = copy_corpus(sample_corpus.folder, tmp_path / "corpus")
+    version_3_store(corpus)
+    with sqlite3.connect(corpus / STORE_FILENAME) as conn:
+        article_id, text = conn.execute("SELECT id, record FROM articles LIMIT 1").fetchone()
+        record = json.loads(text)
+        del record["title"]
+        record["extraction"] = {"score": float("nan")}
+        conn.execute(
+            "UPDATE articles SET record = ? WHERE id = ?",
+            (json.dumps(record, sort_keys=True), article_id),
+        )
+    CorpusStore(corpus).close()
+    assert card_columns(corpus) == card_columns_from_records(corpus)
+    assert all(fetched_at for _, fetched_at, _ in card_columns(corpus))

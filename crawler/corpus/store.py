@@ -429,29 +429,39 @@ class CorpusStore:
         missing = [name for name in CARD_COLUMNS if name not in self._columns("articles")]
         for name in missing:
             self._conn.execute(f"ALTER TABLE articles ADD COLUMN {name} TEXT")
-        self._conn.execute(
-            "UPDATE articles SET "
-            + ", ".join(
-                f"{name} = CASE json_type(record, '$.{name}') WHEN 'text'"
-                f" THEN json_extract(record, '$.{name}') END"
-                for name in CARD_COLUMNS
+        # Decoded here, not by SQLite's JSON functions: a record stored with sorted
+        # keys may hold NaN, which they refuse.
+        setting = ", ".join(f"{name} = ?" for name in CARD_COLUMNS)
+        for rows in self._rows_in_batches("articles", "record"):
+            self._conn.executemany(
+                f"UPDATE articles SET {setting} WHERE rowid = ?",
+                [(*card_values(json.loads(text)), row) for row, text in rows],
             )
-        )
 
     def _store_uncut_debates_sorted(self) -> None:
         """Store with sorted keys each debate in its export form whose speeches
         :func:`~crawler.recordtext.debate_parts` would not cut out exactly (those
         written before version 4 were not checked)."""
-        rows = self._conn.execute("SELECT id, CAST(record AS BLOB) FROM debates").fetchall()
-        for debate_id, text in rows:
-            if not in_export_form(text, DebateItem):
-                continue
-            record = json.loads(text)
-            if export_text(record, DebateItem) != text:
-                self._conn.execute(
-                    "UPDATE debates SET record = ? WHERE id = ?",
-                    (dumps(record), debate_id),
-                )
+        for rows in self._rows_in_batches("debates", "CAST(record AS BLOB)"):
+            for row, text in rows:
+                if not in_export_form(text, DebateItem):
+                    continue
+                record = json.loads(text)
+                if export_text(record, DebateItem) != text:
+                    self._conn.execute(
+                        "UPDATE debates SET record = ? WHERE rowid = ?", (dumps(record), row)
+                    )
+
+    def _rows_in_batches(self, table: str, column: str) -> Iterator[list[tuple[int, Any]]]:
+        """``(rowid, column)`` of every row of ``table``, a batch at a time (the caller
+        may change a batch's rows before the next is read)."""
+        last = -(2**63)
+        while rows := self._conn.execute(
+            f"SELECT rowid, {column} FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT 1000",
+            (last,),
+        ).fetchall():
+            yield rows
+            last = rows[-1][0]
 
     def _has_table(self, table: str) -> bool:
         row = self._conn.execute(
