@@ -41,8 +41,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from crawler.dedup.fingerprint import decode_sketch, encode_sketch, indexed_values
 from crawler.items import ArticleItem, DebateItem, LinkItem
 from crawler.linking.index import (
@@ -53,7 +51,7 @@ from crawler.linking.index import (
     drop_index,
 )
 from crawler.linking.linker import debate_speeches
-from crawler.recordtext import export_form
+from crawler.recordtext import export_text, in_export_form
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +59,7 @@ STORE_FILENAME = "corpus.sqlite3"
 # Bumped when the tables below change in a way older code cannot read;
 # stored as ``PRAGMA user_version``. Stores from before versioning read 0.
 # An older store is brought up to date when it is opened (see MIGRATIONS).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # How many records read or written are kept as JSON text (see CorpusStore.get).
 RECORD_CACHE_SIZE = 256
 # The tables whose records are kept so (written only through put_article, put_debate).
@@ -82,7 +80,9 @@ CREATE TABLE IF NOT EXISTS articles (
     sketch BLOB,
     published TEXT,
     site TEXT,
-    linked INTEGER NOT NULL DEFAULT 0
+    linked INTEGER NOT NULL DEFAULT 0,
+    fetched_at TEXT,
+    last_changed TEXT
 );
 CREATE INDEX IF NOT EXISTS articles_by_hash ON articles (content_hash);
 CREATE TABLE IF NOT EXISTS article_identities (
@@ -212,6 +212,14 @@ SKETCH_POSTINGS_VERSION = 3
 # each where a rowid table and its key's index were two, each written per row.
 KEYED_TABLES_VERSION = 3
 KEYED_TABLES = ("article_identities", "pages")
+# Version 4 keeps each article's fetched_at and last_changed (the timestamps an
+# export's data card reports, when text) in columns of their own, filled on every
+# write, so the export copies articles through without decoding them; and keeps a
+# debate in its export form only when its speeches can be cut out of its text
+# (crawler.recordtext.export_text). An older store gets the columns filled, and a
+# debate its text cannot be cut exactly is stored with sorted keys.
+CARD_COLUMNS_VERSION = 4
+CARD_COLUMNS = ("fetched_at", "last_changed")
 
 
 @dataclass(frozen=True)
@@ -270,16 +278,16 @@ def dumps(record: dict[str, Any], record_type: type | None = None) -> str:
     row); any other record with its keys sorted, as is one holding an integer beyond
     64 bits.
     """
-    form = export_form(record, record_type) if record_type is not None else None
-    if form is not None:
-        try:
-            # json_bytes's encoder without its fallback: an integer beyond 64 bits,
-            # which the export's decoding (orjson) reads back as a float, would be
-            # copied through exact, unlike the same value in CSV or a speech row.
-            return orjson.dumps(form).decode("utf-8")
-        except TypeError:
-            pass
+    text = export_text(record, record_type) if record_type is not None else None
+    if text is not None:
+        return text.decode("utf-8")
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def card_values(record: dict[str, Any]) -> tuple[str | None, ...]:
+    """An article's :data:`CARD_COLUMNS`: each the record's value when it is text."""
+    values = (record.get(name) for name in CARD_COLUMNS)
+    return tuple(value if isinstance(value, str) else None for value in values)
 
 
 class CorpusStore:
@@ -345,6 +353,9 @@ class CorpusStore:
                     self._key_tables()
                 if version < SKETCH_POSTINGS_VERSION:
                     self._index_sketches_anew()
+                if version < CARD_COLUMNS_VERSION:
+                    self._fill_card_columns()
+                    self._store_uncut_debates_sorted()
                 self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self._load_pending_postings()
 
@@ -412,6 +423,45 @@ class CorpusStore:
         self._conn.executemany(
             "INSERT OR IGNORE INTO article_sketch (value, article) VALUES (?, ?)", postings
         )
+
+    def _fill_card_columns(self) -> None:
+        """Add the articles' :data:`CARD_COLUMNS` and fill them from the records."""
+        missing = [name for name in CARD_COLUMNS if name not in self._columns("articles")]
+        for name in missing:
+            self._conn.execute(f"ALTER TABLE articles ADD COLUMN {name} TEXT")
+        # Decoded here, not by SQLite's JSON functions: a record stored with sorted
+        # keys may hold NaN, which they refuse.
+        setting = ", ".join(f"{name} = ?" for name in CARD_COLUMNS)
+        for rows in self._rows_in_batches("articles", "record"):
+            self._conn.executemany(
+                f"UPDATE articles SET {setting} WHERE rowid = ?",
+                [(*card_values(json.loads(text)), row) for row, text in rows],
+            )
+
+    def _store_uncut_debates_sorted(self) -> None:
+        """Store with sorted keys each debate in its export form whose speeches
+        :func:`~crawler.recordtext.debate_parts` would not cut out exactly (those
+        written before version 4 were not checked)."""
+        for rows in self._rows_in_batches("debates", "CAST(record AS BLOB)"):
+            for row, text in rows:
+                if not in_export_form(text, DebateItem):
+                    continue
+                record = json.loads(text)
+                if export_text(record, DebateItem) != text:
+                    self._conn.execute(
+                        "UPDATE debates SET record = ? WHERE rowid = ?", (dumps(record), row)
+                    )
+
+    def _rows_in_batches(self, table: str, column: str) -> Iterator[list[tuple[int, Any]]]:
+        """``(rowid, column)`` of every row of ``table``, a batch at a time (the caller
+        may change a batch's rows before the next is read)."""
+        last = -(2**63)
+        while rows := self._conn.execute(
+            f"SELECT rowid, {column} FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT 1000",
+            (last,),
+        ).fetchall():
+            yield rows
+            last = rows[-1][0]
 
     def _has_table(self, table: str) -> bool:
         row = self._conn.execute(
@@ -728,11 +778,13 @@ class CorpusStore:
             current = set(indexed_values(sketch))
             indexed = article_id not in self._pending
             self._conn.execute(
-                "INSERT INTO articles (id, record, content_hash, sketch, published, site)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+                "INSERT INTO articles (id, record, content_hash, sketch, published, site,"
+                " fetched_at, last_changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET"
                 " record = excluded.record, content_hash = excluded.content_hash,"
                 " sketch = excluded.sketch, published = excluded.published,"
-                " site = excluded.site, linked = 0",
+                " site = excluded.site, linked = 0, fetched_at = excluded.fetched_at,"
+                " last_changed = excluded.last_changed",
                 (
                     article_id,
                     text,
@@ -740,6 +792,7 @@ class CorpusStore:
                     encode_sketch(sketch) if sketch else None,
                     record.get("published"),
                     record.get("site"),
+                    *card_values(record),
                 ),
             )
             self._conn.executemany(
