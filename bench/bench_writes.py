@@ -14,7 +14,9 @@ reached the storage layer; ``wchar``: what went through ``write()``), the mean
 stored article record (bytes of its JSON line in ``articles.jsonl``) and the
 ratio of the two, commits per item, the largest size the write-ahead log
 reached, and the store's pages per table (SQLite's ``dbstat``); the same bytes
-without the WARC capture; and where the store's writes went (:class:`WalReader`):
+without the WARC capture; and where the store's writes went: with a rollback
+journal (:class:`PageDiff`), the pages each commit added past the file's end and
+those it changed in place, per table; with a write-ahead log (:class:`WalReader`),
 log frames per commit and per table, and the pages each checkpoint copied back.
 ``--speeches`` crawls a TheyWorkForYou site (:mod:`bench.synthetic_twfy`) instead,
 per speech. ``--into-store`` measures a small crawl into a large store at the

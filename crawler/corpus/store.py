@@ -585,8 +585,9 @@ class CorpusStore:
             self._conn.execute("COMMIT")
 
     def checkpoint(self) -> None:
-        """Fold the write-ahead log into the database file and stop keeping one: the
-        file alone then holds the whole store, ready to be moved or copied."""
+        """Commit, fold a write-ahead log (a store kept one while a reader held it)
+        into the database file and keep no journal beside it: the file alone then
+        holds the whole store, ready to be moved or copied."""
         self.commit()
         self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._conn.execute("PRAGMA journal_mode=DELETE")
