@@ -167,13 +167,15 @@ def _copied_articles(
     stored text when in its export form (else its ``row`` encoded); what the tally
     and the data card need is read from the store's columns."""
     chosen = selection.articles
-    fetched: list[str | None] = []
-    changed: list[str | None] = []
-    published_sites: list[tuple[Any, Any]] = []
+    # The latest of each, as CorpusMoment.saw finds it record by record.
+    latest_fetched: str | None = None
+    latest_changed: str | None = None
     lines: list[bytes] = []
     for article_id, text, published, site, fetched_at, last_changed in corpus.article_texts():
-        fetched.append(fetched_at)
-        changed.append(last_changed)
+        if fetched_at and (latest_fetched is None or fetched_at > latest_fetched):
+            latest_fetched = fetched_at
+        if last_changed and (latest_changed is None or last_changed > latest_changed):
+            latest_changed = last_changed
         if article_id not in chosen:
             continue
         # A sorted-key text holding fetched_at starts with a key before "id": the
@@ -181,25 +183,23 @@ def _copied_articles(
         if (fetched_at is not None and text.startswith(b'{"id":')) or in_export_form(
             text, items.ArticleItem
         ):
-            published_sites.append((published, site))
             lines += (text, b"\n")
         else:
             record = load_record(text)
-            published_sites.append((record.get("published"), record.get("site")))
+            published, site = record.get("published"), record.get("site")
             lines.append(json_line(row(record)))
+        tally.rows[filename] += 1
+        day = article_day(published)
+        if day is None:
+            tally.undated_articles += 1
+        else:
+            tally.article_dates.append(day)
+        tally.sites[site or "(no site)"] += 1
         if len(lines) >= LINES_PER_WRITE:
             yield b"".join(lines)
             lines.clear()
     yield b"".join(lines)
-    # The latest of each, as CorpusMoment.saw finds it record by record.
-    selection.moment.saw_times(
-        max(filter(None, fetched), default=None), max(filter(None, changed), default=None)
-    )
-    tally.rows[filename] += len(published_sites)
-    days = [article_day(published) for published, _ in published_sites]
-    tally.article_dates.extend(filter(None, days))
-    tally.undated_articles += days.count(None)
-    tally.sites.update(site or "(no site)" for _, site in published_sites)
+    selection.moment.saw_times(latest_fetched, latest_changed)
 
 
 def comment_rows(

@@ -21,7 +21,12 @@ import orjson
 
 from crawler import items
 from crawler.corpus.snapshot import load_record
-from crawler.corpus.store import CARD_COLUMNS_VERSION, STORE_FILENAME, CorpusStore
+from crawler.corpus.store import (
+    CARD_COLUMNS_VERSION,
+    SCHEMA_VERSION,
+    STORE_FILENAME,
+    CorpusStore,
+)
 from crawler.dedup.sources import TWFY
 from crawler.export.filters import Vocabulary, valid_values
 from crawler.export.options import ExportError, ExportOptions
@@ -46,6 +51,12 @@ class ReadOnlyCorpus(CorpusStore):
         super().__init__(folder, read_only=True)
         self.version: int = self._conn.execute("PRAGMA user_version").fetchone()[0]
         """The store's schema version, which it is read as (it is not brought up to date)."""
+        if self.version > SCHEMA_VERSION:
+            self.close()
+            raise ExportError(
+                f"the corpus store {path} has schema version {self.version}, newer than this"
+                f" crawler's {SCHEMA_VERSION}; update the crawler to export it"
+            )
 
     @property
     def copies_through(self) -> bool:
