@@ -25,17 +25,24 @@ same three in CPU time (steadier than wall time on a shared machine) and the
 process's peak resident memory. Progress goes to stderr as it runs.
 :func:`measure` returns the same figures for a combined benchmark.
 
+``--stages`` adds what a default JSON Lines export of the corpus costs, stage by
+stage, in CPU seconds (the median of ``--rounds``, in this process): choosing the
+records, then for each table reading its rows and making its lines, the SHA-256
+of those lines, and writing them to a file (flushed to disk, as the export does).
+
     .venv/bin/python bench/bench_export.py [--records 100000] [--rounds 3] [--format jsonl]
-        [--baseline DIR]
+        [--baseline DIR] [--stages]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib
 import json
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -344,6 +351,71 @@ def measure(
     }
 
 
+def stage_costs(corpus: Path, rounds: int = 3) -> dict[str, float]:
+    """CPU seconds of each stage of a default JSON Lines export of ``corpus`` (by
+    this checkout's code), the median of ``rounds``."""
+    from crawler.export import ExportOptions
+    from crawler.export.filters import Vocabulary
+    from crawler.export.rows import LINE_SOURCES, Tally
+    from crawler.export.selection import ReadOnlyCorpus, select
+    from crawler.export.writers import writer_for
+
+    costs: dict[str, list[float]] = {}
+
+    def timed(stage: str, work: Callable[[], Any]) -> Any:
+        started = time.process_time()
+        result = work()
+        costs.setdefault(stage, []).append(time.process_time() - started)
+        return result
+
+    vocabulary = Vocabulary.load()
+    options = vocabulary.resolve(ExportOptions(format="jsonl"))
+    writer = writer_for("jsonl")
+    with tempfile.TemporaryDirectory(prefix="bench-export-stages-") as out:
+        for _ in range(rounds):
+            store = ReadOnlyCorpus(corpus)
+            try:
+                with store.read_transaction():
+                    selection = timed(
+                        "selection",
+                        lambda store=store: select(
+                            store, options, vocabulary, speeches_when_written=True
+                        ),
+                    )
+                    tally = Tally()
+                    tables = writer.tables(options, selection.party_interfaces)
+                    for table in sorted(tables, key=lambda table: table.name == "links"):
+                        pieces = timed(
+                            f"{table.name}: read, lines",
+                            lambda table=table, selection=selection, tally=tally, store=store: list(
+                                LINE_SOURCES[table.name](store, selection, table, tally)
+                            ),
+                        )
+                        lines = b"".join(pieces)  # as the writer's buffer gathers them
+                        timed(f"{table.name}: SHA-256", lambda lines=lines: hashlib.sha256(lines))
+                        timed(
+                            f"{table.name}: write",
+                            lambda lines=lines: write_flushed(Path(out) / "table", lines),
+                        )
+            finally:
+                store.close()
+    return {stage: statistics.median(seconds) for stage, seconds in costs.items()}
+
+
+def write_flushed(path: Path, data: bytes) -> None:
+    with path.open("wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def report_stages(costs: dict[str, float]) -> None:
+    print("a default JSON Lines export, CPU seconds by stage (median):")
+    for stage, seconds in costs.items():
+        print(f"  {stage:<22} {seconds:>6.3f}")
+    print(f"  {'total':<22} {sum(costs.values()):>6.3f}")
+
+
 def report(result: dict[str, Any]) -> None:
     described = ", ".join(f"{count} {name}" for name, count in result["counts"].items())
     print(f"corpus: {result['records']} records ({described})")
@@ -369,16 +441,22 @@ def main() -> int:
     parser.add_argument(
         "--baseline", type=Path, help="another checkout whose export runs beside this one's"
     )
+    parser.add_argument(
+        "--stages", action="store_true", help="add a default JSON Lines export's cost by stage"
+    )
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-export-"))
     try:
         result = measure(
             work, args.records, tuple(args.format or FORMATS), args.rounds, args.baseline
         )
+        costs = stage_costs(work / "corpus", args.rounds) if args.stages else None
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     report(result)
+    if costs is not None:
+        report_stages(costs)
     return 0
 
 

@@ -14,7 +14,9 @@ reached the storage layer; ``wchar``: what went through ``write()``), the mean
 stored article record (bytes of its JSON line in ``articles.jsonl``) and the
 ratio of the two, commits per item, the largest size the write-ahead log
 reached, and the store's pages per table (SQLite's ``dbstat``); the same bytes
-without the WARC capture; and where the store's writes went (:class:`WalReader`):
+without the WARC capture; and where the store's writes went: with a rollback
+journal (:class:`PageDiff`), the pages each commit added past the file's end and
+those it changed in place, per table; with a write-ahead log (:class:`WalReader`),
 log frames per commit and per table, and the pages each checkpoint copied back.
 ``--speeches`` crawls a TheyWorkForYou site (:mod:`bench.synthetic_twfy`) instead,
 per speech. ``--into-store`` measures a small crawl into a large store at the
@@ -131,27 +133,81 @@ class WalReader:
         }
 
 
+class PageDiff:
+    """Follows a store kept with a rollback journal: which pages of the database file
+    each commit wrote, read from the file itself (each page compared with what it
+    held after the commit before). A page past the file's previous end is written
+    once; a page that existed is first copied into the journal, so written twice."""
+
+    def __init__(self, database: Path):
+        self.path = Path(database)
+        self.pages: list[int] = []
+        self.appended: dict[int, int] = {}
+        """Pages added past the file's end, by page number."""
+        self.rewritten: dict[int, int] = {}
+        """Pages changed in place (each also copied to the journal), by page number."""
+        self.commit_pages: list[int] = []
+
+    def read(self) -> None:
+        """Take in the pages changed since the last call."""
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return
+        if len(data) < 100:
+            return
+        size = struct.unpack(">H", data[16:18])[0]
+        size = 65536 if size == 1 else size
+        pages = [hash(data[start : start + size]) for start in range(0, len(data), size)]
+        changed = 0
+        for number, page in enumerate(pages, start=1):
+            if number > len(self.pages):
+                self.appended[number] = self.appended.get(number, 0) + 1
+            elif self.pages[number - 1] == page:
+                continue
+            else:
+                self.rewritten[number] = self.rewritten.get(number, 0) + 1
+            changed += 1
+        if changed:
+            self.commit_pages.append(changed)
+        self.pages = pages
+
+    def report(self) -> dict[str, Any]:
+        self.read()
+        return {
+            "appended": {str(page): count for page, count in self.appended.items()},
+            "rewritten": {str(page): count for page, count in self.rewritten.items()},
+            "commit_pages": self.commit_pages,
+        }
+
+
 def run_child(report: Path, argv: list[str]) -> None:
     """Run ``scrapy <argv>`` in this process; at exit write its I/O and commit counts,
     and what the store's write-ahead log saw (:class:`WalReader`)."""
     commits = {"commit": 0, "autocommit_write": 0}
     wals: dict[Path, WalReader] = {}
+    diffs: dict[Path, PageDiff] = {}
     connect = sqlite3.connect
 
     class Connection(sqlite3.Connection):
         wal: WalReader | None = None
+        diff: PageDiff | None = None
 
         def close(self) -> None:
-            if self.wal is not None:
+            if self.wal is not None and self.diff is not None:
                 # The last commit's frames, before closing checkpoints and removes the log.
                 self.wal.read()
+                self.diff.read()
             super().close()
 
     def counting_connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
         conn = connect(*args, factory=Connection, **kwargs)
         database = Path(str(args[0]))
-        wal = wals.setdefault(database, WalReader(database)) if database.name == STORE else None
-        conn.wal = wal
+        wal = diff = None
+        if database.name == STORE:
+            wal = wals.setdefault(database, WalReader(database))
+            diff = diffs.setdefault(database, PageDiff(database))
+        conn.wal, conn.diff = wal, diff
 
         def trace(statement: str) -> None:
             head = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
@@ -159,9 +215,12 @@ def run_child(report: Path, argv: list[str]) -> None:
                 commits["commit"] += 1
             elif head in WRITES and not conn.in_transaction:
                 commits["autocommit_write"] += 1
-            if wal is not None and head in ("COMMIT", "END", "BEGIN"):
-                # The frames of the commit before this statement are in the log.
+            if wal is not None and diff is not None and head in ("COMMIT", "END", "BEGIN"):
+                # The frames of the commit before this statement are in the log, and
+                # the pages of the one before a BEGIN in the database file.
                 wal.read()
+                if head == "BEGIN":
+                    diff.read()
 
         conn.set_trace_callback(trace)
         return conn
@@ -170,8 +229,16 @@ def run_child(report: Path, argv: list[str]) -> None:
 
     def write_report() -> None:
         logs = [wal.report() for wal in wals.values()]
+        files = [diff.report() for diff in diffs.values()]
         report.write_text(
-            json.dumps({"io": proc_io(), **commits, "wal": logs[0] if logs else {}}),
+            json.dumps(
+                {
+                    "io": proc_io(),
+                    **commits,
+                    "wal": logs[0] if logs else {},
+                    "pages": files[0] if files else {},
+                }
+            ),
             encoding="utf-8",
         )
 
@@ -269,6 +336,7 @@ def figures_of(corpus: Path, *, linking: bool) -> dict[str, Any]:
         "store_bytes": (corpus / STORE).stat().st_size,
         "tables": table_bytes(corpus / STORE),
         "wal": child.get("wal") or {},
+        "page_writes": child.get("pages") or {},
         "page_owners": page_owners(corpus / STORE),
     }
 
@@ -284,11 +352,49 @@ def page_owners(path: Path) -> dict[int, str]:
         conn.close()
 
 
+def by_table(counts: dict[str, int], owners: dict[int, str]) -> dict[str, int]:
+    """``counts`` by page number summed by the table or index owning each page."""
+    tables: dict[str, int] = {}
+    for page, count in counts.items():
+        name = owners.get(int(page), "(freed)")
+        tables[name] = tables.get(name, 0) + count
+    return tables
+
+
+def journal_breakdown(figures: dict[str, Any], units: int) -> str:
+    """Where a store kept with a rollback journal wrote: pages added past the file's
+    end (written once) and pages changed in place (copied to the journal, then
+    written), per unit and per table."""
+    pages = figures["page_writes"]
+    owners = figures["page_owners"]
+    appended = by_table(pages["appended"], owners)
+    rewritten = by_table(pages["rewritten"], owners)
+    added, changed = sum(appended.values()), sum(rewritten.values())
+    names = sorted(
+        set(appended) | set(rewritten),
+        key=lambda n: -(appended.get(n, 0) + 2 * rewritten.get(n, 0)),
+    )
+    tables = ", ".join(
+        f"{name} {appended.get(name, 0) / units:.2f}+{rewritten.get(name, 0) / units:.2f}"
+        for name in names[:12]
+    )
+    commits = pages["commit_pages"]
+    return (
+        f"pages written {added + changed} in {len(commits)} commits"
+        f" ({(added + changed) / max(len(commits), 1):.1f} pages/commit):"
+        f" {added / units:.2f}/unit added past the end (written once),"
+        f" {changed / units:.2f}/unit changed in place (journaled, then written);"
+        f" pages/unit by table, added+changed: {tables}"
+    )
+
+
 def wal_breakdown(figures: dict[str, Any], units: int) -> str:
     """Where the store's writes went: log frames per commit, per table and per
     unit, and the pages the checkpoints copied back, in 4 KiB pages."""
     wal = figures["wal"]
-    if not wal:
+    if not wal or not wal["frames"]:
+        if figures.get("page_writes", {}).get("commit_pages"):
+            return journal_breakdown(figures, units)
         return "no write-ahead log seen"
     owners = figures["page_owners"]
     by_table: dict[str, int] = {}
@@ -368,12 +474,13 @@ def store_articles(folder: Path, count: int, name: str, project: Path) -> None:
     sys.path.insert(0, str(project))
     from crawler.corpus.store import CorpusStore
     from crawler.dedup.fingerprint import sketch
+    from crawler.settings import CORPUS_COMMIT_ITEMS
 
     rng = random.Random(name)
     words = [f"word{number}" for number in range(20_000)]
     before = proc_io()["write_bytes"]
     store = CorpusStore(folder)
-    store.batch_commits(200)
+    store.batch_commits(CORPUS_COMMIT_ITEMS)
     for number in range(count):
         url = f"https://example.org/{name}-{number}/"
         record = {

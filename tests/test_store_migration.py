@@ -126,7 +126,7 @@ def test_a_version_1_store_is_renamed_in_place_when_opened(tmp_path: Path) -> No
     assert "link_quoting_article" in tables
     assert not {"article_urls", "link_article"} & set(tables)
     with sqlite3.connect(tmp_path / STORE_FILENAME) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
 
 
 def test_a_migrated_store_finds_its_article_by_identity_sketch_and_quotation(

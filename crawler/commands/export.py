@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler.corpus.store import StoreUnusableError
 from crawler.export import FORMATS, HOUSES, ExportError, ExportOptions, Vocabulary, export
 from crawler.outlets import OutletConfigError
 
@@ -135,7 +136,7 @@ class Command(ScrapyCommand):
             return
         try:
             result = export(corpus_dir, args[0], options, vocabulary)
-        except ExportError as error:
+        except (ExportError, StoreUnusableError) as error:
             print(f"scrapy export: {error}", file=sys.stderr)
             self.exitcode = 2
             return

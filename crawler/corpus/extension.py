@@ -41,7 +41,8 @@ logger = logging.getLogger(__name__)
 class CorpusStoreExtension:
     """Settings: ``CORPUS_DIR`` (empty: off), ``CORPUS_SNAPSHOT``,
     ``CORPUS_COMMIT_ITEMS``, ``CORPUS_COMMIT_SECONDS``. Stats: ``corpus/store/record_reads``
-    (records read from the database, not from those kept in memory)."""
+    (records read from the database, not from those kept in memory),
+    ``corpus/store/commits_deferred`` (batches kept open while a reader held the store)."""
 
     def __init__(
         self,
@@ -95,7 +96,7 @@ class CorpusStoreExtension:
 
     def timed_commit(self) -> None:
         try:
-            self.store.commit()
+            self.store.commit(wait=False)
         except sqlite3.Error as error:
             # Logged as an error, the crawl fails; the next timer or item tries again.
             logger.error("Corpus store commit failed in %s: %s", self.folder, error)
@@ -107,6 +108,9 @@ class CorpusStoreExtension:
         self.store.commit()
         # How many commits a crawl makes depends on timing: not a stat (crawls compare).
         self.stats.set_value("corpus/store/record_reads", self.store.record_reads)  # type: ignore[attr-defined]
+        if self.store.commits_deferred:
+            # Batches left open while an export read the store (committed later).
+            self.stats.set_value("corpus/store/commits_deferred", self.store.commits_deferred)  # type: ignore[attr-defined]
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         self.commit()

@@ -120,7 +120,7 @@ def _build(path: Path, source: Path, window_days: int) -> RebuildResult:
             result.counts["links"] = len(snapshot_links)
         result.links_not_in_snapshot = len(recomputed - snapshot_links)
         result.snapshot_links_not_recomputed = len(snapshot_links - recomputed)
-        # A WAL left beside the temporary file would be lost in the rename.
+        # A journal or log left beside the temporary file would be lost in the rename.
         store.checkpoint()
     finally:
         store.close()

@@ -16,7 +16,10 @@ every write joins one open transaction, each block of related writes inside it
 is a savepoint (whole or not at all), and the transaction is committed every
 so many items or seconds, and when the crawl ends
 (:class:`~crawler.corpus.extension.CorpusStoreExtension`). A killed crawl thereby loses
-at most that window, and the next crawl fetches those pages again. Nothing is
+at most that window, and the next crawl fetches those pages again. The store
+keeps a rollback journal (see :data:`JOURNAL_MODE`): a commit waits for readers
+(an export) to finish, so a batch's commit that finds one is put off, not
+waited for (:meth:`CorpusStore.commit`). Nothing is
 rewritten that did not change (page rows, identities, sketch postings), and the
 last records read or written are kept as their JSON text, so the stages of one
 item read a record from the database once.
@@ -36,12 +39,10 @@ import logging
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import orjson
 
 from crawler.dedup.fingerprint import decode_sketch, encode_sketch, indexed_values
 from crawler.items import ArticleItem, DebateItem, LinkItem
@@ -53,7 +54,7 @@ from crawler.linking.index import (
     drop_index,
 )
 from crawler.linking.linker import debate_speeches
-from crawler.recordtext import export_form
+from crawler.recordtext import export_text, in_export_form
 
 logger = logging.getLogger(__name__)
 
@@ -61,15 +62,37 @@ STORE_FILENAME = "corpus.sqlite3"
 # Bumped when the tables below change in a way older code cannot read;
 # stored as ``PRAGMA user_version``. Stores from before versioning read 0.
 # An older store is brought up to date when it is opened (see MIGRATIONS).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # How many records read or written are kept as JSON text (see CorpusStore.get).
 RECORD_CACHE_SIZE = 256
 # The tables whose records are kept so (written only through put_article, put_debate).
 CACHED_TABLES = ("articles", "debates")
-# The write-ahead log is folded into the database every this many pages (4 KiB
-# each) and cut back to WAL_SIZE_LIMIT bytes after.
+# The store keeps a rollback journal, emptied at each commit, not a write-ahead
+# log: the pages a transaction adds past the file's end are written once, and only
+# the existing pages it changes are first copied to the journal. The log wrote every
+# page twice (into the log, then back into the database): a news crawl wrote 14.3 KB
+# of store per article of 4.3 KB, 8.3 KB with the journal (bench/bench_writes.py).
+JOURNAL_MODE = "truncate"
+# A journal left longer by a large transaction is cut back to this many bytes.
+JOURNAL_SIZE_LIMIT = 32 * 1024 * 1024
+# The pages a transaction changed are kept in memory up to this many KiB (SQLite's
+# default is 2 MiB, less than a batch of Hansard debates with their linking index):
+# past it they are written into the database before the commit, which locks
+# readers (an export) out of the store until the commit.
+CACHE_KIB = 64 * 1024
+# A reader (``scrapy export``) holds the store while it reads, and a commit must wait
+# for it: a batch's commit waits this long (the batch then stays open, committed at
+# a later item or tick, so an export does not stall the crawl); any other write this
+# long (a commit the crawl needs before going on, as before its snapshot).
+BATCH_COMMIT_WAIT_MS = 20
+COMMIT_WAIT_MS = 600_000
+# How long a reader waits for a commit (a crawl's batch grown past CACHE_KIB keeps
+# readers out until it commits, at most CORPUS_COMMIT_SECONDS after it began).
+READ_WAIT_SECONDS = 120.0
+# A store written by earlier versions kept a write-ahead log: it is folded into the
+# database when such a store is first opened; when it cannot be (a reader holds the
+# store), the store keeps its log for that run, folded every this many pages.
 WAL_CHECKPOINT_PAGES = 4000
-WAL_SIZE_LIMIT = 32 * 1024 * 1024
 # Sketch postings of new or changed articles wait in memory (and, as article ids,
 # in ``article_sketch_pending``, across crawls) until this many articles wait.
 SKETCH_POSTINGS_PENDING = 5000
@@ -82,7 +105,9 @@ CREATE TABLE IF NOT EXISTS articles (
     sketch BLOB,
     published TEXT,
     site TEXT,
-    linked INTEGER NOT NULL DEFAULT 0
+    linked INTEGER NOT NULL DEFAULT 0,
+    fetched_at TEXT,
+    last_changed TEXT
 );
 CREATE INDEX IF NOT EXISTS articles_by_hash ON articles (content_hash);
 CREATE TABLE IF NOT EXISTS article_identities (
@@ -212,6 +237,14 @@ SKETCH_POSTINGS_VERSION = 3
 # each where a rowid table and its key's index were two, each written per row.
 KEYED_TABLES_VERSION = 3
 KEYED_TABLES = ("article_identities", "pages")
+# Version 4 keeps each article's fetched_at and last_changed (the timestamps an
+# export's data card reports, when text) in columns of their own, filled on every
+# write, so the export copies articles through without decoding them; and keeps a
+# debate in its export form only when its speeches can be cut out of its text
+# (crawler.recordtext.export_text). An older store gets the columns filled, and a
+# debate its text cannot be cut exactly is stored with sorted keys.
+CARD_COLUMNS_VERSION = 4
+CARD_COLUMNS = ("fetched_at", "last_changed")
 
 
 @dataclass(frozen=True)
@@ -270,16 +303,16 @@ def dumps(record: dict[str, Any], record_type: type | None = None) -> str:
     row); any other record with its keys sorted, as is one holding an integer beyond
     64 bits.
     """
-    form = export_form(record, record_type) if record_type is not None else None
-    if form is not None:
-        try:
-            # json_bytes's encoder without its fallback: an integer beyond 64 bits,
-            # which the export's decoding (orjson) reads back as a float, would be
-            # copied through exact, unlike the same value in CSV or a speech row.
-            return orjson.dumps(form).decode("utf-8")
-        except TypeError:
-            pass
+    text = export_text(record, record_type) if record_type is not None else None
+    if text is not None:
+        return text.decode("utf-8")
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def card_values(record: dict[str, Any]) -> tuple[str | None, ...]:
+    """An article's :data:`CARD_COLUMNS`: each the record's value when it is text."""
+    values = (record.get(name) for name in CARD_COLUMNS)
+    return tuple(value if isinstance(value, str) else None for value in values)
 
 
 class CorpusStore:
@@ -309,12 +342,14 @@ class CorpusStore:
         """Transactions committed since the store was opened."""
         self.record_reads = 0
         """Records read from the database (not from the records kept in memory)."""
+        self._journal = ""
+        self.commits_deferred = 0
+        """Batched commits put off because a reader held the store (see :meth:`commit`)."""
         if read_only:
-            uri = f"{self.path.resolve().as_uri()}?mode=ro"
-            self._conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+            self._conn = self._open_read_only()
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(self.path, isolation_level=None)
+        self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=COMMIT_WAIT_MS / 1000)
         version = self._schema_version()
         if version > SCHEMA_VERSION:
             self._conn.close()
@@ -322,16 +357,15 @@ class CorpusStore:
                 f"the corpus store {self.path} has schema version {version}, newer than this"
                 f" crawler's {SCHEMA_VERSION}; update the crawler"
             )
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        # WAL with NORMAL sync keeps every committed transaction across a
-        # process kill; only a power cut can lose the last few.
-        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._use_journal()
         self._conn.execute("PRAGMA foreign_keys=OFF")
-        # Fold the log into the database every WAL_CHECKPOINT_PAGES pages rather
-        # than SQLite's 1,000: a page changed by many commits is copied back once;
-        # the log is cut back to WAL_SIZE_LIMIT after each checkpoint.
-        self._conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
-        self._conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
+        self._conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        # Each block of a batch is a savepoint, whose pages' earlier contents SQLite
+        # keeps in a statement journal: in memory, not in a temporary file (a news
+        # crawl wrote 70 KB per article to such files, 0.5 KB of it counted as
+        # reaching the disk).
+        self._conn.execute("PRAGMA temp_store = MEMORY")
+        self._conn.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
         if version < SCHEMA_VERSION:
             with self.transaction():
                 self._migrate(version)
@@ -345,14 +379,72 @@ class CorpusStore:
                     self._key_tables()
                 if version < SKETCH_POSTINGS_VERSION:
                     self._index_sketches_anew()
+                if version < CARD_COLUMNS_VERSION:
+                    self._fill_card_columns()
+                    self._store_uncut_debates_sorted()
                 self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         self._load_pending_postings()
 
+    def _open_read_only(self) -> sqlite3.Connection:
+        """A connection that reads the store as it is.
+
+        A crawl killed while committing leaves its last commit's journal behind (hot):
+        the next connection rolls it back, but a read-only one cannot, and refuses
+        to read. The journal is then rolled back through a connection that may write
+        (the store is left as its last whole commit made it); a store that cannot be
+        written to is refused with a one-line reason."""
+        try:
+            return self._connect_read_only()
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode != sqlite3.SQLITE_READONLY_ROLLBACK:
+                raise
+        try:
+            with closing(sqlite3.connect(self.path, timeout=READ_WAIT_SECONDS)) as writer:
+                writer.execute("PRAGMA schema_version").fetchone()
+        except sqlite3.Error as error:
+            raise StoreUnusableError(
+                f"the corpus store {self.path} holds the unfinished commit of an interrupted"
+                f" crawl, which cannot be rolled back here ({error}); the next crawl into"
+                " its folder rolls it back"
+            ) from None
+        logger.info("Rolled back the unfinished commit of an interrupted crawl in %s", self.path)
+        return self._connect_read_only()
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=READ_WAIT_SECONDS)
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()
+        except sqlite3.Error:
+            conn.close()
+            raise
+        return conn
+
+    def _use_journal(self) -> None:
+        """Keep a rollback journal (:data:`JOURNAL_MODE`), synced before the database
+        file is changed (``synchronous=FULL``), so that neither a kill nor a power cut
+        leaves a commit half-written. A store that kept a write-ahead log has it folded
+        in first; while a reader holds such a store it keeps its log for this run."""
+        try:
+            mode = self._conn.execute(f"PRAGMA journal_mode={JOURNAL_MODE}").fetchone()[0]
+        except sqlite3.OperationalError:
+            mode = "wal"
+        self._journal = mode
+        if mode == "wal":
+            logger.info("Corpus store %s keeps its write-ahead log: a reader holds it", self.path)
+            # With a log, NORMAL sync keeps every committed transaction across a kill.
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
+        else:
+            self._conn.execute("PRAGMA synchronous=FULL")
+
     def _create_tables(self) -> None:
         """Create the tables, indexes and triggers a store lacks, in one transaction
-        (one statement at a time, a new store's thirty-odd were as many commits)."""
+        (one statement at a time, a new store's thirty-odd were as many commits).
+        Deferred: a store that has them all is only read, and a reader (an export)
+        does not hold up its opening."""
         try:
-            self._conn.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}{SNAPSHOT_TRACKING}COMMIT;")
+            self._conn.executescript(f"BEGIN;\n{SCHEMA}{SNAPSHOT_TRACKING}COMMIT;")
         except sqlite3.Error:
             if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")
@@ -413,6 +505,45 @@ class CorpusStore:
             "INSERT OR IGNORE INTO article_sketch (value, article) VALUES (?, ?)", postings
         )
 
+    def _fill_card_columns(self) -> None:
+        """Add the articles' :data:`CARD_COLUMNS` and fill them from the records."""
+        missing = [name for name in CARD_COLUMNS if name not in self._columns("articles")]
+        for name in missing:
+            self._conn.execute(f"ALTER TABLE articles ADD COLUMN {name} TEXT")
+        # Decoded here, not by SQLite's JSON functions: a record stored with sorted
+        # keys may hold NaN, which they refuse.
+        setting = ", ".join(f"{name} = ?" for name in CARD_COLUMNS)
+        for rows in self._rows_in_batches("articles", "record"):
+            self._conn.executemany(
+                f"UPDATE articles SET {setting} WHERE rowid = ?",
+                [(*card_values(json.loads(text)), row) for row, text in rows],
+            )
+
+    def _store_uncut_debates_sorted(self) -> None:
+        """Store with sorted keys each debate in its export form whose speeches
+        :func:`~crawler.recordtext.debate_parts` would not cut out exactly (those
+        written before version 4 were not checked)."""
+        for rows in self._rows_in_batches("debates", "CAST(record AS BLOB)"):
+            for row, text in rows:
+                if not in_export_form(text, DebateItem):
+                    continue
+                record = json.loads(text)
+                if export_text(record, DebateItem) != text:
+                    self._conn.execute(
+                        "UPDATE debates SET record = ? WHERE rowid = ?", (dumps(record), row)
+                    )
+
+    def _rows_in_batches(self, table: str, column: str) -> Iterator[list[tuple[int, Any]]]:
+        """``(rowid, column)`` of every row of ``table``, a batch at a time (the caller
+        may change a batch's rows before the next is read)."""
+        last = -(2**63)
+        while rows := self._conn.execute(
+            f"SELECT rowid, {column} FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT 1000",
+            (last,),
+        ).fetchall():
+            yield rows
+            last = rows[-1][0]
+
     def _has_table(self, table: str) -> bool:
         row = self._conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
@@ -425,10 +556,13 @@ class CorpusStore:
     def close(self) -> None:
         """Commit what the open batch holds (whole blocks only) and close; sketch
         postings still waiting are found by the next opening. Closing a closed
-        store does nothing."""
+        store does nothing. The emptied journal is removed: the folder then holds
+        the store as one file."""
         if self._closed:
             return
         self.commit()
+        if self._journal == JOURNAL_MODE:
+            self._conn.execute("PRAGMA journal_mode=DELETE")
         self._conn.close()
         self._closed = True
 
@@ -460,14 +594,35 @@ class CorpusStore:
         """One item went through the pipelines: commit if the batch holds enough."""
         self._items_since_commit += 1
         if self._items_since_commit >= self._batch_items:
-            self.commit()
+            self.commit(wait=False)
 
-    def commit(self) -> None:
-        """Commit the open batch, if any."""
+    def commit(self, *, wait: bool = True) -> bool:
+        """Commit the open batch, if any; returns whether nothing is left uncommitted.
+
+        A commit waits for readers of the store (an export) to finish. Unless
+        ``wait``, it waits :data:`BATCH_COMMIT_WAIT_MS` at most and otherwise leaves the
+        batch open, to be committed at a later call (SQLite keeps a transaction whose
+        commit found the store busy): the crawl goes on while an export reads."""
         self._items_since_commit = 0
-        if self._conn.in_transaction:
+        if not self._conn.in_transaction:
+            return True
+        if wait:
             self._conn.execute("COMMIT")
             self.commits += 1
+            return True
+        self._conn.execute(f"PRAGMA busy_timeout = {BATCH_COMMIT_WAIT_MS}")
+        try:
+            self._conn.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                raise
+            self.commits_deferred += 1
+            logger.info("Corpus store commit put off: a reader holds %s", self.path)
+            return False
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout = {COMMIT_WAIT_MS}")
+        self.commits += 1
+        return True
 
     @contextmanager
     def read_transaction(self) -> Iterator[None]:
@@ -480,8 +635,9 @@ class CorpusStore:
             self._conn.execute("COMMIT")
 
     def checkpoint(self) -> None:
-        """Fold the write-ahead log into the database file and stop keeping one: the
-        file alone then holds the whole store, ready to be moved or copied."""
+        """Commit, fold a write-ahead log (a store kept one while a reader held it)
+        into the database file and keep no journal beside it: the file alone then
+        holds the whole store, ready to be moved or copied."""
         self.commit()
         self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._conn.execute("PRAGMA journal_mode=DELETE")
@@ -728,11 +884,13 @@ class CorpusStore:
             current = set(indexed_values(sketch))
             indexed = article_id not in self._pending
             self._conn.execute(
-                "INSERT INTO articles (id, record, content_hash, sketch, published, site)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+                "INSERT INTO articles (id, record, content_hash, sketch, published, site,"
+                " fetched_at, last_changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET"
                 " record = excluded.record, content_hash = excluded.content_hash,"
                 " sketch = excluded.sketch, published = excluded.published,"
-                " site = excluded.site, linked = 0",
+                " site = excluded.site, linked = 0, fetched_at = excluded.fetched_at,"
+                " last_changed = excluded.last_changed",
                 (
                     article_id,
                     text,
@@ -740,6 +898,7 @@ class CorpusStore:
                     encode_sketch(sketch) if sketch else None,
                     record.get("published"),
                     record.get("site"),
+                    *card_values(record),
                 ),
             )
             self._conn.executemany(

@@ -7,9 +7,11 @@ options always give byte-identical files: rows are sorted, columns come in a
 fixed order, and nothing depends on the clock or on where the folders are.
 
 The store is opened read-only and read in one SQLite transaction, without the
-crawl lock: with WAL a running crawl keeps writing while the export sees one
-committed state. ``scrapy export`` (:mod:`crawler.commands.export`) is the
-command line; this package does not need Scrapy.
+crawl lock: the export sees one committed state, and a running crawl puts its
+commits off until the export has read
+(:meth:`~crawler.corpus.store.CorpusStore.commit`). ``scrapy export``
+(:mod:`crawler.commands.export`) is the command line; this package does not
+need Scrapy.
 
 Where things are: :mod:`~crawler.export.options` (what is asked),
 :mod:`~crawler.export.selection` (the filters), :mod:`~crawler.export.tables`

@@ -6,16 +6,28 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
 from crawler import items
 from crawler.corpus.snapshot import load_record
 from crawler.export.fields import Column, defaults
-from crawler.export.selection import ReadOnlyCorpus, Selection, article_day
+from crawler.export.selection import (
+    ReadOnlyCorpus,
+    Selection,
+    StoredSpeech,
+    article_day,
+    read_debate,
+)
 from crawler.export.tables import Table
-from crawler.recordtext import field_order, json_bytes, sorted_mapping
+from crawler.recordtext import (
+    field_order,
+    in_export_form,
+    json_bytes,
+    sorted_mapping,
+    speech_id_end,
+)
 
 
 @dataclass
@@ -123,9 +135,13 @@ def article_lines(
     corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
 ) -> Iterator[bytes]:
     """:func:`article_rows` as JSON lines: an article stored in its export form is
-    copied through as stored, without being encoded again."""
+    copied through as stored, without being encoded again (nor, in a store that
+    :attr:`~ReadOnlyCorpus.copies_through`, decoded)."""
     row = _article_row(table)
     whole = writes_every_field(table, items.ArticleItem, items.Comment)
+    if whole and corpus.copies_through:
+        yield from _copied_articles(corpus, selection, tally, table.filename, row)
+        return
     order = field_order(items.ArticleItem)
     for text, record in _selected_articles(corpus, selection, tally, table.filename):
         # The store writes this key order only in the export form (else keys are sorted).
@@ -133,6 +149,57 @@ def article_lines(
             yield text + b"\n"
         else:
             yield json_line(row(record))
+
+
+# Lines (or parts of lines) joined into one piece for the writer: a write per row
+# cost more than the row's copy through.
+LINES_PER_WRITE = 1024
+
+
+def _copied_articles(
+    corpus: ReadOnlyCorpus,
+    selection: Selection,
+    tally: Tally,
+    filename: str,
+    row: Callable[[dict[str, Any]], dict[str, Any]],
+) -> Iterator[bytes]:
+    """The lines of :func:`article_lines` writing every field: each exported article's
+    stored text when in its export form (else its ``row`` encoded); what the tally
+    and the data card need is read from the store's columns."""
+    chosen = selection.articles
+    # The latest of each, as CorpusMoment.saw finds it record by record.
+    latest_fetched: str | None = None
+    latest_changed: str | None = None
+    lines: list[bytes] = []
+    for article_id, text, published, site, fetched_at, last_changed in corpus.article_texts():
+        if fetched_at and (latest_fetched is None or fetched_at > latest_fetched):
+            latest_fetched = fetched_at
+        if last_changed and (latest_changed is None or last_changed > latest_changed):
+            latest_changed = last_changed
+        if article_id not in chosen:
+            continue
+        # A sorted-key text holding fetched_at starts with a key before "id": the
+        # store's column, filled from the record, spares reading the first keys.
+        if (fetched_at is not None and text.startswith(b'{"id":')) or in_export_form(
+            text, items.ArticleItem
+        ):
+            lines += (text, b"\n")
+        else:
+            record = load_record(text)
+            published, site = record.get("published"), record.get("site")
+            lines.append(json_line(row(record)))
+        tally.rows[filename] += 1
+        day = article_day(published)
+        if day is None:
+            tally.undated_articles += 1
+        else:
+            tally.article_dates.append(day)
+        tally.sites[site or "(no site)"] += 1
+        if len(lines) >= LINES_PER_WRITE:
+            yield b"".join(lines)
+            lines.clear()
+    yield b"".join(lines)
+    selection.moment.saw_times(latest_fetched, latest_changed)
 
 
 def comment_rows(
@@ -169,26 +236,36 @@ DEBATE_EMPTY: dict[str, Any] = {"titles": {}, "sources": [], "source_ids": {}}
 
 
 def _selected_debates(
-    corpus: ReadOnlyCorpus, selection: Selection, tally: Tally, filename: str
-) -> Iterator[tuple[str, dict[str, Any], list[tuple[int, dict[str, Any]]]]]:
+    corpus: ReadOnlyCorpus,
+    selection: Selection,
+    tally: Tally,
+    filename: str,
+    *,
+    cut: bool = False,
+) -> Iterator[tuple[str, dict[str, Any], list[tuple[int, StoredSpeech]]]]:
     """``(id, debate, [(sequence, speech), …])`` of each debate with exported speeches,
-    decoded once; its speeches are counted in the tally. With
-    :attr:`Selection.open_debates`, every debate is decoded and noted in the selection."""
+    read once (:func:`~crawler.export.selection.read_debate`: each speech a record
+    unless ``cut``); its speeches are counted in the tally. With
+    :attr:`Selection.open_debates`, every debate is read and noted in the selection."""
     noting = selection.open_debates is not None
     for debate_id, text in corpus.keyed_texts("debates"):
         if noting:
-            debate = load_record(text)
-            selection.note_debate(debate)
+            debate, ids, in_debate = read_debate(text, cut)
+            selection.note_debate(debate, ids)
         chosen = selection.speeches.get(debate_id)
         if not chosen:
             continue
         if not noting:
-            debate = load_record(text)
-        speeches = [
-            (sequence, speech)
-            for sequence, speech in enumerate(debate.get("speeches", []), start=1)
-            if speech["id"] in chosen
-        ]
+            debate, ids, in_debate = read_debate(text, cut)
+        if chosen is selection.all_speeches.get(debate_id):  # all of them (note_debate)
+            speeches = list(enumerate(in_debate, start=1))
+        else:
+            numbered = enumerate(zip(ids, in_debate, strict=True), start=1)
+            speeches = [
+                (sequence, speech)
+                for sequence, (speech_id, speech) in numbered
+                if speech_id in chosen
+            ]
         if not speeches:
             continue
         yield debate_id, debate, speeches
@@ -275,7 +352,8 @@ def speech_rows(
     for debate_id, debate, speeches in _selected_debates(corpus, selection, tally, table.filename):
         head, tail = _debate_cells(debate)
         for sequence, speech in speeches:
-            yield row_of(debate_id, head, tail, sequence, speech)
+            # Not cut: each speech is its record.
+            yield row_of(debate_id, head, tail, sequence, cast(dict[str, Any], speech))
 
 
 def _party_raw_order(
@@ -300,16 +378,19 @@ def speech_lines(
     corpus: ReadOnlyCorpus, selection: Selection, table: Table, tally: Tally
 ) -> Iterator[bytes]:
     """:func:`speech_rows` as JSON lines. A speech stored in its export form (in a
-    debate stored so) is encoded as it is and put between its debate's cells,
-    encoded once per debate: the same bytes as its row, without making the row."""
+    debate stored so) is written as stored, put between its debate's cells, encoded
+    once per debate: the same bytes as its row, without making the row. In a store
+    that :attr:`~ReadOnlyCorpus.copies_through`, such a debate is not decoded: its
+    speeches' texts are cut out of the stored text."""
     if tuple(column.name for column in table.columns) != SPEECH_CELLS:
         yield from map(json_line, speech_rows(corpus, selection, table, tally))
         return
     speech_order = field_order(items.Speech)
     row_of = _speech_row(table, selection)
     order_keys = _party_raw_order(selection)
-    dumps = orjson.dumps
-    for debate_id, debate, speeches in _selected_debates(corpus, selection, tally, table.filename):
+    dumps, id_end = orjson.dumps, speech_id_end
+    debates = _selected_debates(corpus, selection, tally, table.filename, cut=corpus.copies_through)
+    for debate_id, debate, speeches in debates:
         head, tail = _debate_cells(debate)
         try:
             opening = b',"debate_id":' + dumps(debate_id) + b',"sequence":'
@@ -326,7 +407,24 @@ def speech_lines(
             )
         except TypeError:
             opening = None  # a value orjson does not encode: rows made the usual way
+        lines: list[bytes] = []
         for sequence, speech in speeches:
+            if type(speech) is bytes:
+                if opening is not None:
+                    # {"id":<id>,<the speech's other fields>} around the debate's cells.
+                    end = id_end(speech)
+                    lines += (
+                        b'{"id":',
+                        speech[:end],
+                        opening,
+                        b"%d" % sequence,
+                        middle,
+                        speech[end:],
+                        closing,
+                    )
+                    continue
+                speech = orjson.loads(b'{"id":' + speech + b"}")
+            speech = cast(dict[str, Any], speech)
             party_raw = speech.get("party_raw")
             if (
                 opening is not None
@@ -339,19 +437,19 @@ def speech_lines(
                 except TypeError:
                     pass
                 else:
-                    # {"id":<id>,<the speech's other fields>} around the debate's cells.
                     own = encoded[len(b'{"id":') + len(speech_id) : -1]
-                    yield (
-                        b'{"id":'
-                        + speech_id
-                        + opening
-                        + str(sequence).encode()
-                        + middle
-                        + own
-                        + closing
+                    lines += (
+                        b'{"id":',
+                        speech_id,
+                        opening,
+                        str(sequence).encode(),
+                        middle,
+                        own,
+                        closing,
                     )
                     continue
-            yield json_line(row_of(debate_id, head, tail, sequence, speech))
+            lines.append(json_line(row_of(debate_id, head, tail, sequence, speech)))
+        yield b"".join(lines)
 
 
 def debate_rows(
@@ -390,18 +488,21 @@ def _selected_links(
     :attr:`Selection.open_debates`, every link is decoded and chosen here (after the
     speeches are written)."""
     noting = selection.open_debates is not None
+    note_link, chosen = selection.note_link, selection.links
+    kinds: list[str] = []
     for link_id, text in corpus.keyed_texts("links"):
         if noting:
             record = load_record(text)
-            if not selection.note_link(record):
+            if not note_link(record):
                 continue
-        elif link_id not in selection.links:
+        elif link_id not in chosen:
             continue
         else:
             record = load_record(text)
-        tally.rows[filename] += 1
-        tally.link_kinds[record.get("kind") or "(no kind)"] += 1
+        kinds.append(record.get("kind") or "(no kind)")
         yield text, record
+    tally.rows[filename] += len(kinds)
+    tally.link_kinds.update(kinds)
 
 
 def link_lines(
@@ -412,11 +513,16 @@ def link_lines(
     project = projection(table.columns)
     whole = writes_every_field(table, items.LinkItem)
     order = field_order(items.LinkItem)
+    lines: list[bytes] = []
     for text, record in _selected_links(corpus, selection, tally, table.filename):
         if whole and tuple(record) == order:
-            yield text + b"\n"
+            lines += (text, b"\n")
         else:
-            yield json_line(project({**link_defaults, **record}))
+            lines.append(json_line(project({**link_defaults, **record})))
+        if len(lines) >= LINES_PER_WRITE:
+            yield b"".join(lines)
+            lines.clear()
+    yield b"".join(lines)
 
 
 RowSource = Callable[[ReadOnlyCorpus, Selection, Table, Tally], Iterator[dict[str, Any]]]

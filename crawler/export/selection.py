@@ -15,14 +15,28 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+import orjson
+
+from crawler import items
 from crawler.corpus.snapshot import load_record
-from crawler.corpus.store import STORE_FILENAME, CorpusStore
+from crawler.corpus.store import (
+    CARD_COLUMNS_VERSION,
+    SCHEMA_VERSION,
+    STORE_FILENAME,
+    CorpusStore,
+)
 from crawler.dedup.sources import TWFY
 from crawler.export.filters import Vocabulary, valid_values
 from crawler.export.options import ExportError, ExportOptions
-from crawler.recordtext import INTERFACES
+from crawler.recordtext import (
+    INTERFACES,
+    debate_parts,
+    in_export_form,
+    speech_id_end,
+    speech_party_raw,
+)
 
 
 class ReadOnlyCorpus(CorpusStore):
@@ -35,6 +49,35 @@ class ReadOnlyCorpus(CorpusStore):
                 f"no corpus store at {path}; set CORPUS_DIR to the crawl's corpus folder"
             )
         super().__init__(folder, read_only=True)
+        self.version: int = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        """The store's schema version, which it is read as (it is not brought up to date)."""
+        if self.version > SCHEMA_VERSION:
+            self.close()
+            raise ExportError(
+                f"the corpus store {path} has schema version {self.version}, newer than this"
+                f" crawler's {SCHEMA_VERSION}; update the crawler to export it"
+            )
+
+    @property
+    def copies_through(self) -> bool:
+        """Whether records stored in their export form are written without being
+        decoded: articles' card timestamps are in columns of their own and every
+        debate stored so has speeches :func:`~crawler.recordtext.debate_parts` cuts
+        out exactly (schema version 4 on; an older store's records are decoded)."""
+        return self.version >= CARD_COLUMNS_VERSION
+
+    def article_texts(
+        self,
+    ) -> Iterator[tuple[str, bytes, str | None, str | None, str | None, str | None]]:
+        """``(id, stored JSON text as UTF-8, published, site, fetched_at, last_changed)``
+        of every article, sorted by id: the text and the store's columns, which
+        :attr:`copies_through` stores have."""
+        return iter(
+            self._conn.execute(
+                "SELECT id, CAST(record AS BLOB), published, site, fetched_at, last_changed"
+                " FROM articles ORDER BY id"
+            )
+        )
 
     def keyed_texts(self, table: str) -> Iterator[tuple[str, bytes]]:
         """``(id, stored JSON text as UTF-8)`` of every record of ``table``, sorted by id:
@@ -74,11 +117,35 @@ class CorpusMoment:
     latest_last_changed: str | None = None
 
     def saw(self, record: dict[str, Any]) -> None:
-        for name in ("fetched_at", "last_changed"):
-            value = record.get(name)
-            latest = getattr(self, f"latest_{name}")
-            if value and (latest is None or value > latest):
-                setattr(self, f"latest_{name}", value)
+        self.saw_times(record.get("fetched_at"), record.get("last_changed"))
+
+    def saw_times(self, fetched_at: Any, last_changed: Any) -> None:
+        """See a record's ``fetched_at`` and ``last_changed``."""
+        if fetched_at and (self.latest_fetched_at is None or fetched_at > self.latest_fetched_at):
+            self.latest_fetched_at = fetched_at
+        if last_changed and (
+            self.latest_last_changed is None or last_changed > self.latest_last_changed
+        ):
+            self.latest_last_changed = last_changed
+
+
+# A speech as the export reads it: its record, or the text debate_parts cut out.
+StoredSpeech = dict[str, Any] | bytes
+
+
+def read_debate(text: bytes, cut: bool) -> tuple[dict[str, Any], list[str], list[StoredSpeech]]:
+    """A stored debate read once: ``(debate, its speeches' ids, its speeches)``. With
+    ``cut``, a debate in its export form is not decoded whole: its speeches are
+    the texts :func:`~crawler.recordtext.debate_parts` cuts out (only their ids are
+    decoded) and the debate is given without them (``speeches`` empty)."""
+    parts = debate_parts(text) if cut and in_export_form(text, items.DebateItem) else None
+    if parts is None:
+        debate = load_record(text)
+        speeches = debate.get("speeches", [])
+        return debate, [speech["id"] for speech in speeches], speeches
+    frame, pieces = parts
+    loads = orjson.loads
+    return loads(frame), [loads(piece[: speech_id_end(piece)]) for piece in pieces], pieces
 
 
 def stored_records(corpus: CorpusStore, table: str) -> Iterator[dict[str, Any]]:
@@ -126,19 +193,19 @@ class Selection:
             for source in self.sources_by_debate.get(debate_id) or (TWFY,)
         )
 
-    def saw_debate(self, debate: dict[str, Any]) -> list[dict[str, Any]]:
-        """Count ``debate`` and its speeches in the corpus; returns its speeches."""
+    def saw_debate(self, debate: dict[str, Any], speech_ids: list[str]) -> None:
+        """Count ``debate`` and its speeches (their ids, in order) in the corpus."""
         self.moment.debates += 1
         self.moment.saw(debate)
-        in_debate = debate.get("speeches", [])
-        self.moment.speeches += len(in_debate)
-        self.all_speeches[debate["id"]] = {speech["id"] for speech in in_debate}
-        return in_debate
+        self.moment.speeches += len(speech_ids)
+        self.all_speeches[debate["id"]] = set(speech_ids)
 
-    def note_debate(self, debate: dict[str, Any]) -> None:
-        """See ``debate`` (every one, in the pass writing the speeches of
-        :attr:`open_debates`), and choose all its speeches if it is one of those."""
-        self.saw_debate(debate)
+    def note_debate(self, debate: dict[str, Any], speech_ids: list[str]) -> None:
+        """See ``debate`` and its speeches' ids (every debate, in the pass writing the
+        speeches of :attr:`open_debates`), and choose all its speeches if it is one
+        of those. The debate's own ``speeches`` are not read: it may be given
+        without them."""
+        self.saw_debate(debate, speech_ids)
         debate_id = debate["id"]
         if self.open_debates is not None and debate_id in self.open_debates:
             self.sources_by_debate[debate_id] = tuple(debate.get("sources") or ())
@@ -258,11 +325,17 @@ def _choose_speeches(
     parties_seen: set[str],
     interfaces_seen: set[str],
 ) -> None:
-    """Choose the speeches the filters keep, decoding every debate; note the values
-    seen, for the warnings and CSV's party columns."""
-    for debate in stored_records(corpus, "debates"):
-        in_debate = selection.saw_debate(debate)
-        debate_id, house = debate["id"], debate.get("house")
+    """Choose the speeches the filters keep, reading every debate; note the values
+    seen, for the warnings and CSV's party columns. Unless a speech's party is asked
+    about, a debate is not decoded whole where the store
+    :attr:`~ReadOnlyCorpus.copies_through`: its speeches' ids and party labels are
+    read from their texts (the pass writing them decodes them, once)."""
+    cut = corpus.copies_through and not options.parties
+    labels_of: dict[bytes, Any] = {}
+    for debate_id, text in corpus.keyed_texts("debates"):
+        debate, ids, in_debate = read_debate(text, cut)
+        selection.saw_debate(debate, ids)
+        house = debate.get("house")
         houses_seen.add(house or "")
         if options.parties:
             parties_seen.update(speech.get("party") or "" for speech in in_debate)
@@ -272,12 +345,24 @@ def _choose_speeches(
         ):
             continue
         selection.sources_by_debate[debate_id] = tuple(debate.get("sources") or ())
-        chosen = (
-            [speech for speech in in_debate if speech.get("party") in options.parties]
-            if options.parties
-            else in_debate
-        )
-        if chosen:
-            selection.speeches[debate_id] = {speech["id"] for speech in chosen}
-            # An interface beyond en and cy gets a CSV column of its own, after those.
-            interfaces_seen.update(*[speech.get("party_raw") or () for speech in chosen])
+        if options.parties:
+            chosen = [
+                speech
+                for speech in in_debate
+                if cast(dict[str, Any], speech).get("party") in options.parties
+            ]
+            chosen_ids = [cast(dict[str, Any], speech)["id"] for speech in chosen]
+        else:
+            chosen, chosen_ids = in_debate, ids
+        if not chosen:
+            continue
+        selection.speeches[debate_id] = set(chosen_ids)
+        # An interface beyond en and cy gets a CSV column of its own, after those.
+        for speech in chosen:
+            if type(speech) is bytes:
+                labels = speech_party_raw(speech)
+                if labels not in labels_of:
+                    labels_of[labels] = orjson.loads(labels)
+                interfaces_seen.update(labels_of[labels])
+            else:
+                interfaces_seen.update(cast(dict[str, Any], speech).get("party_raw") or ())

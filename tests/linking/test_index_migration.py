@@ -126,7 +126,7 @@ def test_a_version_2_index_is_rebuilt_in_the_new_layout_and_links_the_same(
         }
         assert "link_speech_posting" in tables and "link_quote_posting" in tables
         assert not {"link_speech_shingle", "link_quote_shingle", "link_speech_text"} & tables
-        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert store._conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         index = store.link_index()
         assert index.speech_count() == speech_count
         # The articles' passages are indexed as the old index held them.

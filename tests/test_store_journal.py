@@ -1,0 +1,234 @@
+"""The store's rollback journal beside its readers: a crawl's batch commit that finds an
+export reading is put off, not failed and not waited for; the export keeps reading what
+was committed when it began; a commit a kill interrupted is rolled back before an
+export reads; a store of an earlier version drops its write-ahead log."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from crawler.corpus.store import STORE_FILENAME, CorpusStore, StoreUnusableError
+from crawler.sample_corpus import SAMPLE_CRAWLS
+from tests.support.corpus import read_records, without_run_time_fields
+from tests.support.crawl import crawl_command, crawl_env, crawl_in_process
+from tests.support.pages import ROOT
+from tests.test_store_writes import article, put
+
+
+def stored_ids(store: CorpusStore) -> list[str]:
+    return list(store.ids("articles"))
+
+
+def test_a_batch_commit_while_an_export_reads_is_put_off_and_made_later(tmp_path: Path) -> None:
+    crawl = CorpusStore(tmp_path)
+    crawl.batch_commits(1)
+    put(crawl, article(1))
+    crawl.item_done()
+    export = CorpusStore(tmp_path, read_only=True)
+    try:
+        with export.read_transaction():
+            assert stored_ids(export) == ["example.org/story-1"]
+            put(crawl, article(2))
+            started = time.monotonic()
+            crawl.item_done()
+            assert time.monotonic() - started < 1.0
+            assert crawl.commits_deferred == 1
+            put(crawl, article(3))
+            assert not crawl.commit(wait=False)
+            # The export reads on what was committed when it began.
+            assert stored_ids(export) == ["example.org/story-1"]
+        put(crawl, article(4))
+        crawl.item_done()
+        assert crawl.commits_deferred == 2
+        assert stored_ids(export) == [f"example.org/story-{n}" for n in (1, 2, 3, 4)]
+    finally:
+        export.close()
+        crawl.close()
+
+
+def committed_articles(corpus: Path) -> int:
+    try:
+        with closing(sqlite3.connect(corpus / STORE_FILENAME, timeout=0.01)) as conn:
+            return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def test_a_crawl_goes_on_while_an_export_reads_and_stores_every_record(tmp_path: Path) -> None:
+    spider, arguments = SAMPLE_CRAWLS[0]
+    alone = crawl_in_process(spider, tmp_path / "alone", args=arguments)
+    assert alone.returncode == 0, alone.stderr[-3000:]
+    corpus, log, stats = tmp_path / "corpus", tmp_path / "crawl.log", tmp_path / "stats.json"
+    # Slow enough for the export to begin half-way, each item its own batch.
+    settings = {
+        "CORPUS_COMMIT_ITEMS": 1,
+        "DOWNLOAD_DELAY": 0.4,
+        "LOG_LEVEL": "INFO",
+        "CRAWL_STATS_FILE": stats,
+    }
+    command = crawl_command(spider, corpus, args=arguments, settings=settings)
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=crawl_env(), stdout=subprocess.DEVNULL, stderr=output
+        )
+    deadline = time.monotonic() + 120
+    while committed_articles(corpus) == 0:
+        assert process.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+        time.sleep(0.005)
+    export = CorpusStore(corpus, read_only=True)
+    with export.read_transaction():
+        seen = stored_ids(export)
+        while "Corpus store commit put off" not in log.read_text():
+            assert "Closing spider" not in log.read_text(), "the crawl ended before the export"
+            assert time.monotonic() < deadline, log.read_text()[-3000:]
+            time.sleep(0.05)
+        # The crawl's items go on while the export reads what was committed when it began.
+        assert stored_ids(export) == seen
+    assert process.wait(timeout=120) == 0, log.read_text()[-3000:]
+    export.close()
+    assert json.loads(stats.read_text())["corpus/store/commits_deferred"] >= 1
+    assert without_run_time_fields(read_records(corpus, "articles")) == without_run_time_fields(
+        alone.read("articles")
+    )
+
+
+# A process that stores two articles, then changes every stored record in a transaction
+# too large for its page cache, so that pages of it reach the database file before the
+# commit, and is killed there: the journal it leaves is hot.
+KILLED_MID_COMMIT = """
+import os, signal, sqlite3, sys
+from crawler.corpus.store import CorpusStore
+from tests.test_store_writes import article, put
+store = CorpusStore(sys.argv[1])
+put(store, article(1))
+put(store, article(2))
+store.close()
+conn = sqlite3.connect(sys.argv[2], isolation_level=None)
+conn.execute("PRAGMA cache_size = 1")
+conn.execute("BEGIN IMMEDIATE")
+for number in range(200):
+    conn.execute("INSERT INTO members VALUES ('test', ?, ?, '2025-01-01')", (number, "x" * 4000))
+conn.execute("UPDATE articles SET record = '{}'")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def kill_mid_commit(folder: Path) -> Path:
+    path = folder / STORE_FILENAME
+    script = [sys.executable, "-c", KILLED_MID_COMMIT, str(folder), str(path)]
+    completed = subprocess.run(script, cwd=ROOT, capture_output=True, text=True)
+    assert completed.returncode == -signal.SIGKILL, completed.stderr
+    # The case itself: a read-only connection refuses this store as it is.
+    with pytest.raises(sqlite3.OperationalError) as refused:
+        reader = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            reader.execute("SELECT count(*) FROM articles").fetchone()
+        finally:
+            reader.close()
+    assert refused.value.sqlite_errorcode == sqlite3.SQLITE_READONLY_ROLLBACK
+    return path
+
+
+def test_an_export_after_a_kill_mid_commit_reads_the_last_whole_commit(tmp_path: Path) -> None:
+    kill_mid_commit(tmp_path)
+    export = CorpusStore(tmp_path, read_only=True)
+    try:
+        assert [record["id"] for record in export.iter_records("articles")] == [
+            "example.org/story-1",
+            "example.org/story-2",
+        ]
+        assert export.count("articles") == 2
+    finally:
+        export.close()
+    with sqlite3.connect(tmp_path / STORE_FILENAME) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM members").fetchone()[0] == 0
+
+
+def test_an_unfinished_commit_that_cannot_be_rolled_back_is_refused_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kill_mid_commit(tmp_path)
+    connect = sqlite3.connect
+
+    def read_only_folder(database: object, *args: object, **kwargs: object) -> sqlite3.Connection:
+        # As in a folder this user may read but not write (root writes anywhere).
+        if not kwargs.get("uri"):
+            raise sqlite3.OperationalError("unable to open database file")
+        return connect(database, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sqlite3, "connect", read_only_folder)
+    with pytest.raises(StoreUnusableError) as refused:
+        CorpusStore(tmp_path, read_only=True)
+    assert str(refused.value) == (
+        f"the corpus store {tmp_path / STORE_FILENAME} holds the unfinished commit of an"
+        " interrupted crawl, which cannot be rolled back here (unable to open database file);"
+        " the next crawl into its folder rolls it back"
+    )
+
+
+# A process of an earlier version: the store in write-ahead log mode, a deletion
+# committed to the log, and an exit that leaves the log as it is.
+LEFT_A_LOG = """
+import os, sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA journal_mode=WAL")
+conn.execute("DELETE FROM articles")
+os._exit(0)
+"""
+
+
+def store_with_a_log(folder: Path) -> Path:
+    store = CorpusStore(folder)
+    put(store, article(1))
+    store.close()
+    path = folder / STORE_FILENAME
+    subprocess.run([sys.executable, "-c", LEFT_A_LOG, str(path)], check=True)
+    assert Path(f"{path}-wal").stat().st_size > 0
+    return path
+
+
+def test_a_store_that_kept_a_write_ahead_log_folds_it_in_and_drops_it(tmp_path: Path) -> None:
+    path = store_with_a_log(tmp_path)
+    store = CorpusStore(tmp_path)
+    try:
+        assert stored_ids(store) == []
+        put(store, article(2))
+    finally:
+        store.close()
+    assert not Path(f"{path}-wal").exists()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert [row[0] for row in conn.execute("SELECT id FROM articles")] == [
+            "example.org/story-2"
+        ]
+
+
+def test_a_store_with_a_log_that_a_reader_holds_keeps_its_log_for_the_run(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store_with_a_log(tmp_path)
+    export = CorpusStore(tmp_path, read_only=True)
+    try:
+        with export.read_transaction():
+            assert stored_ids(export) == []
+            with caplog.at_level("INFO", logger="crawler.corpus.store"):
+                store = CorpusStore(tmp_path)
+            try:
+                put(store, article(2))
+            finally:
+                store.close()
+            assert "keeps its write-ahead log" in caplog.text
+            assert stored_ids(export) == []
+        assert stored_ids(export) == ["example.org/story-2"]
+    finally:
+        export.close()
