@@ -331,11 +331,17 @@ class DebateRecordTexts:
                     for ref in placed
                     for key in ("id", "text", "language", "texts")
                 ]
-                row = self.conn.execute(
-                    f"SELECT json_extract(record, {', '.join('?' * len(paths))})"
-                    f" FROM {self.table} WHERE id = ?",
-                    (*paths, debate_id),
-                ).fetchone()
+                try:
+                    row = self.conn.execute(
+                        f"SELECT json_extract(record, {', '.join('?' * len(paths))})"
+                        f" FROM {self.table} WHERE id = ?",
+                        (*paths, debate_id),
+                    ).fetchone()
+                except sqlite3.OperationalError:
+                    # A record SQLite's JSON reader refuses (a NaN, which a record
+                    # stored with sorted keys may hold): decoded whole, speeches by id.
+                    out.update(self._by_id(debate_id, wanted))
+                    continue
                 if row is None:
                     continue
                 values = json.loads(row[0]) if len(paths) > 1 else [row[0]]
@@ -820,10 +826,12 @@ class LinkIndex:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
-            conn.execute(
-                "INSERT OR IGNORE INTO link_meta (key, value) VALUES ('hash_scheme', ?)",
-                (self.scheme(),),
-            )
+            # Written only when missing: a write, even one changing nothing, makes the
+            # commit wait for every reader of the store (a running export).
+            if conn.execute("SELECT 1 FROM link_meta WHERE key = 'hash_scheme'").fetchone() is None:
+                conn.execute(
+                    "INSERT INTO link_meta (key, value) VALUES ('hash_scheme', ?)", (self.scheme(),)
+                )
             self.texts: SpeechTexts = texts if texts is not None else IndexedTexts(conn)
         stored = conn.execute("SELECT value FROM link_meta WHERE key = 'hash_scheme'").fetchone()
         if stored[0] != self.scheme():
