@@ -31,11 +31,15 @@ returns the same figures for a combined benchmark.
 
 ``--baseline TREE`` first runs the same benchmark script of another checkout
 (for example ``git archive main | tar -x -C /tmp/base``) at each size, so the
-two are measured side by side under the same load.
+two are measured side by side under the same load. With ``--reuse`` it times the
+two checkouts' linking code interleaved instead: a process per checkout, each linking
+article ``n`` of every store in turn, the order rotated each article (both must read
+the stores' index layout).
 
     .venv/bin/python bench/bench_linking.py [--sizes 10000 100000] [--million] [--articles 40]
     .venv/bin/python bench/bench_linking.py --sizes 10000 --million --reuse DIR  # timing only
     .venv/bin/python bench/bench_linking.py --sizes 10000 --million --reuse DIR --cold
+    .venv/bin/python bench/bench_linking.py --sizes 10000 --million --reuse DIR --baseline TREE
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ import multiprocessing
 import os
 import random
 import re
+import resource
 import sqlite3
 import statistics
 import subprocess
@@ -59,10 +64,19 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# Run as ``bench_linking.py --serve-links TREE``, the process links articles with the
+# crawler package of checkout TREE (see serve_links).
+sys.path.insert(
+    0,
+    sys.argv[sys.argv.index("--serve-links") + 1]
+    if "--serve-links" in sys.argv
+    else str(Path(__file__).resolve().parents[1]),
+)
 
 from crawler.linking.index import DebateRecordTexts, IndexedSpeech, LinkIndex
 from crawler.linking.linker import DEFAULT_WINDOW_DAYS, link_article
+
+SERVE = "--serve-links"
 
 # fmt: off
 FUNCTION_WORDS = [
@@ -217,6 +231,12 @@ class Built:
     """Debate by debate: bytes of index pages the commits wrote (to the write-ahead log)."""
     index_bytes: int = 0
     """Debate by debate: the index file's size once the log is folded into it."""
+    waits: int = 0
+    """While indexing: times the process gave up the CPU to wait (disk, locks)."""
+    preempted: int = 0
+    """While indexing: times other processes took the CPU from it."""
+    disk_io: int = 0
+    """While indexing: bytes read from and written to the disk (not the page cache)."""
 
 
 def bulk_pragmas(conn: sqlite3.Connection) -> None:
@@ -280,6 +300,7 @@ def build(
         connection.execute("BEGIN")
     index = LinkIndex(conn, texts=DebateRecordTexts(records))
     generate = indexing = indexing_cpu = 0.0
+    waits = preempted = disk_io = 0
     samples: list[Sample] = []
     pending: list[IndexedSpeech] = []
     n = debates = 0
@@ -320,6 +341,7 @@ def build(
         if len(pending) < batch and n < size:
             continue
         started, started_cpu = time.perf_counter(), time.process_time()
+        usage, io = resource.getrusage(resource.RUSAGE_SELF), disk_bytes()
         if batch:
             index.add_speeches(pending)
         else:
@@ -330,6 +352,10 @@ def build(
                 conn.execute("BEGIN")
         indexing += time.perf_counter() - started
         indexing_cpu += time.process_time() - started_cpu
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        waits += after.ru_nvcsw - usage.ru_nvcsw
+        preempted += after.ru_nivcsw - usage.ru_nivcsw
+        disk_io += disk_bytes() - io
         pending = []
     for connection in (records, conn):
         connection.execute("COMMIT")
@@ -338,7 +364,17 @@ def build(
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     for connection in (records, conn):
         connection.close()
-    return Built(generate, indexing, indexing_cpu, samples, written, index_path.stat().st_size)
+    return Built(
+        generate,
+        indexing,
+        indexing_cpu,
+        samples,
+        written,
+        index_path.stat().st_size,
+        waits,
+        preempted,
+        disk_io,
+    )
 
 
 @dataclass
@@ -425,6 +461,9 @@ class Result:
     """Speeches indexed per second."""
     build_rate_cpu: float
     """Speeches indexed per second of CPU time."""
+    build_waits: int
+    build_preempted: int
+    build_disk_io: int
     crawl_rate: float
     """Speeches indexed per second debate by debate, as a crawl indexes them (the first
     ``CRAWL_BUILD`` speeches, into a scratch index)."""
@@ -531,6 +570,12 @@ def read_bytes() -> int:
     return 0
 
 
+def disk_bytes() -> int:
+    """Bytes this process has read from and written to the disk (not the page cache)."""
+    fields = dict(line.split(": ") for line in Path("/proc/self/io").read_text().splitlines())
+    return int(fields["read_bytes"]) + int(fields["write_bytes"])
+
+
 def link_interleaved(stores: list[Store], *, cold: bool = False) -> list[dict[str, list[float]]]:
     """Time linking one article against each store in turn, in this one process: round
     ``n`` links article ``n`` of every store, the stores taken in turn in an order
@@ -572,16 +617,94 @@ def p90(values: list[float]) -> float:
     return ordered[int(0.9 * (len(ordered) - 1))]
 
 
+def serve_links() -> None:
+    """Link articles on request, with the crawler package this process imported: read
+    the stores (index and records paths) and their articles as one JSON line, then for
+    each line ``n s`` link article ``n`` of store ``s`` and answer its wall-clock and CPU
+    seconds and bytes read from the disk as one JSON line."""
+    setup = json.loads(sys.stdin.readline())
+    opened = [open_for_linking(index, records) for index, records in setup["stores"]]
+    articles = setup["articles"]
+    for (_conn, _records, index), own in zip(opened, articles, strict=True):
+        link_article(own[-1], index)  # warm the Python side and the page cache
+    print("ready", flush=True)
+    for line in sys.stdin:
+        n, store = map(int, line.split())
+        index = opened[store][2]
+        started, started_cpu, started_disk = time.perf_counter(), time.process_time(), read_bytes()
+        link_article(articles[store][n], index)
+        timed = [time.perf_counter() - started, time.process_time() - started_cpu]
+        print(json.dumps([*timed, read_bytes() - started_disk]), flush=True)
+
+
+def link_interleaved_trees(
+    stores: list[Store], trees: list[Path]
+) -> list[list[dict[str, list[float]]]]:
+    """As :func:`link_interleaved`, for the code of several checkouts: a process per
+    checkout (its own crawler package) links, one at a time, article ``n`` of every store
+    in every checkout's process, the order of the (checkout, store) pairs rotated each
+    round. Every checkout must read the stores' index layout. Returns, per checkout, the
+    times per store."""
+    setup = json.dumps(
+        {
+            "stores": [[str(s.index_path), str(s.records_path)] for s in stores],
+            "articles": [s.articles for s in stores],
+        }
+    )
+    workers = []
+    for tree in trees:
+        worker = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), SERVE, str(tree)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=tree,
+        )
+        assert worker.stdin and worker.stdout
+        worker.stdin.write(setup + "\n")
+        worker.stdin.flush()
+        if worker.stdout.readline().strip() != "ready":
+            raise RuntimeError(f"the linking process of {tree} failed")
+        workers.append(worker)
+    times = [[{"wall": [], "cpu": [], "disk": []} for _s in stores] for _t in trees]
+    pairs = [(t, s) for t in range(len(trees)) for s in range(len(stores))]
+    rounds = min(len(store.articles) for store in stores) - 1
+    try:
+        for n in range(rounds):
+            turn = n % len(pairs)
+            for t, s in pairs[turn:] + pairs[:turn]:
+                stdin, stdout = workers[t].stdin, workers[t].stdout
+                assert stdin and stdout
+                stdin.write(f"{n} {s}\n")
+                stdin.flush()
+                wall, cpu, disk = json.loads(stdout.readline())
+                for key, value in (("wall", wall), ("cpu", cpu), ("disk", disk)):
+                    times[t][s][key].append(value)
+    finally:
+        for worker in workers:
+            assert worker.stdin
+            worker.stdin.close()
+            worker.wait()
+    return times
+
+
 def compare_interleaved(
-    stores: list[Store], max_ratio: float, *, cold: bool = False
+    stores: list[Store],
+    max_ratio: float,
+    *,
+    cold: bool = False,
+    times: list[dict[str, list[float]]] | None = None,
+    title: str = "interleaved in one process",
 ) -> tuple[dict[int, float], list[str], bool]:
     """Link time of each larger store against the smallest, timed interleaved: (ratio of
     medians by size, wall clock; lines to print; whether every ratio is allowed).
-    ``cold``: the stores' files are dropped from the page cache before the timing."""
-    times = link_interleaved(stores, cold=cold)
+    ``cold``: the stores' files are dropped from the page cache before the timing.
+    ``times``: timed already (by :func:`link_interleaved_trees`)."""
+    if times is None:
+        times = link_interleaved(stores, cold=cold)
     small = stores[0].size
     lines = [
-        f"interleaved in one process, {len(times[0]['wall'])} articles per store"
+        f"{title}, {len(times[0]['wall'])} articles per store"
         " (the order of the stores rotated each article)"
         + (", files dropped from the page cache first:" if cold else ":")
     ]
@@ -714,6 +837,9 @@ def run(
         build_seconds=built.index_seconds,
         build_rate=size / built.index_seconds,
         build_rate_cpu=size / built.index_cpu_seconds,
+        build_waits=built.waits,
+        build_preempted=built.preempted,
+        build_disk_io=built.disk_io,
         crawl_rate=crawl_size / by_debate.index_seconds,
         crawl_rate_cpu=crawl_size / by_debate.index_cpu_seconds,
         crawl_written_per_speech=by_debate.index_pages_written / crawl_size,
@@ -772,6 +898,11 @@ def describe(result: Result, articles: int) -> str:
         f" = {result.build_rate:,.0f} speeches/s ({result.build_rate_cpu:,.0f} per CPU second)"
         f" in batches of {BULK_BATCH:,}; debate by debate {result.crawl_rate:,.0f}/s"
         f" ({result.crawl_rate_cpu:,.0f} per CPU second)\n"
+        f"  while building in batches: off the CPU"
+        f" {result.build_seconds - result.size / result.build_rate_cpu:.1f} s;"
+        f" {result.build_preempted:,} times preempted by other processes,"
+        f" {result.build_waits:,} waits (disk, locks);"
+        f" {result.build_disk_io / 2**20:,.1f} MiB read from or written to the disk\n"
         f"  debate by debate, index pages written per speech for an index of"
         f" {result.crawl_index_per_speech:,.0f} bytes/speech: one commit per debate"
         f" {result.crawl_written_per_speech:,.0f} bytes"
@@ -837,7 +968,13 @@ def main() -> int:
         help="time only the interleaved linking, on the stores link-N/debates-N.sqlite3"
         " built earlier in this folder (--keep)",
     )
+    parser.add_argument(SERVE, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve_links:
+        serve_links()
+        return 0
+    if args.reuse and args.baseline and args.cold:
+        parser.error("--cold times one checkout's code: the other's would find the files cached")
     sizes = [*args.sizes, *([1_000_000] if args.million else [])]
 
     ok = True
@@ -869,7 +1006,18 @@ def main() -> int:
                 print(f"FAIL: {result.size}: table scans {sorted(set(result.scans))}")
                 ok = False
         print("while linking: SQLite page cache 2 MiB, memory map off, WAL, synchronous=NORMAL")
-        if len(stores) > 1:
+        if len(stores) > 1 and args.reuse and args.baseline:
+            trees = [args.baseline, Path(__file__).resolve().parents[1]]
+            by_tree = link_interleaved_trees(stores, trees)
+            names = ("baseline", "this checkout")
+            for tree, times, name in zip(trees, by_tree, names, strict=True):
+                title = f"{name} ({tree}), interleaved with the other checkout's code"
+                _ratios, lines, allowed = compare_interleaved(
+                    stores, args.max_ratio, times=times, title=title
+                )
+                print("\n".join(lines), flush=True)
+            ok = ok and allowed
+        elif len(stores) > 1:
             _ratios, lines, allowed = compare_interleaved(stores, args.max_ratio, cold=args.cold)
             print("\n".join(lines), flush=True)
             ok = ok and allowed

@@ -23,7 +23,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import pairwise
 
 # A word: letters/digits with inner apostrophes ("Ukraine’s", "don't"). Hyphens
 # and other punctuation separate words, so "Euro-Atlantic" is two words on both
@@ -43,7 +44,7 @@ def find_words(text: str) -> list[str]:
     on the pieces that hold anything but letters and digits)."""
     if "[" in text:
         return WORD_RE.findall(text)
-    tokens = text.translate(_SEPARATORS).split()
+    tokens = split_tokens(text)
     if all(map(str.isalnum, tokens)):
         return tokens
     found: list[str] = []
@@ -53,6 +54,19 @@ def find_words(text: str) -> list[str]:
         else:
             found += _PLAIN_WORD_RE.findall(token)
     return found
+
+
+def split_tokens(text: str) -> list[str]:
+    """``text`` (with no ``[`` in it) split at ASCII separators and whitespace: its
+    words are, in order, those of :func:`token_words` of each token. A ``[`` stays a
+    token of its own, so texts joined by `` [ `` split into their tokens with a
+    ``[`` between each two."""
+    return text.translate(_SEPARATORS).split()
+
+
+def token_words(token: str) -> list[str]:
+    """The words of one token of :func:`split_tokens` (most tokens are one word)."""
+    return [token] if token.isalnum() else _PLAIN_WORD_RE.findall(token)
 
 
 # Editorial insertions and substitutions; a one-letter bracket glued to a word
@@ -75,6 +89,19 @@ def normalise_word(word: str) -> str:
     word = word.replace("[", "").replace("]", "").replace("’", "'")
     decomposed = unicodedata.normalize("NFKD", word)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def normalised_words(text: str) -> list[str]:
+    """``normalise_word`` of each of ``find_words(text)``. A word of ASCII letters,
+    digits and apostrophes has no accents to remove and case-folds as it lowers, so
+    such a text is lowered whole before it is split (a long tail of rare words would
+    otherwise miss the cache one by one)."""
+    if text.isascii() and "[" not in text:
+        return find_words(text.lower())
+    return [
+        word.lower() if word.isascii() and "[" not in word else normalise_word(word)
+        for word in find_words(text)
+    ]
 
 
 @dataclass(frozen=True)
@@ -169,12 +196,16 @@ class _Speech:
 
     def __init__(self, text: str):
         self.text = text
-        self.norms = list(map(normalise_word, find_words(text)))
+        self.norms = normalised_words(text)
         self._spans: list[tuple[int, int]] | None = None
         self.pairs: dict[tuple[str, str], list[int]] = {}
-        for j in range(len(self.norms) - 1):
-            self.pairs.setdefault((self.norms[j], self.norms[j + 1]), []).append(j)
-        self.counts = Counter(self.norms)
+        for j, pair in enumerate(pairwise(self.norms)):
+            self.pairs.setdefault(pair, []).append(j)
+
+    @cached_property
+    def counts(self) -> Counter[str]:
+        """How often each word is said (needed only when no word pair is shared)."""
+        return Counter(self.norms)
 
     def span(self, n: int) -> tuple[int, int]:
         """The character offsets of the ``n``-th word (found only for a speech a passage

@@ -70,7 +70,13 @@ from typing import Protocol
 
 import numpy as np
 
-from crawler.linking.align import find_words, normalise_word, passage_runs
+from crawler.linking.align import (
+    find_words,
+    normalise_word,
+    passage_runs,
+    split_tokens,
+    token_words,
+)
 
 SHINGLE_WORDS = 5
 HASH_SCHEME = "blake2b32-words/multiply-shift-v1"
@@ -120,6 +126,9 @@ _KEPT = (1 << 24) - 1  # a posting keeps the hash's low 24 bits
 _ENTRY = 5  # bytes per posting: 3 of hash residual, 2 of slot
 _STAGED_ENTRY = 6  # bytes per staged posting: 4 of hash, 2 of slot
 _IN_CHUNK = 400
+# Above this many of a period's buckets, its rows are read in one range scan (a new
+# period's in one empty seek) rather than seeked one by one.
+_WHOLE_PERIOD = 1 << (BUCKET_BITS - 2)
 # Above this many wanted hashes in one row, the row is decoded whole rather
 # than searched once per hash.
 _SEARCH_LIMIT = 8
@@ -322,11 +331,17 @@ class DebateRecordTexts:
                     for ref in placed
                     for key in ("id", "text", "language", "texts")
                 ]
-                row = self.conn.execute(
-                    f"SELECT json_extract(record, {', '.join('?' * len(paths))})"
-                    f" FROM {self.table} WHERE id = ?",
-                    (*paths, debate_id),
-                ).fetchone()
+                try:
+                    row = self.conn.execute(
+                        f"SELECT json_extract(record, {', '.join('?' * len(paths))})"
+                        f" FROM {self.table} WHERE id = ?",
+                        (*paths, debate_id),
+                    ).fetchone()
+                except sqlite3.OperationalError:
+                    # A record SQLite's JSON reader refuses (a NaN, which a record
+                    # stored with sorted keys may hold): decoded whole, speeches by id.
+                    out.update(self._by_id(debate_id, wanted))
+                    continue
                 if row is None:
                     continue
                 values = json.loads(row[0]) if len(paths) > 1 else [row[0]]
@@ -398,6 +413,58 @@ class _WordHashes(dict[str, int]):
 _raw_word_hashes = _WordHashes(normalise_word)
 _norm_word_hashes = _WordHashes(str)
 
+_TEXT_BREAK = " [ "
+"""Joins the texts of a batch: a token no text without a ``[`` holds (see ``split_tokens``)."""
+_BREAK = np.uint64(1 << 32)
+"""A break between texts among word ids (which are below 2**32)."""
+
+
+class _TokenIds(dict[str, int]):
+    """The word id of each token of ``split_tokens``, by spelling; a token of no word
+    or of several (``—``, ``e\u0301te``) gets a code above ``_BREAK`` instead, which
+    :meth:`expand` replaces by its words' ids. A bounded cache: most tokens repeat."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.several: list[list[int]] = []
+
+    def __missing__(self, token: str) -> int:
+        if token == _TEXT_BREAK.strip():
+            value = int(_BREAK)
+        else:
+            ids = [_raw_word_hashes[word] for word in token_words(token)]
+            if len(ids) == 1:
+                value = ids[0]
+            else:
+                self.several.append(ids)
+                value = int(_BREAK) + len(self.several)
+        self[token] = value
+        return value
+
+    def trim(self) -> None:
+        """Empty the cache once it is full (between batches: codes stay valid within one)."""
+        if len(self) >= _WORD_CACHE:
+            self.clear()
+            self.several.clear()
+
+    def expand(self, codes: np.ndarray) -> np.ndarray:
+        """Word ids (and breaks) of a batch's token codes: each code above ``_BREAK``
+        replaced by its token's ids, none for a token of no word."""
+        special = np.flatnonzero(codes > _BREAK)
+        if not len(special):
+            return codes
+        several = [self.several[code - int(_BREAK) - 1] for code in codes[special].tolist()]
+        counts = np.ones(len(codes), dtype=np.int64)
+        counts[special] = [len(ids) for ids in several]
+        ids = np.repeat(codes, counts)
+        starts = (np.cumsum(counts) - counts)[special]
+        for start, token_ids in zip(starts.tolist(), several, strict=True):
+            ids[start : start + len(token_ids)] = token_ids
+        return ids
+
+
+_token_ids = _TokenIds()
+
 
 def _window_hashes(word_ids: np.ndarray) -> np.ndarray:
     """The 32-bit hash of each run of ``SHINGLE_WORDS`` consecutive word ids (a
@@ -451,23 +518,34 @@ class Shingles:
 
     @classmethod
     def of_speeches(cls, texts: Iterable[tuple[int, str]]) -> Shingles:
-        """The shingles of many (owner key, speech text) pairs: the words of all the
-        texts are hashed as one array, and the runs that would cross from one text
-        into the next are left out."""
-        ids: list[int] = []
-        lengths: list[int] = []
-        owners: list[int] = []
-        word_id = _raw_word_hashes.__getitem__
+        """The shingles of many (owner key, speech text) pairs, hashed as one array of
+        the words of all the texts, the runs that would cross from one text into the
+        next left out. The texts are split into words together, as one string."""
+        plain: list[tuple[int, str]] = []
+        bracketed: list[tuple[int, str]] = []
         for key, text in texts:
-            before = len(ids)
-            ids += map(word_id, find_words(text))
-            lengths.append(len(ids) - before)
-            owners.append(key)
-        hashes = _window_hashes(np.array(ids, dtype=np.uint64))
-        text_of = np.repeat(np.arange(len(owners)), lengths)
-        whole = text_of[: len(hashes)] == text_of[SHINGLE_WORDS - 1 :]
-        keys = np.array(owners, dtype=np.int64)[text_of[: len(hashes)][whole]]
-        return cls(keys, hashes[whole])
+            (bracketed if "[" in text else plain).append((key, text))
+        _token_ids.trim()
+        tokens = split_tokens(_TEXT_BREAK.join(text for _key, text in plain))
+        codes = np.fromiter(map(_token_ids.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+        ids = _token_ids.expand(codes)
+        # before[i]: the text breaks before word i, so the text word i is in.
+        before = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(ids == _BREAK, out=before[1:])
+        hashes = _window_hashes(ids)
+        runs = len(hashes)
+        whole = before[SHINGLE_WORDS : SHINGLE_WORDS + runs] == before[:runs]
+        owners = np.array([key for key, _text in plain], dtype=np.int64)
+        together = cls(owners[before[:runs][whole]], hashes[whole])
+        if not bracketed:
+            return together
+        apart = [(key, speech_shingles(text)) for key, text in bracketed]
+        return cls(
+            np.concatenate([together.keys, *(np.full(len(h), k) for k, h in apart)]),
+            np.concatenate(
+                [together.hashes, *(np.array(sorted(h), dtype=np.uint32) for _k, h in apart)]
+            ),
+        )
 
 
 def posting_key(shingle: int) -> tuple[int, bytes]:
@@ -599,10 +677,12 @@ class DayPostings:
         self._update_period(period, removed, _postings(new))
 
     def _update_period(self, period: int, removed: set[bytes], new: Mapping[int, bytes]) -> None:
-        if removed:
+        if removed or len(new) > _WHOLE_PERIOD:
             rows = self.conn.execute(
                 f"SELECT bucket, postings FROM {self.table} WHERE period = ?", (period,)
             ).fetchall()
+            if not removed:
+                rows = [(bucket, blob) for bucket, blob in rows if bucket in new]
         else:
             rows = self._rows(period, sorted(new))
         current = dict(rows)
@@ -746,10 +826,12 @@ class LinkIndex:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
-            conn.execute(
-                "INSERT OR IGNORE INTO link_meta (key, value) VALUES ('hash_scheme', ?)",
-                (self.scheme(),),
-            )
+            # Written only when missing: a write, even one changing nothing, makes the
+            # commit wait for every reader of the store (a running export).
+            if conn.execute("SELECT 1 FROM link_meta WHERE key = 'hash_scheme'").fetchone() is None:
+                conn.execute(
+                    "INSERT INTO link_meta (key, value) VALUES ('hash_scheme', ?)", (self.scheme(),)
+                )
             self.texts: SpeechTexts = texts if texts is not None else IndexedTexts(conn)
         stored = conn.execute("SELECT value FROM link_meta WHERE key = 'hash_scheme'").fetchone()
         if stored[0] != self.scheme():

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.linking.align import EXACT, FUZZY, WORD_RE, align, find_words
+from crawler.linking.align import (
+    EXACT,
+    FUZZY,
+    WORD_RE,
+    align,
+    find_words,
+    normalise_word,
+    normalised_words,
+)
 
 HEALEY_ANSWER = (
     "I can indeed. I welcome the fact, as I think will the hon. Lady, that the new US Defence "
@@ -129,3 +137,9 @@ FIND_WORDS_CASES = [
 @pytest.mark.parametrize("text", FIND_WORDS_CASES)
 def test_find_words_reads_the_same_words_as_the_word_pattern(text: str) -> None:
     assert find_words(text) == WORD_RE.findall(text)
+
+
+@pytest.mark.parametrize("text", [*FIND_WORDS_CASES, "[T]he MINISTER’s [Mr Healey] ÉTÉ Straße"])
+def test_a_texts_words_are_normalised_as_each_word_alone(text: str) -> None:
+    assert normalised_words(text) == [normalise_word(word) for word in WORD_RE.findall(text)]
+    assert normalised_words(text.upper()) == normalised_words(text.lower())

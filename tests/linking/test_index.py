@@ -17,6 +17,7 @@ from crawler.linking.index import (
     speech_shingles,
 )
 from crawler.linking.linker import debate_speeches, link_article, link_debate
+from tests.linking.test_align import FIND_WORDS_CASES
 
 CALL = "We discussed the importance of all NATO allies doing more, including on defence spending."
 
@@ -239,6 +240,18 @@ def test_shingles_of_many_speeches_are_each_speechs_own() -> None:
     by_owner = {key: set(together.hashes[together.keys == key].tolist()) for key, _ in texts}
     assert by_owner == {key: speech_shingles(text) for key, text in texts}
     assert by_owner[1] and by_owner[3] and not by_owner[2]
+
+
+def test_shingles_of_texts_split_together_are_those_of_each_text_alone() -> None:
+    # A batch's texts are split into words as one string: every printed form of the
+    # word table (curly apostrophes, accents, dashes, a combining accent, brackets,
+    # digits, emoji, an empty text) gives each text its own shingles, none across two.
+    texts = [(n, text) for n, text in enumerate(FIND_WORDS_CASES)]
+    texts += [(100, "— " * 6 + CALL + " —"), (101, "x' ’y " * 4), (102, CALL.upper())]
+    together = Shingles.of_speeches(texts)
+    by_owner = {key: set(together.hashes[together.keys == key].tolist()) for key, _ in texts}
+    assert by_owner == {key: speech_shingles(text) for key, text in texts}
+    assert by_owner[100] == by_owner[102] == speech_shingles(CALL)
 
 
 def test_speeches_dated_far_apart_added_together_are_each_found(index: LinkIndex) -> None:
