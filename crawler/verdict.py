@@ -16,6 +16,8 @@ ERROR_DROP_REASONS = ("UnusableRecord",)
 QUIET_DROP_REASONS = ("UnchangedRecord", "StaleRevision")
 SNAPSHOT_FAILED_KEY = "corpus/snapshot/failed"
 """Stats key holding why the JSONL snapshot could not be written, when it could not."""
+COMMIT_FAILED_KEY = "corpus/store/commit_failed"
+"""Stats key holding why the crawl's last batch could not be committed to the store."""
 
 
 def lost_reasons(stats: dict[str, Any]) -> str:
@@ -37,6 +39,12 @@ def crawl_failure(stats: dict[str, Any], *, lost_tolerated: int = 0) -> str | No
     reasons: list[str] = []
     if "finish_reason" not in stats and "start_time" in stats:
         reasons.append("stopped before it finished; the previous snapshot is kept")
+    commit_failed = stats.get(COMMIT_FAILED_KEY)
+    if commit_failed:
+        reasons.append(
+            f"the last batch was not committed to the store ({commit_failed}); the next"
+            " crawl fetches its pages again"
+        )
     snapshot_failed = stats.get(SNAPSHOT_FAILED_KEY)
     if snapshot_failed:
         reasons.append(f"snapshot not written ({snapshot_failed}); the previous files are kept")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.corpus import store as store_module
 from crawler.corpus.store import STORE_FILENAME, CorpusStore, StoreUnusableError
 from crawler.sample_corpus import SAMPLE_CRAWLS
 from tests.support.corpus import read_records, without_run_time_fields
@@ -232,3 +233,135 @@ def test_a_store_with_a_log_that_a_reader_holds_keeps_its_log_for_the_run(
         assert stored_ids(export) == ["example.org/story-2"]
     finally:
         export.close()
+
+
+def test_a_batch_outgrowing_the_page_cache_while_an_export_reads_does_not_wait_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pages written out before the commit would need the store to themselves: each
+    # write would wait COMMIT_WAIT_MS for the export, holding up the whole crawl.
+    monkeypatch.setattr(store_module, "CACHE_KIB", 256)
+    monkeypatch.setattr(store_module, "COMMIT_WAIT_MS", 3000)
+    crawl = CorpusStore(tmp_path)
+    crawl.batch_commits(10_000)
+    put(crawl, article(1))
+    crawl.commit()
+    export = CorpusStore(tmp_path, read_only=True)
+    long_text = "word " * 4000
+    try:
+        with export.read_transaction():
+            started = time.monotonic()
+            for number in range(2, 40):  # about 40 times the page cache
+                put(crawl, article(number, f"{long_text}{number}"))
+            assert time.monotonic() - started < 3.0, "a write waited for the export"
+            assert stored_ids(export) == ["example.org/story-1"]
+        assert crawl.commit(wait=False)
+        assert len(stored_ids(export)) == 39
+    finally:
+        export.close()
+        crawl.close()
+
+
+def test_a_crawl_whose_last_commit_an_export_holds_up_fails_in_one_line(tmp_path: Path) -> None:
+    # The export outlasts the crawl and the crawl's wait for it (3 s here): the last
+    # batch is not committed, so the crawl must not exit 0, and must leave a store
+    # holding its last whole commit and no lock.
+    spider, arguments = SAMPLE_CRAWLS[0]
+    corpus, log = tmp_path / "corpus", tmp_path / "crawl.log"
+    settings = {"CORPUS_COMMIT_ITEMS": 1, "DOWNLOAD_DELAY": 0.2, "LOG_LEVEL": "INFO"}
+    command = crawl_command(spider, corpus, args=arguments, settings=settings)
+    assert command[1:3] == ["-m", "scrapy"]
+    command[1:3] = [
+        "-c",
+        "import sys; import crawler.corpus.store as store; store.COMMIT_WAIT_MS = 3000;"
+        " from scrapy.cmdline import execute; sys.argv[0] = 'scrapy'; execute()",
+    ]
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=crawl_env(), stdout=subprocess.DEVNULL, stderr=output
+        )
+    deadline = time.monotonic() + 120
+    while committed_articles(corpus) == 0:
+        assert process.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+        time.sleep(0.005)
+    export = CorpusStore(corpus, read_only=True)
+    with export.read_transaction():
+        seen = stored_ids(export)
+        returncode = process.wait(timeout=120)
+    export.close()
+    text = log.read_text()
+    assert returncode == 1, text[-3000:]
+    verdict = [line for line in text.splitlines() if line.startswith("scrapy crawl:")]
+    assert len(verdict) == 1 and "last batch was not committed" in verdict[0], text[-3000:]
+    # The store holds what was committed when the export began, whole; no lock is left.
+    with closing(sqlite3.connect(corpus / STORE_FILENAME)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    reader = CorpusStore(corpus, read_only=True)
+    try:
+        assert stored_ids(reader) == seen
+    finally:
+        reader.close()
+    rerun = crawl_in_process(spider, corpus, args=arguments)
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+
+
+def test_an_export_held_up_by_a_put_off_commit_says_so_in_one_line(tmp_path: Path) -> None:
+    crawl = CorpusStore(tmp_path / "corpus")
+    crawl.batch_commits(1000)
+    put(crawl, article(1))
+    crawl.commit()
+    first = CorpusStore(tmp_path / "corpus", read_only=True)
+    with first.read_transaction():
+        assert stored_ids(first) == ["example.org/story-1"]
+        put(crawl, article(2))
+        assert not crawl.commit(wait=False)
+    first.close()
+    # Until the put-off commit is made, no new reader gets in (2 s of waiting here).
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; import crawler.corpus.store as store; store.READ_WAIT_SECONDS = 2;"
+        " from scrapy.cmdline import execute; sys.argv[0] = 'scrapy'; execute()",
+        "export",
+        str(tmp_path / "out"),
+        "-s",
+        f"CORPUS_DIR={tmp_path / 'corpus'}",
+    ]
+    try:
+        held_up = subprocess.run(
+            command, cwd=ROOT, env=crawl_env(), capture_output=True, text=True, timeout=120
+        )
+        assert held_up.returncode == 1, held_up.stderr[-3000:]
+        assert held_up.stderr.strip().splitlines() == [
+            "scrapy export: the corpus store is busy (database is locked): a running crawl"
+            " is committing; try again"
+        ]
+        assert crawl.commit(wait=False)
+    finally:
+        crawl.close()
+    done = subprocess.run(
+        command, cwd=ROOT, env=crawl_env(), capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert len(read_records(tmp_path / "out", "articles")) == 2
+
+
+def test_a_put_off_commit_is_made_at_the_first_item_a_while_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Not only when the batch is full: meanwhile no new reader can begin.
+    monkeypatch.setattr(store_module, "COMMIT_RETRY_SECONDS", 0.0)
+    crawl = CorpusStore(tmp_path)
+    crawl.batch_commits(1000)
+    export = CorpusStore(tmp_path, read_only=True)
+    try:
+        with export.read_transaction():
+            assert stored_ids(export) == []
+            put(crawl, article(1))
+            assert not crawl.commit(wait=False)
+        put(crawl, article(2))
+        crawl.item_done()
+        assert stored_ids(export) == ["example.org/story-1", "example.org/story-2"]
+    finally:
+        export.close()
+        crawl.close()

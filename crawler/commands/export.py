@@ -9,6 +9,7 @@ empty and not a previous export.
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -139,6 +140,16 @@ class Command(ScrapyCommand):
         except (ExportError, StoreUnusableError) as error:
             print(f"scrapy export: {error}", file=sys.stderr)
             self.exitcode = 2
+            return
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                raise
+            print(
+                f"scrapy export: the corpus store is busy ({error}): a running crawl is"
+                " committing; try again",
+                file=sys.stderr,
+            )
+            self.exitcode = 1
             return
         for warning in result.warnings:
             print(f"scrapy export: warning: {warning}", file=sys.stderr)

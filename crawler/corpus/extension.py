@@ -29,7 +29,7 @@ from crawler.corpus import lock
 from crawler.corpus.health import REBUILD_COMMAND, check_store
 from crawler.corpus.snapshot import SNAPSHOT_FILES, snapshot_losses, write_snapshot
 from crawler.corpus.store import CorpusStore
-from crawler.verdict import SNAPSHOT_FAILED_KEY
+from crawler.verdict import COMMIT_FAILED_KEY, SNAPSHOT_FAILED_KEY
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -101,20 +101,31 @@ class CorpusStoreExtension:
             # Logged as an error, the crawl fails; the next timer or item tries again.
             logger.error("Corpus store commit failed in %s: %s", self.folder, error)
 
-    def commit(self) -> None:
-        """Stop the timer and commit the last batch."""
+    def commit(self) -> bool:
+        """Stop the timer and commit the last batch; returns whether it was committed.
+        A commit that fails (a reader held the store past the wait) fails the crawl:
+        the batch's items are lost with it, and the next crawl fetches them again."""
         if self.committer.running:
             self.committer.stop()
-        self.store.commit()
+        if self.stats.get_value(COMMIT_FAILED_KEY):  # type: ignore[attr-defined]
+            return False  # Not waited for a second time at the engine's stop.
+        try:
+            self.store.commit()
+        except sqlite3.Error as error:
+            why = f"{error} ({self.store.path})"
+            # Set before logging: errors logged once the spider closed are not counted.
+            self.stats.set_value(COMMIT_FAILED_KEY, why)  # type: ignore[attr-defined]
+            logger.error("Corpus store: the crawl's last batch not committed: %s", why)
+            return False
         # How many commits a crawl makes depends on timing: not a stat (crawls compare).
         self.stats.set_value("corpus/store/record_reads", self.store.record_reads)  # type: ignore[attr-defined]
         if self.store.commits_deferred:
             # Batches left open while an export read the store (committed later).
             self.stats.set_value("corpus/store/commits_deferred", self.store.commits_deferred)  # type: ignore[attr-defined]
+        return True
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        self.commit()
-        if not self.snapshot or self.refuse_shrinking_snapshot():
+        if not self.commit() or not self.snapshot or self.refuse_shrinking_snapshot():
             return
         try:
             counts = write_snapshot(self.store)
@@ -152,9 +163,11 @@ class CorpusStoreExtension:
         return True
 
     def engine_stopped(self) -> None:
-        self.commit()
-        self.store.close()
-        lock.release(self.lock_path)
+        try:
+            # After a failed commit the batch is rolled back as the store closes.
+            self.store.close(commit=self.commit())
+        finally:
+            lock.release(self.lock_path)
 
 
 def corpus_store(crawler: Crawler) -> CorpusStore:

@@ -37,9 +37,10 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,19 +76,23 @@ CACHED_TABLES = ("articles", "debates")
 JOURNAL_MODE = "truncate"
 # A journal left longer by a large transaction is cut back to this many bytes.
 JOURNAL_SIZE_LIMIT = 32 * 1024 * 1024
-# The pages a transaction changed are kept in memory up to this many KiB (SQLite's
-# default is 2 MiB, less than a batch of Hansard debates with their linking index):
-# past it they are written into the database before the commit, which locks
-# readers (an export) out of the store until the commit.
+# The store's page cache, in KiB (SQLite's default is 2 MiB, less than a batch of
+# Hansard debates with their linking index). Outside a crawl's batches (an upgrade, a
+# rebuild), the pages a transaction changed past it are written into the database
+# before the commit, which locks readers (an export) out until the commit; a batch
+# keeps them all in memory (:meth:`CorpusStore.batch_commits`).
 CACHE_KIB = 64 * 1024
 # A reader (``scrapy export``) holds the store while it reads, and a commit must wait
 # for it: a batch's commit waits this long (the batch then stays open, committed at
 # a later item or tick, so an export does not stall the crawl); any other write this
 # long (a commit the crawl needs before going on, as before its snapshot).
 BATCH_COMMIT_WAIT_MS = 20
+# A batch whose commit was put off is tried again at the first item this many seconds
+# later: until it commits, its pending lock keeps new readers (a second export) waiting.
+COMMIT_RETRY_SECONDS = 1.0
 COMMIT_WAIT_MS = 600_000
-# How long a reader waits for a commit (a crawl's batch grown past CACHE_KIB keeps
-# readers out until it commits, at most CORPUS_COMMIT_SECONDS after it began).
+# How long a reader waits for a commit (a batch commit put off keeps new readers out
+# until it is made, at the first item COMMIT_RETRY_SECONDS later).
 READ_WAIT_SECONDS = 120.0
 # A store written by earlier versions kept a write-ahead log: it is folded into the
 # database when such a store is first opened; when it cannot be (a reader holds the
@@ -344,6 +349,7 @@ class CorpusStore:
         """Records read from the database (not from the records kept in memory)."""
         self._journal = ""
         self.commits_deferred = 0
+        self._deferred_at: float | None = None
         """Batched commits put off because a reader held the store (see :meth:`commit`)."""
         if read_only:
             self._conn = self._open_read_only()
@@ -553,18 +559,24 @@ class CorpusStore:
     def _columns(self, table: str) -> set[str]:
         return {row[1] for row in self._conn.execute(f"PRAGMA table_info({table})")}
 
-    def close(self) -> None:
-        """Commit what the open batch holds (whole blocks only) and close; sketch
-        postings still waiting are found by the next opening. Closing a closed
-        store does nothing. The emptied journal is removed: the folder then holds
-        the store as one file."""
+    def close(self, *, commit: bool = True) -> None:
+        """Commit what the open batch holds (whole blocks only; unless not ``commit``:
+        then it is rolled back) and close; sketch postings still waiting are found by
+        the next opening. Closing a closed store does nothing. The emptied journal is
+        removed: the folder then holds the store as one file."""
         if self._closed:
             return
-        self.commit()
-        if self._journal == JOURNAL_MODE:
-            self._conn.execute("PRAGMA journal_mode=DELETE")
-        self._conn.close()
-        self._closed = True
+        try:
+            if commit:
+                self.commit()
+            if self._journal == JOURNAL_MODE:
+                with suppress(sqlite3.OperationalError):
+                    # A reader holds the store: the emptied journal stays (it is not hot).
+                    self._conn.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            # A commit that failed is rolled back: the store keeps its last whole commit.
+            self._conn.close()
+            self._closed = True
 
     def transaction(self) -> sqlite3.Connection:
         """``with store.transaction():`` commits the block, or rolls it back on error.
@@ -578,8 +590,13 @@ class CorpusStore:
     def batch_commits(self, items: int) -> None:
         """From now on, writes join one open transaction, committed once ``items``
         items were done (:meth:`item_done`) and whenever :meth:`commit` is called
-        (the crawl calls it on a timer, and at its end; :meth:`close` does too)."""
+        (the crawl calls it on a timer, and at its end; :meth:`close` does too).
+
+        A batch's changed pages stay in memory until its commit, past the page cache
+        too: writing them out earlier takes the store from its readers, so each write
+        would wait for a running export (and a batch grows while its commit is put off)."""
         self._batch_items = max(1, items)
+        self._conn.execute("PRAGMA cache_spill = OFF")
 
     @property
     def rows_written(self) -> int:
@@ -591,9 +608,13 @@ class CorpusStore:
         return self._batch_items > 0
 
     def item_done(self) -> None:
-        """One item went through the pipelines: commit if the batch holds enough."""
+        """One item went through the pipelines: commit if the batch holds enough, or
+        if its commit was put off :data:`COMMIT_RETRY_SECONDS` ago."""
         self._items_since_commit += 1
-        if self._items_since_commit >= self._batch_items:
+        if self._items_since_commit >= self._batch_items or (
+            self._deferred_at is not None
+            and time.monotonic() - self._deferred_at >= COMMIT_RETRY_SECONDS
+        ):
             self.commit(wait=False)
 
     def commit(self, *, wait: bool = True) -> bool:
@@ -605,10 +626,12 @@ class CorpusStore:
         commit found the store busy): the crawl goes on while an export reads."""
         self._items_since_commit = 0
         if not self._conn.in_transaction:
+            self._deferred_at = None
             return True
         if wait:
             self._conn.execute("COMMIT")
             self.commits += 1
+            self._deferred_at = None
             return True
         self._conn.execute(f"PRAGMA busy_timeout = {BATCH_COMMIT_WAIT_MS}")
         try:
@@ -617,11 +640,13 @@ class CorpusStore:
             if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
                 raise
             self.commits_deferred += 1
+            self._deferred_at = time.monotonic()
             logger.info("Corpus store commit put off: a reader holds %s", self.path)
             return False
         finally:
             self._conn.execute(f"PRAGMA busy_timeout = {COMMIT_WAIT_MS}")
         self.commits += 1
+        self._deferred_at = None
         return True
 
     @contextmanager
