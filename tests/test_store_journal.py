@@ -64,6 +64,31 @@ def committed_articles(corpus: Path) -> int:
         return 0
 
 
+def started_crawl(command: list[str], corpus: Path, log: Path) -> subprocess.Popen[bytes]:
+    """The crawl ``command`` running, its log going to ``log``, once its first item is
+    committed to the store in ``corpus``."""
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=crawl_env(), stdout=subprocess.DEVNULL, stderr=output
+        )
+    deadline = time.monotonic() + 120
+    while committed_articles(corpus) == 0:
+        assert process.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+        time.sleep(0.005)
+    return process
+
+
+def with_store_constant(command: list[str], assignment: str) -> list[str]:
+    """``command`` (``python -m scrapy ...``) with one of the store's constants set
+    first (``assignment``, as ``NAME = value``), to keep a test's waits short."""
+    assert command[1:3] == ["-m", "scrapy"]
+    program = (
+        f"import sys; import crawler.corpus.store as store; store.{assignment};"
+        " from scrapy.cmdline import execute; sys.argv[0] = 'scrapy'; execute()"
+    )
+    return [command[0], "-c", program, *command[3:]]
+
+
 def test_a_crawl_goes_on_while_an_export_reads_and_stores_every_record(tmp_path: Path) -> None:
     spider, arguments = SAMPLE_CRAWLS[0]
     alone = crawl_in_process(spider, tmp_path / "alone", args=arguments)
@@ -77,14 +102,8 @@ def test_a_crawl_goes_on_while_an_export_reads_and_stores_every_record(tmp_path:
         "CRAWL_STATS_FILE": stats,
     }
     command = crawl_command(spider, corpus, args=arguments, settings=settings)
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=crawl_env(), stdout=subprocess.DEVNULL, stderr=output
-        )
+    process = started_crawl(command, corpus, log)
     deadline = time.monotonic() + 120
-    while committed_articles(corpus) == 0:
-        assert process.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
-        time.sleep(0.005)
     export = CorpusStore(corpus, read_only=True)
     with export.read_transaction():
         seen = stored_ids(export)
@@ -269,21 +288,10 @@ def test_a_crawl_whose_last_commit_an_export_holds_up_fails_in_one_line(tmp_path
     spider, arguments = SAMPLE_CRAWLS[0]
     corpus, log = tmp_path / "corpus", tmp_path / "crawl.log"
     settings = {"CORPUS_COMMIT_ITEMS": 1, "DOWNLOAD_DELAY": 0.2, "LOG_LEVEL": "INFO"}
-    command = crawl_command(spider, corpus, args=arguments, settings=settings)
-    assert command[1:3] == ["-m", "scrapy"]
-    command[1:3] = [
-        "-c",
-        "import sys; import crawler.corpus.store as store; store.COMMIT_WAIT_MS = 3000;"
-        " from scrapy.cmdline import execute; sys.argv[0] = 'scrapy'; execute()",
-    ]
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=crawl_env(), stdout=subprocess.DEVNULL, stderr=output
-        )
-    deadline = time.monotonic() + 120
-    while committed_articles(corpus) == 0:
-        assert process.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
-        time.sleep(0.005)
+    command = with_store_constant(
+        crawl_command(spider, corpus, args=arguments, settings=settings), "COMMIT_WAIT_MS = 3000"
+    )
+    process = started_crawl(command, corpus, log)
     export = CorpusStore(corpus, read_only=True)
     with export.read_transaction():
         seen = stored_ids(export)
@@ -317,16 +325,9 @@ def test_an_export_held_up_by_a_put_off_commit_says_so_in_one_line(tmp_path: Pat
         assert not crawl.commit(wait=False)
     first.close()
     # Until the put-off commit is made, no new reader gets in (2 s of waiting here).
-    command = [
-        sys.executable,
-        "-c",
-        "import sys; import crawler.corpus.store as store; store.READ_WAIT_SECONDS = 2;"
-        " from scrapy.cmdline import execute; sys.argv[0] = 'scrapy'; execute()",
-        "export",
-        str(tmp_path / "out"),
-        "-s",
-        f"CORPUS_DIR={tmp_path / 'corpus'}",
-    ]
+    export_command = [sys.executable, "-m", "scrapy", "export", str(tmp_path / "out")]
+    export_command += ["-s", f"CORPUS_DIR={tmp_path / 'corpus'}"]
+    command = with_store_constant(export_command, "READ_WAIT_SECONDS = 2")
     try:
         held_up = subprocess.run(
             command, cwd=ROOT, env=crawl_env(), capture_output=True, text=True, timeout=120
