@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from crawler.corpus import store as store_module
-from crawler.corpus.store import STORE_FILENAME, CorpusStore, StoreUnusableError
+from crawler.corpus.store import STORE_FILENAME, CorpusStore, StoreUnusableError, is_busy
+from crawler.export import ExportOptions, export
+from crawler.export import selection as export_selection
 from crawler.sample_corpus import SAMPLE_CRAWLS
 from tests.support.corpus import read_records, without_run_time_fields
 from tests.support.crawl import crawl_command, crawl_env, crawl_in_process
@@ -365,4 +367,36 @@ def test_a_put_off_commit_is_made_at_the_first_item_a_while_later(
         assert stored_ids(export) == ["example.org/story-1", "example.org/story-2"]
     finally:
         export.close()
+        crawl.close()
+
+
+def test_an_export_whose_reads_a_put_off_commit_holds_up_says_the_store_is_busy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The commit is put off just after the export opened the store: its first read
+    # waits READ_WAIT_SECONDS (1 s here), then fails as busy, which `scrapy export`
+    # reports in one line (see the test above), not as an unreadable store.
+    monkeypatch.setattr(store_module, "READ_WAIT_SECONDS", 1.0)
+    corpus = tmp_path / "corpus"
+    crawl = CorpusStore(corpus)
+    crawl.batch_commits(1000)
+    put(crawl, article(1))
+    crawl.commit()
+    opened = export_selection.ReadOnlyCorpus.__init__
+
+    def open_then_hold_up(self: export_selection.ReadOnlyCorpus, folder: Path) -> None:
+        opened(self, folder)
+        other = CorpusStore(corpus, read_only=True)
+        with other.read_transaction():
+            assert stored_ids(other) == ["example.org/story-1"]
+            put(crawl, article(2))
+            assert not crawl.commit(wait=False)
+        other.close()
+
+    monkeypatch.setattr(export_selection.ReadOnlyCorpus, "__init__", open_then_hold_up)
+    try:
+        with pytest.raises(sqlite3.OperationalError) as raised:
+            export(corpus, tmp_path / "out", ExportOptions(format="jsonl"))
+        assert is_busy(raised.value)
+    finally:
         crawl.close()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.corpus.store import StoreUnusableError
+from crawler.corpus.store import StoreUnusableError, is_busy
 from crawler.export import FORMATS, HOUSES, ExportError, ExportOptions, Vocabulary, export
 from crawler.outlets import OutletConfigError
 
@@ -142,7 +142,7 @@ class Command(ScrapyCommand):
             self.exitcode = 2
             return
         except sqlite3.OperationalError as error:
-            if error.sqlite_errorcode not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            if not is_busy(error):
                 raise
             print(
                 f"scrapy export: the corpus store is busy ({error}): a running crawl is"

@@ -264,6 +264,12 @@ class PageState:
     last_modified: str | None
 
 
+def is_busy(error: sqlite3.Error) -> bool:
+    """Whether ``error`` says another connection holds the store (a crawl's commit, an
+    export's read), whichever kind of busy SQLite reports."""
+    return getattr(error, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
+
+
 class StoreUnusableError(RuntimeError):
     """The corpus folder's store cannot be trusted: a crawl must not write to it."""
 
@@ -349,8 +355,8 @@ class CorpusStore:
         """Records read from the database (not from the records kept in memory)."""
         self._journal = ""
         self.commits_deferred = 0
-        self._deferred_at: float | None = None
         """Batched commits put off because a reader held the store (see :meth:`commit`)."""
+        self._deferred_at: float | None = None
         if read_only:
             self._conn = self._open_read_only()
             return
@@ -569,6 +575,8 @@ class CorpusStore:
         try:
             if commit:
                 self.commit()
+            elif self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")  # Else the journal mode would not change.
             if self._journal == JOURNAL_MODE:
                 with suppress(sqlite3.OperationalError):
                     # A reader holds the store: the emptied journal stays (it is not hot).
@@ -637,7 +645,7 @@ class CorpusStore:
         try:
             self._conn.execute("COMMIT")
         except sqlite3.OperationalError as error:
-            if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+            if not is_busy(error):
                 raise
             self.commits_deferred += 1
             self._deferred_at = time.monotonic()

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crawler.corpus.snapshot import remove_stale_temporaries
+from crawler.corpus.store import is_busy
 from crawler.export.card import CARD_FILE, CHECKSUM_FILE, PACKAGE_FILE, RECORD_SCHEMAS, data_card
 from crawler.export.filters import Vocabulary
 from crawler.export.folder import (
@@ -91,6 +92,8 @@ def export(
             corpus, folder, options, vocabulary
         )
     except sqlite3.Error as error:
+        if is_busy(error):
+            raise  # `scrapy export` says the store is busy, as when it cannot open it.
         raise ExportError(f"cannot read the corpus store {corpus.path}: {error}") from error
     except UnwritableValue as error:
         raise ExportError(
