@@ -400,3 +400,26 @@ def test_an_export_whose_reads_a_put_off_commit_holds_up_says_the_store_is_busy(
         assert is_busy(raised.value)
     finally:
         crawl.close()
+
+
+def test_a_crawl_whose_commits_a_reader_holds_off_too_long_stops(tmp_path: Path) -> None:
+    # Its put-off batch would otherwise grow in memory for as long as the reader reads
+    # (1 s allowed here, not 300): the crawl stops early and fails.
+    spider, arguments = SAMPLE_CRAWLS[0]
+    corpus, log = tmp_path / "corpus", tmp_path / "crawl.log"
+    settings = {"CORPUS_COMMIT_ITEMS": 1, "DOWNLOAD_DELAY": 0.5, "LOG_LEVEL": "INFO"}
+    command = with_store_constant(
+        crawl_command(spider, corpus, args=arguments, settings=settings),
+        "PUT_OFF_LIMIT_SECONDS = 1.0; store.COMMIT_WAIT_MS = 2000",
+    )
+    process = started_crawl(command, corpus, log)
+    export = CorpusStore(corpus, read_only=True)
+    with export.read_transaction():
+        stored_ids(export)
+        returncode = process.wait(timeout=120)
+    export.close()
+    text = log.read_text()
+    assert returncode == 1, text[-3000:]
+    assert "the crawl stops" in text, text[-3000:]
+    verdict = [line for line in text.splitlines() if line.startswith("scrapy crawl:")]
+    assert len(verdict) == 1 and "finish reason: corpus_store_held" in verdict[0], text[-3000:]

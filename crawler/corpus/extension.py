@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
 from crawler.corpus import lock
+from crawler.corpus import store as store_module
 from crawler.corpus.health import REBUILD_COMMAND, check_store
 from crawler.corpus.snapshot import SNAPSHOT_FILES, snapshot_losses, write_snapshot
 from crawler.corpus.store import CorpusStore
@@ -36,6 +39,9 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
+
+# The finish reason of a crawl stopped because a reader held its commits off too long.
+HELD_REASON = "corpus_store_held"
 
 
 class CorpusStoreExtension:
@@ -67,6 +73,8 @@ class CorpusStoreExtension:
         self.committer = LoopingCall(self.timed_commit)
         self.snapshot = snapshot
         self.stats = stats
+        self.crawler: Crawler | None = None
+        self.stopping = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CorpusStoreExtension:
@@ -80,6 +88,7 @@ class CorpusStoreExtension:
             commit_items=crawler.settings.getint("CORPUS_COMMIT_ITEMS"),
             commit_seconds=crawler.settings.getfloat("CORPUS_COMMIT_SECONDS"),
         )
+        extension.crawler = crawler
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(extension.item_done, signal=signal)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
@@ -92,14 +101,28 @@ class CorpusStoreExtension:
             self.committer.start(self.commit_seconds, now=False)
 
     def item_done(self) -> None:
-        self.store.item_done()
+        self.batch_commit(self.store.item_done)
 
     def timed_commit(self) -> None:
+        self.batch_commit(lambda: self.store.commit(wait=False))
+
+    def batch_commit(self, commit: Callable[[], object]) -> None:
         try:
-            self.store.commit(wait=False)
+            commit()
         except sqlite3.Error as error:
             # Logged as an error, the crawl fails; the next timer or item tries again.
             logger.error("Corpus store commit failed in %s: %s", self.folder, error)
+        held = self.store.put_off_seconds
+        if held >= store_module.PUT_OFF_LIMIT_SECONDS and not self.stopping:
+            self.stopping = True
+            logger.error(
+                "Corpus store: a reader has held %s for %d s, and the crawl's work since is"
+                " not committed; the crawl stops",
+                self.store.path,
+                held,
+            )
+            if self.crawler is not None and self.crawler.engine is not None:
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason=HELD_REASON))
 
     def commit(self) -> bool:
         """Stop the timer and commit the last batch; returns whether it was committed.

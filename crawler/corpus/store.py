@@ -90,6 +90,9 @@ BATCH_COMMIT_WAIT_MS = 20
 # A batch whose commit was put off is tried again at the first item this many seconds
 # later: until it commits, its pending lock keeps new readers (a second export) waiting.
 COMMIT_RETRY_SECONDS = 1.0
+# A crawl whose batch has been put off this long (its pages all held in memory) stops,
+# rather than grow the batch without bound behind a reader that does not end.
+PUT_OFF_LIMIT_SECONDS = 300.0
 COMMIT_WAIT_MS = 600_000
 # How long a reader waits for a commit (a batch commit put off keeps new readers out
 # until it is made, at the first item COMMIT_RETRY_SECONDS later).
@@ -357,6 +360,7 @@ class CorpusStore:
         self.commits_deferred = 0
         """Batched commits put off because a reader held the store (see :meth:`commit`)."""
         self._deferred_at: float | None = None
+        self._put_off_since: float | None = None
         if read_only:
             self._conn = self._open_read_only()
             return
@@ -634,12 +638,12 @@ class CorpusStore:
         commit found the store busy): the crawl goes on while an export reads."""
         self._items_since_commit = 0
         if not self._conn.in_transaction:
-            self._deferred_at = None
+            self._deferred_at = self._put_off_since = None
             return True
         if wait:
             self._conn.execute("COMMIT")
             self.commits += 1
-            self._deferred_at = None
+            self._deferred_at = self._put_off_since = None
             return True
         self._conn.execute(f"PRAGMA busy_timeout = {BATCH_COMMIT_WAIT_MS}")
         try:
@@ -649,13 +653,22 @@ class CorpusStore:
                 raise
             self.commits_deferred += 1
             self._deferred_at = time.monotonic()
+            if self._put_off_since is None:
+                self._put_off_since = self._deferred_at
             logger.info("Corpus store commit put off: a reader holds %s", self.path)
             return False
         finally:
             self._conn.execute(f"PRAGMA busy_timeout = {COMMIT_WAIT_MS}")
         self.commits += 1
-        self._deferred_at = None
+        self._deferred_at = self._put_off_since = None
         return True
+
+    @property
+    def put_off_seconds(self) -> float:
+        """How long the open batch's commit has been put off (0.0 when it is not)."""
+        if self._put_off_since is None:
+            return 0.0
+        return time.monotonic() - self._put_off_since
 
     @contextmanager
     def read_transaction(self) -> Iterator[None]:
