@@ -654,8 +654,9 @@ class CorpusStore:
             self.commits_deferred += 1
             self._deferred_at = time.monotonic()
             if self._put_off_since is None:
+                # Said once: it is tried again every COMMIT_RETRY_SECONDS until made.
                 self._put_off_since = self._deferred_at
-            logger.info("Corpus store commit put off: a reader holds %s", self.path)
+                logger.info("Corpus store commit put off: a reader holds %s", self.path)
             return False
         finally:
             self._conn.execute(f"PRAGMA busy_timeout = {COMMIT_WAIT_MS}")
