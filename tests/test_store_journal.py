@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -283,35 +284,55 @@ def test_a_batch_outgrowing_the_page_cache_while_an_export_reads_does_not_wait_f
         crawl.close()
 
 
-def test_a_crawl_whose_last_commit_an_export_holds_up_fails_in_one_line(tmp_path: Path) -> None:
-    # The export outlasts the crawl and the crawl's wait for it (3 s here): the last
-    # batch is not committed, so the crawl must not exit 0, and must leave a store
-    # holding its last whole commit and no lock.
+@dataclass
+class OutlastedCrawl:
+    """A sample crawl that an export read beside from its first commit to its end."""
+
+    corpus: Path
+    returncode: int
+    log: str
+    seen: list[str]
+    """The articles the export read: those committed when it began."""
+
+    @property
+    def verdict(self) -> list[str]:
+        return [line for line in self.log.splitlines() if line.startswith("scrapy crawl:")]
+
+
+def crawl_outlasted_by_an_export(tmp_path: Path, delay: float, assignment: str) -> OutlastedCrawl:
+    """The first sample crawl (``DOWNLOAD_DELAY`` ``delay``, each item its own batch,
+    a store constant set by ``assignment``) with an export reading until it ends."""
     spider, arguments = SAMPLE_CRAWLS[0]
     corpus, log = tmp_path / "corpus", tmp_path / "crawl.log"
-    settings = {"CORPUS_COMMIT_ITEMS": 1, "DOWNLOAD_DELAY": 0.2, "LOG_LEVEL": "INFO"}
-    command = with_store_constant(
-        crawl_command(spider, corpus, args=arguments, settings=settings), "COMMIT_WAIT_MS = 3000"
-    )
-    process = started_crawl(command, corpus, log)
+    settings = {"CORPUS_COMMIT_ITEMS": 1, "DOWNLOAD_DELAY": delay, "LOG_LEVEL": "INFO"}
+    command = crawl_command(spider, corpus, args=arguments, settings=settings)
+    process = started_crawl(with_store_constant(command, assignment), corpus, log)
     export = CorpusStore(corpus, read_only=True)
     with export.read_transaction():
         seen = stored_ids(export)
         returncode = process.wait(timeout=120)
     export.close()
-    text = log.read_text()
-    assert returncode == 1, text[-3000:]
-    verdict = [line for line in text.splitlines() if line.startswith("scrapy crawl:")]
-    assert len(verdict) == 1 and "last batch was not committed" in verdict[0], text[-3000:]
+    return OutlastedCrawl(corpus, returncode, log.read_text(), seen)
+
+
+def test_a_crawl_whose_last_commit_an_export_holds_up_fails_in_one_line(tmp_path: Path) -> None:
+    # The export outlasts the crawl and the crawl's wait for it (3 s here): the last
+    # batch is not committed, so the crawl must not exit 0, and must leave a store
+    # holding its last whole commit and no lock.
+    crawl = crawl_outlasted_by_an_export(tmp_path, 0.2, "COMMIT_WAIT_MS = 3000")
+    assert crawl.returncode == 1, crawl.log[-3000:]
+    assert len(crawl.verdict) == 1, crawl.log[-3000:]
+    assert "last batch was not committed" in crawl.verdict[0]
     # The store holds what was committed when the export began, whole; no lock is left.
-    with closing(sqlite3.connect(corpus / STORE_FILENAME)) as conn:
+    with closing(sqlite3.connect(crawl.corpus / STORE_FILENAME)) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    reader = CorpusStore(corpus, read_only=True)
+    reader = CorpusStore(crawl.corpus, read_only=True)
     try:
-        assert stored_ids(reader) == seen
+        assert stored_ids(reader) == crawl.seen
     finally:
         reader.close()
-    rerun = crawl_in_process(spider, corpus, args=arguments)
+    spider, arguments = SAMPLE_CRAWLS[0]
+    rerun = crawl_in_process(spider, crawl.corpus, args=arguments)
     assert rerun.returncode == 0, rerun.stderr[-3000:]
 
 
@@ -405,21 +426,10 @@ def test_an_export_whose_reads_a_put_off_commit_holds_up_says_the_store_is_busy(
 def test_a_crawl_whose_commits_a_reader_holds_off_too_long_stops(tmp_path: Path) -> None:
     # Its put-off batch would otherwise grow in memory for as long as the reader reads
     # (1 s allowed here, not 300): the crawl stops early and fails.
-    spider, arguments = SAMPLE_CRAWLS[0]
-    corpus, log = tmp_path / "corpus", tmp_path / "crawl.log"
-    settings = {"CORPUS_COMMIT_ITEMS": 1, "DOWNLOAD_DELAY": 0.5, "LOG_LEVEL": "INFO"}
-    command = with_store_constant(
-        crawl_command(spider, corpus, args=arguments, settings=settings),
-        "PUT_OFF_LIMIT_SECONDS = 1.0; store.COMMIT_WAIT_MS = 2000",
+    crawl = crawl_outlasted_by_an_export(
+        tmp_path, 0.5, "PUT_OFF_LIMIT_SECONDS = 1.0; store.COMMIT_WAIT_MS = 2000"
     )
-    process = started_crawl(command, corpus, log)
-    export = CorpusStore(corpus, read_only=True)
-    with export.read_transaction():
-        stored_ids(export)
-        returncode = process.wait(timeout=120)
-    export.close()
-    text = log.read_text()
-    assert returncode == 1, text[-3000:]
-    assert "the crawl stops" in text, text[-3000:]
-    verdict = [line for line in text.splitlines() if line.startswith("scrapy crawl:")]
-    assert len(verdict) == 1 and "finish reason: corpus_store_held" in verdict[0], text[-3000:]
+    assert crawl.returncode == 1, crawl.log[-3000:]
+    assert "the crawl stops" in crawl.log, crawl.log[-3000:]
+    assert len(crawl.verdict) == 1, crawl.log[-3000:]
+    assert "finish reason: corpus_store_held" in crawl.verdict[0]
