@@ -167,15 +167,10 @@ def _copied_articles(
     stored text when in its export form (else its ``row`` encoded); what the tally
     and the data card need is read from the store's columns."""
     chosen = selection.articles
-    # The latest of each, as CorpusMoment.saw finds it record by record.
-    latest_fetched: str | None = None
-    latest_changed: str | None = None
+    saw_times = selection.moment.saw_times
     lines: list[bytes] = []
     for article_id, text, published, site, fetched_at, last_changed in corpus.article_texts():
-        if fetched_at and (latest_fetched is None or fetched_at > latest_fetched):
-            latest_fetched = fetched_at
-        if last_changed and (latest_changed is None or last_changed > latest_changed):
-            latest_changed = last_changed
+        saw_times(fetched_at, last_changed)
         if article_id not in chosen:
             continue
         # A sorted-key text holding fetched_at starts with a key before "id": the
@@ -199,7 +194,6 @@ def _copied_articles(
             yield b"".join(lines)
             lines.clear()
     yield b"".join(lines)
-    selection.moment.saw_times(latest_fetched, latest_changed)
 
 
 def comment_rows(

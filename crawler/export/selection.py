@@ -357,7 +357,6 @@ def _choose_speeches(
         if not chosen:
             continue
         selection.speeches[debate_id] = set(chosen_ids)
-        # An interface beyond en and cy gets a CSV column of its own, after those.
         for speech in chosen:
             if type(speech) is bytes:
                 labels = speech_party_raw(speech)
