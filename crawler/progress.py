@@ -25,6 +25,7 @@ from scrapy.utils.asyncio import create_looping_call
 
 from crawler.corpus.extension import CorpusStoreExtension
 from crawler.lost import lost_count
+from crawler.verdict import COMMIT_FAILED_KEY, UNCOMMITTED_ITEMS_KEY
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -46,6 +47,14 @@ def change_summary(stats: dict[str, Any], links_before: int | None, links_after:
         parts.append(f"{kind}s {', '.join(counts)}")
     if links_before is not None and links_after is not None:
         parts.append(f"links {links_after - links_before:+d} ({links_after} in the corpus)")
+    if stats.get(COMMIT_FAILED_KEY):
+        # The store closes rolled back to its last commit: the batch is not in it.
+        items = stats.get(UNCOMMITTED_ITEMS_KEY)
+        parts.append(
+            f"of these, the last {items} items were not stored (their commit failed)"
+            if items
+            else "of these, the last batch was not stored (its commit failed)"
+        )
     return "; ".join(parts)
 
 

@@ -18,6 +18,8 @@ SNAPSHOT_FAILED_KEY = "corpus/snapshot/failed"
 """Stats key holding why the JSONL snapshot could not be written, when it could not."""
 COMMIT_FAILED_KEY = "corpus/store/commit_failed"
 """Stats key holding why the crawl's last batch could not be committed to the store."""
+UNCOMMITTED_ITEMS_KEY = "corpus/store/items_not_committed"
+"""Stats key holding how many items that failed commit held (rolled back, not stored)."""
 
 
 def lost_reasons(stats: dict[str, Any]) -> str:
@@ -41,8 +43,10 @@ def crawl_failure(stats: dict[str, Any], *, lost_tolerated: int = 0) -> str | No
         reasons.append("stopped before it finished; the previous snapshot is kept")
     commit_failed = stats.get(COMMIT_FAILED_KEY)
     if commit_failed:
+        items = stats.get(UNCOMMITTED_ITEMS_KEY)
+        batch = f"the last batch ({items} items)" if items else "the last batch"
         reasons.append(
-            f"the last batch was not committed to the store ({commit_failed}); the next"
+            f"{batch} was not committed to the store ({commit_failed}); the next"
             " crawl fetches its pages again"
         )
     snapshot_failed = stats.get(SNAPSHOT_FAILED_KEY)

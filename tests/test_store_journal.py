@@ -6,6 +6,7 @@ export reads; a store of an earlier version drops its write-ahead log."""
 from __future__ import annotations
 
 import json
+import re
 import signal
 import sqlite3
 import subprocess
@@ -322,7 +323,15 @@ def test_a_crawl_whose_last_commit_an_export_holds_up_fails_in_one_line(tmp_path
     crawl = crawl_outlasted_by_an_export(tmp_path, 0.2, "COMMIT_WAIT_MS = 3000")
     assert crawl.returncode == 1, crawl.log[-3000:]
     assert len(crawl.verdict) == 1, crawl.log[-3000:]
-    assert "last batch was not committed" in crawl.verdict[0]
+    batch = re.search(r"the last batch \((\d+) items\) was not committed", crawl.verdict[0])
+    assert batch, crawl.verdict[0]
+    # The closing summary says which of the changes it counts were rolled back: at
+    # least every article stored after the export began.
+    changes = re.search(r"Changes: articles (\d+) new.*", crawl.log)
+    assert changes, crawl.log[-3000:]
+    rolled_back = int(batch.group(1))
+    assert rolled_back >= int(changes.group(1)) - len(crawl.seen) > 0
+    assert f"of these, the last {rolled_back} items were not stored" in changes.group(0)
     # The store holds what was committed when the export began, whole; no lock is left.
     with closing(sqlite3.connect(crawl.corpus / STORE_FILENAME)) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -32,7 +32,7 @@ from crawler.corpus import store as store_module
 from crawler.corpus.health import REBUILD_COMMAND, check_store
 from crawler.corpus.snapshot import SNAPSHOT_FILES, snapshot_losses, write_snapshot
 from crawler.corpus.store import CorpusStore
-from crawler.verdict import COMMIT_FAILED_KEY, SNAPSHOT_FAILED_KEY
+from crawler.verdict import COMMIT_FAILED_KEY, SNAPSHOT_FAILED_KEY, UNCOMMITTED_ITEMS_KEY
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -136,9 +136,13 @@ class CorpusStoreExtension:
             self.store.commit()
         except sqlite3.Error as error:
             why = f"{error} ({self.store.path})"
+            items = self.store.uncommitted_items
             # Set before logging: errors logged once the spider closed are not counted.
+            self.stats.set_value(UNCOMMITTED_ITEMS_KEY, items)  # type: ignore[attr-defined]
             self.stats.set_value(COMMIT_FAILED_KEY, why)  # type: ignore[attr-defined]
-            logger.error("Corpus store: the crawl's last batch not committed: %s", why)
+            logger.error(
+                "Corpus store: the crawl's last batch (%d items) not committed: %s", items, why
+            )
             return False
         # How many commits a crawl makes depends on timing: not a stat (crawls compare).
         self.stats.set_value("corpus/store/record_reads", self.store.record_reads)  # type: ignore[attr-defined]

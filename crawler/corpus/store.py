@@ -352,6 +352,9 @@ class CorpusStore:
         # Batched commits (see batch_commits); off until a crawl turns them on.
         self._batch_items = 0
         self._items_since_commit = 0
+        self.uncommitted_items = 0
+        """Items done since the last commit that was made: those a rollback would undo
+        (a put-off commit's batch included)."""
         self.commits = 0
         """Transactions committed since the store was opened."""
         self.record_reads = 0
@@ -623,6 +626,7 @@ class CorpusStore:
         """One item went through the pipelines: commit if the batch holds enough, or
         if its commit was put off :data:`COMMIT_RETRY_SECONDS` ago."""
         self._items_since_commit += 1
+        self.uncommitted_items += 1
         if self._items_since_commit >= self._batch_items or (
             self._deferred_at is not None
             and time.monotonic() - self._deferred_at >= COMMIT_RETRY_SECONDS
@@ -638,12 +642,11 @@ class CorpusStore:
         commit found the store busy): the crawl goes on while an export reads."""
         self._items_since_commit = 0
         if not self._conn.in_transaction:
-            self._deferred_at = self._put_off_since = None
+            self._committed(made=False)
             return True
         if wait:
             self._conn.execute("COMMIT")
-            self.commits += 1
-            self._deferred_at = self._put_off_since = None
+            self._committed()
             return True
         self._conn.execute(f"PRAGMA busy_timeout = {BATCH_COMMIT_WAIT_MS}")
         try:
@@ -660,9 +663,14 @@ class CorpusStore:
             return False
         finally:
             self._conn.execute(f"PRAGMA busy_timeout = {COMMIT_WAIT_MS}")
-        self.commits += 1
-        self._deferred_at = self._put_off_since = None
+        self._committed()
         return True
+
+    def _committed(self, *, made: bool = True) -> None:
+        """Nothing is left uncommitted (``made``: a transaction was committed)."""
+        self.commits += made
+        self.uncommitted_items = 0
+        self._deferred_at = self._put_off_since = None
 
     @property
     def put_off_seconds(self) -> float:
