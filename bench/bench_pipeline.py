@@ -166,6 +166,11 @@ def jsonl_lines(path: Path) -> list[str]:
     return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def line_bytes(line: str) -> int:
+    """A stored record's size: its JSONL line in UTF-8, with the newline that ends it."""
+    return len(line.encode("utf-8")) + 1
+
+
 def count_units(site: str, lines: list[str]) -> tuple[int, float]:
     """(distinct articles or speeches, mean bytes of records per article or speech).
 
@@ -174,7 +179,7 @@ def count_units(site: str, lines: list[str]) -> tuple[int, float]:
     """
     if not lines:
         return 0, 0.0
-    size = sum(len(line.encode("utf-8")) + 1 for line in lines)
+    size = sum(line_bytes(line) for line in lines)
     records = [json.loads(line) for line in lines]
     if site == "news":
         distinct = {record.get("url") for record in records}
