@@ -87,7 +87,6 @@ sys.path.insert(
     else str(Path(__file__).resolve().parents[1]),
 )
 
-from crawler.corpus.store import CACHE_KIB, JOURNAL_MODE, JOURNAL_SIZE_LIMIT
 from crawler.linking.index import DebateRecordTexts, IndexedSpeech, LinkIndex
 from crawler.linking.linker import DEFAULT_WINDOW_DAYS, link_article
 
@@ -538,6 +537,9 @@ def crawl_connection(conn: sqlite3.Connection) -> None:
     store.py): its page cache, rollback journal, synchronous=FULL (which the store sets
     with that journal), statement journals in memory; the memory map is left at
     SQLite's default (off), as the store leaves it."""
+    # Imported here: a --baseline worker imports an older checkout's crawler package.
+    from crawler.corpus.store import CACHE_KIB, JOURNAL_MODE, JOURNAL_SIZE_LIMIT
+
     conn.execute(f"PRAGMA journal_mode={JOURNAL_MODE}")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
@@ -548,6 +550,8 @@ def crawl_connection(conn: sqlite3.Connection) -> None:
 def linking_conditions(crawl_cache: bool) -> str:
     """The line saying how the stores are opened and the bench's objects kept."""
     if crawl_cache:
+        from crawler.corpus.store import CACHE_KIB, JOURNAL_MODE
+
         opened = (
             f"the corpus store's connection settings: page cache {CACHE_KIB // 1024} MiB"
             f" (one per file: the crawl's one file has one), journal_mode={JOURNAL_MODE},"
