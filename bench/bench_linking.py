@@ -23,11 +23,19 @@ together in one process and each of ``INTERLEAVED`` rounds links one article
 against every store, the order rotated each round, so that a busy or quiet
 moment of the machine falls on all of them alike: medians, 90th percentiles and
 the ratio of each larger store's median to the smallest's, wall clock and CPU,
-and the bytes each article read from the disk. ``--cold`` first drops the
-stores' files from the operating system's page cache (each file's own pages,
-nothing else), as for a store opened for the first time.
-Exits non-zero when a wall-clock ratio exceeds the allowed one. :func:`measure`
-returns the same figures for a combined benchmark.
+and the bytes each article read from the disk. Before the rounds each store
+file is read through once, so that it is in the operating system's page cache
+(warm), or with ``--cold`` dropped from it (each file's own pages, nothing else),
+as for a store opened for the first time; each file's share in the page cache is
+printed before and after the rounds (``mincore``), as a machine short of memory
+may drop pages meanwhile. While timing, the bench's own objects are frozen out of
+the garbage collector's passes, as the crawl freezes its start-up objects.
+``--repeat N`` times the rounds N times, each prepared alike, and judges the
+median of the N ratios. The stores are opened with SQLite's default 2 MiB page
+cache, so both sizes read their index from the file; ``--crawl-cache`` opens
+them as the crawl opens its corpus store (copies of the stores, with ``--reuse``).
+Exits non-zero when a median wall-clock ratio exceeds the allowed one.
+:func:`measure` returns the same figures for a combined benchmark.
 
 ``--baseline TREE`` first runs the same benchmark script of another checkout
 (for example ``git archive main | tar -x -C /tmp/base``) at each size, so the
@@ -39,19 +47,25 @@ the stores' index layout).
     .venv/bin/python bench/bench_linking.py [--sizes 10000 100000] [--million] [--articles 40]
     .venv/bin/python bench/bench_linking.py --sizes 10000 --million --reuse DIR  # timing only
     .venv/bin/python bench/bench_linking.py --sizes 10000 --million --reuse DIR --cold
+    .venv/bin/python bench/bench_linking.py --sizes 10000 --million --reuse DIR --repeat 3
+    .venv/bin/python bench/bench_linking.py --sizes 10000 --million --reuse DIR --crawl-cache
     .venv/bin/python bench/bench_linking.py --sizes 10000 --million --reuse DIR --baseline TREE
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
+import gc
 import itertools
 import json
+import mmap
 import multiprocessing
 import os
 import random
 import re
 import resource
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -494,19 +508,66 @@ class Result:
 
 
 def open_for_linking(
-    index_path: str | Path, records_path: str | Path
+    index_path: str | Path, records_path: str | Path, *, crawl_cache: bool = False
 ) -> tuple[sqlite3.Connection, sqlite3.Connection, LinkIndex]:
-    """The index and its debate records opened as the crawl opens them (WAL, NORMAL
-    sync, SQLite's default 2 MiB page cache and no memory map, so the index is read
-    from the file as needed)."""
+    """The index and its debate records opened for linking.
+
+    By default with SQLite's default 2 MiB page cache and no memory map: the index is
+    then read from the file (through the operating system's page cache) at every
+    size, rather than the 10k index fitting in SQLite's own cache and the 1M one not,
+    so the sizes differ only in the index. WAL and synchronous=NORMAL, as the bench
+    has always opened them (an article whose quotes are indexed already is linked
+    without writing). ``crawl_cache``: with the corpus store's own settings
+    (:func:`crawl_connection`); that rewrites a WAL file's header, so open copies."""
     records = open_records(Path(records_path))
     conn = sqlite3.connect(index_path, isolation_level=None)
     for connection in (conn, records):
+        if crawl_cache:
+            crawl_connection(connection)
+            continue
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute("PRAGMA cache_size=-2000")
         connection.execute("PRAGMA mmap_size=0")
     return conn, records, LinkIndex(conn, texts=DebateRecordTexts(records))
+
+
+def crawl_connection(conn: sqlite3.Connection) -> None:
+    """Set on ``conn`` what the corpus store sets on its connection (crawler/corpus/
+    store.py): its page cache, rollback journal, synchronous=FULL (which the store sets
+    with that journal), statement journals in memory; the memory map is left at
+    SQLite's default (off), as the store leaves it."""
+    # Imported here: a --baseline worker imports an older checkout's crawler package.
+    from crawler.corpus.store import CACHE_KIB, JOURNAL_MODE, JOURNAL_SIZE_LIMIT
+
+    conn.execute(f"PRAGMA journal_mode={JOURNAL_MODE}")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+    conn.execute("PRAGMA temp_store=MEMORY")
+    conn.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}")
+
+
+def linking_conditions(crawl_cache: bool) -> str:
+    """The line saying how the stores are opened and the bench's objects kept."""
+    if crawl_cache:
+        from crawler.corpus.store import CACHE_KIB, JOURNAL_MODE
+
+        opened = (
+            f"the corpus store's connection settings: page cache {CACHE_KIB // 1024} MiB"
+            f" (one per file: the crawl's one file has one), journal_mode={JOURNAL_MODE},"
+            " synchronous=FULL, temp_store=MEMORY, memory map off"
+        )
+    else:
+        opened = (
+            "SQLite page cache 2 MiB, memory map off (both sizes read the index from the"
+            " file, rather than the 10k one fitting in SQLite's cache), WAL,"
+            " synchronous=NORMAL"
+        )
+    return (
+        f"while linking: {opened}; during the interleaved timing the bench's own objects"
+        " (samples, articles) are frozen out of the garbage collector's passes"
+        " (gc.freeze), as the crawl freezes its start-up objects"
+    )
 
 
 @dataclass
@@ -517,6 +578,28 @@ class Store:
     index_path: Path
     records_path: Path
     articles: list[dict[str, str]]
+
+
+def copy_stores(stores: list[Store], folder: Path) -> list[Store]:
+    """The stores with their files copied into ``folder``: opening a store kept with a
+    write-ahead log as the crawl opens its store rewrites the file's header, and the
+    stores given with ``--reuse`` are left as they are. The copies are written out to
+    the disk before the timing, which the system's writing them out later would slow."""
+    copies = []
+    for store in stores:
+        index_path, records_path = (
+            folder / f"copy-{path.name}" for path in (store.index_path, store.records_path)
+        )
+        for source, copy in ((store.index_path, index_path), (store.records_path, records_path)):
+            shutil.copyfile(source, copy)
+            fd = os.open(copy, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        copies.append(Store(store.size, index_path, records_path, store.articles))
+    print(f"stores copied into {folder}, to be opened as the crawl opens its store", flush=True)
+    return copies
 
 
 def samples_from_records(records_path: Path) -> list[Sample]:
@@ -562,6 +645,98 @@ def evict(path: Path) -> None:
         os.close(fd)
 
 
+READ_CHUNK = 16 * 1024 * 1024
+"""Bytes read at a time when a store's file is read through into the page cache."""
+
+
+def read_through(path: Path) -> None:
+    """Read a file from start to end in large chunks, so that its pages are in the
+    operating system's page cache (as far as the system keeps them there)."""
+    buffer = bytearray(READ_CHUNK)
+    with path.open("rb", buffering=0) as file:
+        while file.readinto(buffer):
+            pass
+
+
+def page_cache_share(path: Path) -> float | None:
+    """The share of a file's pages that are in the operating system's page cache, from
+    Linux's ``mincore`` on a map of the file (mapping reads nothing); None where that
+    cannot be told (another system, an empty file, a call refused)."""
+    size = path.stat().st_size
+    if not sys.platform.startswith("linux") or size == 0:
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mmap.restype = ctypes.c_void_p
+    libc.mmap.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_size_t,
+        ctypes.c_int,
+        ctypes.c_int,
+        ctypes.c_int,
+        ctypes.c_long,
+    ]
+    libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    libc.mincore.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_ubyte)]
+    pages = -(-size // mmap.PAGESIZE)
+    resident = (ctypes.c_ubyte * pages)()
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        address = libc.mmap(None, size, mmap.PROT_READ, mmap.MAP_SHARED, fd, 0)
+        if address is None or address == ctypes.c_void_p(-1).value:
+            return None
+        try:
+            if libc.mincore(address, size, resident) != 0:
+                return None
+        finally:
+            libc.munmap(address, size)
+    finally:
+        os.close(fd)
+    return sum(byte & 1 for byte in resident) / pages
+
+
+def store_files(stores: list[Store]) -> list[Path]:
+    """Every file the stores are read from, each index before its debate records."""
+    return [path for store in stores for path in (store.index_path, store.records_path)]
+
+
+def residency(stores: list[Store]) -> str:
+    """Each store file's share in the page cache, as text ("unknown" where not told)."""
+    shares = []
+    for path in store_files(stores):
+        share = page_cache_share(path)
+        shares.append(f"{path.name} {'unknown' if share is None else f'{share:.0%}'}")
+    return ", ".join(shares)
+
+
+def prepare_page_cache(stores: list[Store], *, cold: bool) -> str:
+    """Before a timing: drop the stores' files from the page cache (``cold``), or read
+    each through once so that it is in it (warm); what was done, as text."""
+    if cold:
+        for path in store_files(stores):
+            evict(path)
+        return "the stores' files dropped from the page cache first"
+    started = time.perf_counter()
+    for path in store_files(stores):
+        read_through(path)
+    read = sum(path.stat().st_size for path in store_files(stores))
+    return (
+        f"the stores' files read through first to bring them into the page cache"
+        f" ({read / 1e9:.2f} GB in {time.perf_counter() - started:.1f} s)"
+    )
+
+
+@dataclass
+class Interleaved:
+    """One interleaved timing: for each code linked (one process's, or a checkout's)
+    and each store, every article's wall-clock and CPU seconds and bytes read from the
+    disk; how the page cache was prepared, and the files' share in it before and after."""
+
+    times: list[list[dict[str, list[float]]]]
+    prepared: str
+    before: str
+    after: str
+
+
 def read_bytes() -> int:
     """Bytes this process has read from the disk (not from the page cache)."""
     for line in Path("/proc/self/io").read_text().splitlines():
@@ -576,40 +751,51 @@ def disk_bytes() -> int:
     return int(fields["read_bytes"]) + int(fields["write_bytes"])
 
 
-def link_interleaved(stores: list[Store], *, cold: bool = False) -> list[dict[str, list[float]]]:
+def link_interleaved(
+    stores: list[Store], *, cold: bool = False, crawl_cache: bool = False
+) -> Interleaved:
     """Time linking one article against each store in turn, in this one process: round
     ``n`` links article ``n`` of every store, the stores taken in turn in an order
-    rotated each round, so that no store is always first (cold) or last. Returns, for
-    each store in order, the wall-clock and CPU seconds and the bytes read from the disk
-    of each article. ``cold``: the stores' files are first dropped from the page cache."""
+    rotated each round, so that no store is always first (cold) or last. Before the
+    rounds the stores' files are read through into the page cache, or dropped from it
+    (``cold``), and the bench's own objects are frozen out of the garbage collector's
+    passes (unfrozen after). ``crawl_cache``: see :func:`open_for_linking`."""
     opened = [
-        (number, store, *open_for_linking(store.index_path, store.records_path))
+        (
+            number,
+            store,
+            *open_for_linking(store.index_path, store.records_path, crawl_cache=crawl_cache),
+        )
         for number, store in enumerate(stores)
     ]
     for _number, store, _conn, _records, index in opened:
         link_article(store.articles[-1], index)  # warm the Python side and the page cache
-    if cold:
-        for store in stores:
-            evict(store.index_path)
-            evict(store.records_path)
+    prepared = prepare_page_cache(stores, cold=cold)
     times: list[dict[str, list[float]]] = [{"wall": [], "cpu": [], "disk": []} for _store in stores]
     rounds = min(len(store.articles) for store in stores) - 1
-    for n in range(rounds):
-        turn = n % len(opened)
-        for number, store, _conn, _records, index in opened[turn:] + opened[:turn]:
-            started, started_cpu, started_disk = (
-                time.perf_counter(),
-                time.process_time(),
-                read_bytes(),
-            )
-            link_article(store.articles[n], index)
-            times[number]["wall"].append(time.perf_counter() - started)
-            times[number]["cpu"].append(time.process_time() - started_cpu)
-            times[number]["disk"].append(read_bytes() - started_disk)
+    gc.collect()
+    gc.freeze()
+    before = residency(stores)
+    try:
+        for n in range(rounds):
+            turn = n % len(opened)
+            for number, store, _conn, _records, index in opened[turn:] + opened[:turn]:
+                started, started_cpu, started_disk = (
+                    time.perf_counter(),
+                    time.process_time(),
+                    read_bytes(),
+                )
+                link_article(store.articles[n], index)
+                times[number]["wall"].append(time.perf_counter() - started)
+                times[number]["cpu"].append(time.process_time() - started_cpu)
+                times[number]["disk"].append(read_bytes() - started_disk)
+    finally:
+        gc.unfreeze()
+    after = residency(stores)
     for _number, _store, conn, records, _index in opened:
         conn.close()
         records.close()
-    return times
+    return Interleaved([times], prepared, before, after)
 
 
 def p90(values: list[float]) -> float:
@@ -619,14 +805,21 @@ def p90(values: list[float]) -> float:
 
 def serve_links() -> None:
     """Link articles on request, with the crawler package this process imported: read
-    the stores (index and records paths) and their articles as one JSON line, then for
-    each line ``n s`` link article ``n`` of store ``s`` and answer its wall-clock and CPU
-    seconds and bytes read from the disk as one JSON line."""
+    the stores (index and records paths), their articles and whether to open them as
+    the crawl does as one JSON line, then for each line ``n s`` link article ``n`` of
+    store ``s`` and answer its wall-clock and CPU seconds and bytes read from the disk
+    as one JSON line. The objects set up are frozen out of the garbage collector's
+    passes, as :func:`link_interleaved` freezes its own."""
     setup = json.loads(sys.stdin.readline())
-    opened = [open_for_linking(index, records) for index, records in setup["stores"]]
+    opened = [
+        open_for_linking(index, records, crawl_cache=setup["crawl_cache"])
+        for index, records in setup["stores"]
+    ]
     articles = setup["articles"]
     for (_conn, _records, index), own in zip(opened, articles, strict=True):
         link_article(own[-1], index)  # warm the Python side and the page cache
+    gc.collect()
+    gc.freeze()
     print("ready", flush=True)
     for line in sys.stdin:
         n, store = map(int, line.split())
@@ -635,20 +828,25 @@ def serve_links() -> None:
         link_article(articles[store][n], index)
         timed = [time.perf_counter() - started, time.process_time() - started_cpu]
         print(json.dumps([*timed, read_bytes() - started_disk]), flush=True)
+    for conn, records, _index in opened:
+        conn.close()
+        records.close()
 
 
 def link_interleaved_trees(
-    stores: list[Store], trees: list[Path]
-) -> list[list[dict[str, list[float]]]]:
+    stores: list[Store], trees: list[Path], *, crawl_cache: bool = False
+) -> Interleaved:
     """As :func:`link_interleaved`, for the code of several checkouts: a process per
     checkout (its own crawler package) links, one at a time, article ``n`` of every store
     in every checkout's process, the order of the (checkout, store) pairs rotated each
-    round. Every checkout must read the stores' index layout. Returns, per checkout, the
-    times per store."""
+    round. Every checkout must read the stores' index layout. Once every process is
+    ready, the stores' files are read through into the page cache before the rounds.
+    The times are per checkout, in the order of ``trees``."""
     setup = json.dumps(
         {
             "stores": [[str(s.index_path), str(s.records_path)] for s in stores],
             "articles": [s.articles for s in stores],
+            "crawl_cache": crawl_cache,
         }
     )
     workers = []
@@ -670,6 +868,8 @@ def link_interleaved_trees(
     pairs = [(t, s) for t in range(len(trees)) for s in range(len(stores))]
     rounds = min(len(store.articles) for store in stores) - 1
     try:
+        prepared = prepare_page_cache(stores, cold=False)
+        before = residency(stores)
         for n in range(rounds):
             turn = n % len(pairs)
             for t, s in pairs[turn:] + pairs[:turn]:
@@ -680,34 +880,22 @@ def link_interleaved_trees(
                 wall, cpu, disk = json.loads(stdout.readline())
                 for key, value in (("wall", wall), ("cpu", cpu), ("disk", disk)):
                     times[t][s][key].append(value)
+        after = residency(stores)
     finally:
         for worker in workers:
             assert worker.stdin
             worker.stdin.close()
             worker.wait()
-    return times
+    return Interleaved(times, prepared, before, after)
 
 
-def compare_interleaved(
-    stores: list[Store],
-    max_ratio: float,
-    *,
-    cold: bool = False,
-    times: list[dict[str, list[float]]] | None = None,
-    title: str = "interleaved in one process",
-) -> tuple[dict[int, float], list[str], bool]:
-    """Link time of each larger store against the smallest, timed interleaved: (ratio of
-    medians by size, wall clock; lines to print; whether every ratio is allowed).
-    ``cold``: the stores' files are dropped from the page cache before the timing.
-    ``times``: timed already (by :func:`link_interleaved_trees`)."""
-    if times is None:
-        times = link_interleaved(stores, cold=cold)
+def ratio_lines(
+    stores: list[Store], times: list[dict[str, list[float]]], title: str
+) -> tuple[dict[int, tuple[float, float]], list[str]]:
+    """One interleaved timing's figures for one code: each larger store's median link
+    time over the smallest's by size (wall clock, CPU), and the lines to print."""
     small = stores[0].size
-    lines = [
-        f"{title}, {len(times[0]['wall'])} articles per store"
-        " (the order of the stores rotated each article)"
-        + (", files dropped from the page cache first:" if cold else ":")
-    ]
+    lines = [f"{title}, {len(times[0]['wall'])} articles per store:"]
     for store, timed in zip(stores, times, strict=True):
         wall, cpu = timed["wall"], timed["cpu"]
         lines.append(
@@ -716,28 +904,90 @@ def compare_interleaved(
             f" p90 {p90(cpu) * 1000:.2f} ms; read from disk"
             f" {statistics.mean(timed['disk']) / 1024:.1f} KiB per article"
         )
-    ratios: dict[int, float] = {}
-    ok = True
+    ratios: dict[int, tuple[float, float]] = {}
     for store, timed in zip(stores[1:], times[1:], strict=True):
         wall = statistics.median(timed["wall"]) / statistics.median(times[0]["wall"])
         cpu = statistics.median(timed["cpu"]) / statistics.median(times[0]["cpu"])
-        ratios[store.size] = wall
-        verdict = "ok" if wall <= max_ratio else "FAIL"
-        ok = ok and wall <= max_ratio
+        ratios[store.size] = (wall, cpu)
         lines.append(
             f"  median ratio {store.size} / {small} speeches: {wall:.2f} wall, {cpu:.2f} CPU"
-            f" (allowed {max_ratio}) {verdict}"
         )
-    return ratios, lines, ok
+    return ratios, lines
+
+
+def compare_interleaved(
+    stores: list[Store],
+    max_ratio: float,
+    *,
+    repeat: int = 1,
+    cold: bool = False,
+    crawl_cache: bool = False,
+    trees: list[Path] | None = None,
+    report: bool = True,
+) -> tuple[dict[int, float], bool]:
+    """Time the stores interleaved ``repeat`` times (:func:`link_interleaved`, or with
+    ``trees`` :func:`link_interleaved_trees`), print (``report``) each run's figures,
+    then the median over the runs of each ratio with the verdict on it. Returns the
+    median wall-clock ratios by size and whether each is allowed, for this process's
+    code (with ``trees``, the last checkout's)."""
+    titles = (
+        ["interleaved in one process (the order of the stores rotated each article)"]
+        if trees is None
+        else [
+            f"{'this checkout' if number == len(trees) else 'baseline'} ({tree}),"
+            " interleaved with the other checkout's code"
+            for number, tree in enumerate(trees, 1)
+        ]
+    )
+    runs: list[list[dict[int, tuple[float, float]]]] = [[] for _title in titles]
+    for number in range(1, repeat + 1):
+        if trees is None:
+            timed = link_interleaved(stores, cold=cold, crawl_cache=crawl_cache)
+        else:
+            timed = link_interleaved_trees(stores, trees, crawl_cache=crawl_cache)
+        lines = [
+            f"run {number} of {repeat}: {timed.prepared}",
+            f"  in the page cache before the timing: {timed.before}",
+        ]
+        for title, times, ratios in zip(titles, timed.times, runs, strict=True):
+            ratio, more = ratio_lines(stores, times, title)
+            ratios.append(ratio)
+            lines += more
+        lines.append(f"  in the page cache after the timing: {timed.after}")
+        if report:
+            print("\n".join(lines), flush=True)
+    medians: dict[int, float] = {}
+    ok = True
+    for title, ratios in zip(titles, runs, strict=True):
+        lines = [f"median of {repeat} run(s), {title.split(',')[0]}:"]
+        medians, ok = {}, True
+        for store in stores[1:]:
+            walls = [ratio[store.size][0] for ratio in ratios]
+            cpus = [ratio[store.size][1] for ratio in ratios]
+            wall, cpu = statistics.median(walls), statistics.median(cpus)
+            medians[store.size] = wall
+            ok = ok and wall <= max_ratio
+            lines.append(
+                f"  median ratio {store.size} / {stores[0].size} speeches: {wall:.2f} wall,"
+                f" {cpu:.2f} CPU (runs: {', '.join(f'{r:.2f}' for r in walls)} wall;"
+                f" {', '.join(f'{r:.2f}' for r in cpus)} CPU) (allowed {max_ratio})"
+                f" {'ok' if wall <= max_ratio else 'FAIL'}"
+            )
+        if report:
+            print("\n".join(lines), flush=True)
+    return medians, ok
 
 
 def link_phase(
-    index_path: str, records_path: str, articles: list[dict[str, str]], unseen: dict[str, str]
+    index_path: str,
+    records_path: str,
+    articles: list[dict[str, str]],
+    unseen: dict[str, str],
+    crawl_cache: bool = False,
 ) -> dict[str, Any]:
-    """Link ``articles`` against the index at ``index_path`` as the crawl does (WAL,
-    NORMAL sync, SQLite's default 2 MiB page cache and no memory map, so the index is
-    read from the file as needed); run in a fresh process by :func:`run`."""
-    conn, records, index = open_for_linking(index_path, records_path)
+    """Link ``articles`` against the index at ``index_path``, opened as
+    :func:`open_for_linking` opens it; run in a fresh process by :func:`run`."""
+    conn, records, index = open_for_linking(index_path, records_path, crawl_cache=crawl_cache)
     statements: list[str] = []
     timings: list[float] = []
     cpu_timings: list[float] = []
@@ -775,11 +1025,17 @@ def link_phase(
 
 
 def run(
-    size: int, *, articles: int, per_day: int, folder: Path, interleaved: int = INTERLEAVED
+    size: int,
+    *,
+    articles: int,
+    per_day: int,
+    folder: Path,
+    interleaved: int = INTERLEAVED,
+    crawl_cache: bool = False,
 ) -> tuple[Result, Store]:
     """Build the store of ``size`` speeches in ``folder`` and link ``articles`` against it
-    in a fresh process; the figures, and the store with ``interleaved`` articles made
-    for :func:`compare_interleaved`."""
+    in a fresh process (``crawl_cache``: see :func:`open_for_linking`); the figures, and
+    the store with ``interleaved`` articles made for :func:`compare_interleaved`."""
     index_path = folder / f"link-{size}.sqlite3"
     records_path = folder / f"debates-{size}.sqlite3"
     for path in (index_path, records_path):
@@ -806,7 +1062,13 @@ def run(
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         linked = pool.apply(
             link_phase,
-            (str(index_path), str(records_path), [a.record for a in made], unseen.record),
+            (
+                str(index_path),
+                str(records_path),
+                [a.record for a in made],
+                unseen.record,
+                crawl_cache,
+            ),
         )
     first_day, last_day = samples[0].day, samples[-1].day
     found = wrong = planted = 0
@@ -885,9 +1147,7 @@ def measure(
             stores.append(store)
             if report:
                 print(describe(result, articles), flush=True)
-        ratios, lines, _ok = compare_interleaved(stores, max_ratio=1.2)
-        if report:
-            print("\n".join(lines), flush=True)
+        ratios, _ok = compare_interleaved(stores, max_ratio=1.2, report=report)
     return {"sizes": {r.size: asdict(r) for r in results}, "ratios": ratios}
 
 
@@ -968,6 +1228,18 @@ def main() -> int:
         help="time only the interleaved linking, on the stores link-N/debates-N.sqlite3"
         " built earlier in this folder (--keep)",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="interleaved timings in one process; the verdict is on the median ratio",
+    )
+    parser.add_argument(
+        "--crawl-cache",
+        action="store_true",
+        help="open the stores with the corpus store's settings (64 MiB page cache, its"
+        " journal) rather than SQLite's default 2 MiB cache; --reuse stores are copied",
+    )
     parser.add_argument(SERVE, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_links:
@@ -975,6 +1247,8 @@ def main() -> int:
         return 0
     if args.reuse and args.baseline and args.cold:
         parser.error("--cold times one checkout's code: the other's would find the files cached")
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     sizes = [*args.sizes, *([1_000_000] if args.million else [])]
 
     ok = True
@@ -999,27 +1273,28 @@ def main() -> int:
                 per_day=args.per_day,
                 folder=folder,
                 interleaved=args.interleaved,
+                crawl_cache=args.crawl_cache,
             )
             stores.append(store)
             print(describe(result, args.articles), flush=True)
             if result.scans:
                 print(f"FAIL: {result.size}: table scans {sorted(set(result.scans))}")
                 ok = False
-        print("while linking: SQLite page cache 2 MiB, memory map off, WAL, synchronous=NORMAL")
-        if len(stores) > 1 and args.reuse and args.baseline:
-            trees = [args.baseline, Path(__file__).resolve().parents[1]]
-            by_tree = link_interleaved_trees(stores, trees)
-            names = ("baseline", "this checkout")
-            for tree, times, name in zip(trees, by_tree, names, strict=True):
-                title = f"{name} ({tree}), interleaved with the other checkout's code"
-                _ratios, lines, allowed = compare_interleaved(
-                    stores, args.max_ratio, times=times, title=title
-                )
-                print("\n".join(lines), flush=True)
-            ok = ok and allowed
-        elif len(stores) > 1:
-            _ratios, lines, allowed = compare_interleaved(stores, args.max_ratio, cold=args.cold)
-            print("\n".join(lines), flush=True)
+        if args.reuse and args.crawl_cache:
+            stores = copy_stores(stores, folder)
+        print(linking_conditions(args.crawl_cache), flush=True)
+        if len(stores) > 1:
+            trees = None
+            if args.reuse and args.baseline:
+                trees = [args.baseline, Path(__file__).resolve().parents[1]]
+            _ratios, allowed = compare_interleaved(
+                stores,
+                args.max_ratio,
+                repeat=args.repeat,
+                cold=args.cold,
+                crawl_cache=args.crawl_cache,
+                trees=trees,
+            )
             ok = ok and allowed
     return 0 if ok else 1
 
