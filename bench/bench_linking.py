@@ -262,9 +262,9 @@ def bulk_pragmas(conn: sqlite3.Connection) -> None:
 
 
 def crawl_pragmas(conn: sqlite3.Connection) -> None:
-    # As the corpus store writes during a crawl: WAL, NORMAL sync, SQLite's default
-    # page cache; the log is not folded in until the end, so that its size is every
-    # page the commits wrote.
+    # A measuring device, not the crawl's settings (the corpus store keeps a rollback
+    # journal): a write-ahead log not folded in until the end holds every page the
+    # commits wrote, so its size counts them. SQLite's default page cache.
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA wal_autocheckpoint=0")
