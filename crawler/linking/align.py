@@ -234,7 +234,9 @@ class _Speech:
         """The character offsets of the ``n``-th word (found only for a speech a passage
         aligns to: most candidates never need them)."""
         if self._spans is None:
-            self._spans = tuple(m.span() for m in WORD_RE.finditer(self.text))
+            # Kept as a tuple (of tuples of ints) the collector lets go; built as a
+            # list first, which is quicker than feeding tuple() a generator.
+            self._spans = tuple([m.span() for m in WORD_RE.finditer(self.text)])
         return self._spans[n]
 
 
