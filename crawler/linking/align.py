@@ -21,9 +21,9 @@ import re
 import string
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from itertools import pairwise
 
 # A word: letters/digits with inner apostrophes ("Ukraine’s", "don't"). Hyphens
@@ -192,26 +192,51 @@ class Alignment:
 
 
 class _Speech:
-    """A speech's words with a word-pair index, kept for repeated alignments."""
+    """A speech's words with a word-pair index, kept for repeated alignments.
+
+    The index has no container per pair: ``last`` maps each word pair to where it
+    is last said, and ``earlier[j]`` is where the pair said at ``j`` was said before
+    (-1 for nowhere). So a cached speech is a handful of objects, and once the
+    garbage collector has seen them it stops tracking them (tuples and dicts of
+    strings and ints), where a list per pair made every full collection walk the
+    hundreds of lists of each of the hundreds of speeches cached.
+    """
+
+    __slots__ = ("_counts", "_spans", "earlier", "last", "norms", "text")
 
     def __init__(self, text: str):
         self.text = text
-        self.norms = normalised_words(text)
-        self._spans: list[tuple[int, int]] | None = None
-        self.pairs: dict[tuple[str, str], list[int]] = {}
+        self.norms = tuple(normalised_words(text))
+        self.last: dict[tuple[str, str], int] = {}
+        earlier: list[int] = []
         for j, pair in enumerate(pairwise(self.norms)):
-            self.pairs.setdefault(pair, []).append(j)
+            earlier.append(self.last.get(pair, -1))
+            self.last[pair] = j
+        self.earlier = tuple(earlier)
+        self._counts: dict[str, int] | None = None
+        self._spans: tuple[tuple[int, int], ...] | None = None
 
-    @cached_property
-    def counts(self) -> Counter[str]:
+    def pair_positions(self, first: str, second: str) -> Iterator[int]:
+        """Where the speech says ``first`` followed by ``second``, last place first."""
+        j = self.last.get((first, second), -1)
+        while j >= 0:
+            yield j
+            j = self.earlier[j]
+
+    @property
+    def counts(self) -> dict[str, int]:
         """How often each word is said (needed only when no word pair is shared)."""
-        return Counter(self.norms)
+        if self._counts is None:
+            self._counts = dict(Counter(self.norms))
+        return self._counts
 
     def span(self, n: int) -> tuple[int, int]:
         """The character offsets of the ``n``-th word (found only for a speech a passage
         aligns to: most candidates never need them)."""
         if self._spans is None:
-            self._spans = [m.span() for m in WORD_RE.finditer(self.text)]
+            # Kept as a tuple (of tuples of ints) the collector lets go; built as a
+            # list first, which is quicker than feeding tuple() a generator.
+            self._spans = tuple([m.span() for m in WORD_RE.finditer(self.text)])
         return self._spans[n]
 
 
@@ -220,24 +245,32 @@ def _speech(text: str) -> _Speech:
     return _Speech(text)
 
 
+def _votes(elements: Sequence[Element], speech: _Speech) -> list[int]:
+    """Offsets (speech position minus passage position) where passage and speech
+    agree: one for each place the speech says a word pair of the passage (two
+    words with no bracket between them), or, when they share no pair, one for each
+    place it says a passage word it says at most 3 times."""
+    votes: list[int] = []
+    for i in range(len(elements) - 1):
+        a, b = elements[i], elements[i + 1]
+        if isinstance(a, Word) and isinstance(b, Word):
+            votes.extend(j - i for j in speech.pair_positions(a.norm, b.norm))
+    if not votes:
+        for i, element in enumerate(elements):
+            if isinstance(element, Word) and 0 < speech.counts.get(element.norm, 0) <= 3:
+                votes.extend(j - i for j, n in enumerate(speech.norms) if n == element.norm)
+    return votes
+
+
 def _diagonal_window(
     elements: Sequence[Element], speech: _Speech, slack: int
 ) -> tuple[int, int] | None:
     """The stretch of speech words the passage most likely covers.
 
     Each word pair the passage shares with the speech votes for an offset
-    (speech position minus passage position); the densest cluster of votes
-    wins. Falls back to single rare words when no pair is shared.
+    (see :func:`_votes`); the densest cluster of votes wins.
     """
-    votes: list[int] = []
-    for i in range(len(elements) - 1):
-        a, b = elements[i], elements[i + 1]
-        if isinstance(a, Word) and isinstance(b, Word):
-            votes.extend(j - i for j in speech.pairs.get((a.norm, b.norm), ()))
-    if not votes:
-        for i, element in enumerate(elements):
-            if isinstance(element, Word) and 0 < speech.counts[element.norm] <= 3:
-                votes.extend(j - i for j, n in enumerate(speech.norms) if n == element.norm)
+    votes = _votes(elements, speech)
     if not votes:
         return None
     votes.sort()
