@@ -77,6 +77,10 @@ def crawl(
     and its stats are whatever the crawl managed to write.
     """
     stats_file = corpus.with_suffix(".stats.json")
+    # A fresh folder each time: a folder kept from an earlier run (--keep) would add
+    # its WARC files and records to this crawl's.
+    shutil.rmtree(corpus, ignore_errors=True)
+    stats_file.unlink(missing_ok=True)
     command = [
         sys.executable, "-m", "scrapy", "crawl", *spider_args,
         "-s", f"CORPUS_DIR={corpus}",

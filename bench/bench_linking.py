@@ -661,9 +661,10 @@ def read_through(path: Path) -> None:
 def page_cache_share(path: Path) -> float | None:
     """The share of a file's pages that are in the operating system's page cache, from
     Linux's ``mincore`` on a map of the file (mapping reads nothing); None where that
-    cannot be told (another system, an empty file, a call refused)."""
+    cannot be told (another system, an empty file, a call refused, or a file this
+    process may not write to, for which Linux reports every page as cached)."""
     size = path.stat().st_size
-    if not sys.platform.startswith("linux") or size == 0:
+    if not sys.platform.startswith("linux") or size == 0 or not os.access(path, os.W_OK):
         return None
     libc = ctypes.CDLL(None, use_errno=True)
     libc.mmap.restype = ctypes.c_void_p
