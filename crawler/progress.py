@@ -25,7 +25,7 @@ from scrapy.utils.asyncio import create_looping_call
 
 from crawler.corpus.extension import CorpusStoreExtension
 from crawler.lost import lost_count
-from crawler.verdict import COMMIT_FAILED_KEY, UNCOMMITTED_ITEMS_KEY
+from crawler.verdict import COMMIT_FAILED_KEY, UNCOMMITTED_ITEMS_KEY, items_text
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -51,9 +51,9 @@ def change_summary(stats: dict[str, Any], links_before: int | None, links_after:
         # The store closes rolled back to its last commit: the batch is not in it.
         items = stats.get(UNCOMMITTED_ITEMS_KEY)
         parts.append(
-            f"of these, the last {items} items were not stored (their commit failed)"
+            f"of these, the last {items_text(items)} not stored (commit failed)"
             if items
-            else "of these, the last batch was not stored (its commit failed)"
+            else "of these, the last batch not stored (commit failed)"
         )
     return "; ".join(parts)
 

@@ -22,6 +22,11 @@ UNCOMMITTED_ITEMS_KEY = "corpus/store/items_not_committed"
 """Stats key holding how many items that failed commit held (rolled back, not stored)."""
 
 
+def items_text(count: int) -> str:
+    """``"1 item"``, ``"3 items"``."""
+    return f"{count} item" if count == 1 else f"{count} items"
+
+
 def lost_reasons(stats: dict[str, Any]) -> str:
     """``"http_404: 2, redirect_loop: 1"``: pages lost per reason."""
     prefix = STATS_PREFIX + "/"
@@ -44,7 +49,7 @@ def crawl_failure(stats: dict[str, Any], *, lost_tolerated: int = 0) -> str | No
     commit_failed = stats.get(COMMIT_FAILED_KEY)
     if commit_failed:
         items = stats.get(UNCOMMITTED_ITEMS_KEY)
-        batch = f"the last batch ({items} items)" if items else "the last batch"
+        batch = f"the last batch ({items_text(items)})" if items else "the last batch"
         reasons.append(
             f"{batch} was not committed to the store ({commit_failed}); the next"
             " crawl fetches its pages again"

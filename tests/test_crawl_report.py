@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from crawler.progress import change_summary
 from tests.support.crawl import crawl_in_process
 from tests.support.faults import FaultServer, slow
 
@@ -101,3 +102,18 @@ def test_progress_lines_are_off_with_a_zero_interval(tmp_path: Path) -> None:
     )
     assert result.returncode == 0
     assert "Progress:" not in result.stderr
+
+
+def test_the_summary_of_a_crawl_whose_last_commit_failed_says_what_was_not_stored() -> None:
+    counted = {"corpus/article/new": 7}
+    failed = {**counted, "corpus/store/commit_failed": "database is locked"}
+    assert not change_summary(counted, None, None).count("not stored")
+    assert change_summary(failed, None, None).endswith(
+        "; of these, the last batch not stored (commit failed)"
+    )
+    one = change_summary({**failed, "corpus/store/items_not_committed": 1}, 0, 2)
+    assert one.endswith(
+        "links +2 (2 in the corpus); of these, the last 1 item not stored (commit failed)"
+    )
+    six = change_summary({**failed, "corpus/store/items_not_committed": 6}, None, None)
+    assert six.endswith("; of these, the last 6 items not stored (commit failed)")

@@ -20,6 +20,18 @@ def test_a_clean_crawl_has_no_failure() -> None:
         ({"item_dropped_reasons_count/UnusableRecord": 1}, "1 item(s) dropped as unusable"),
         ({"item_scraped_count": 0}, "10 page(s) fetched but no record produced"),
         ({"finish_reason": "shutdown"}, "finish reason: shutdown"),
+        (
+            {"corpus/store/commit_failed": "database is locked"},
+            "the last batch was not committed to the store (database is locked)",
+        ),
+        (
+            {"corpus/store/commit_failed": "locked", "corpus/store/items_not_committed": 1},
+            "the last batch (1 item) was not committed",
+        ),
+        (
+            {"corpus/store/commit_failed": "locked", "corpus/store/items_not_committed": 6},
+            "the last batch (6 items) was not committed",
+        ),
     ],
 )
 def test_each_kind_of_failure_is_named(extra: dict, reason: str) -> None:

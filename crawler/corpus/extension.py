@@ -32,7 +32,12 @@ from crawler.corpus import store as store_module
 from crawler.corpus.health import REBUILD_COMMAND, check_store
 from crawler.corpus.snapshot import SNAPSHOT_FILES, snapshot_losses, write_snapshot
 from crawler.corpus.store import CorpusStore
-from crawler.verdict import COMMIT_FAILED_KEY, SNAPSHOT_FAILED_KEY, UNCOMMITTED_ITEMS_KEY
+from crawler.verdict import (
+    COMMIT_FAILED_KEY,
+    SNAPSHOT_FAILED_KEY,
+    UNCOMMITTED_ITEMS_KEY,
+    items_text,
+)
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -107,11 +112,14 @@ class CorpusStoreExtension:
         self.batch_commit(lambda: self.store.commit(wait=False))
 
     def batch_commit(self, commit: Callable[[], object]) -> None:
+        items = self.store.uncommitted_items
         try:
             commit()
         except sqlite3.Error as error:
-            # Logged as an error, the crawl fails; the next timer or item tries again.
-            logger.error("Corpus store commit failed in %s: %s", self.folder, error)
+            # Logged as an error, the crawl fails; the next timer or item tries again,
+            # unless SQLite rolled the batch back itself (a full disk, an I/O error).
+            lost = "" if self.store.in_transaction else f"; {items_text(items)} rolled back"
+            logger.error("Corpus store commit failed in %s: %s%s", self.folder, error, lost)
         held = self.store.put_off_seconds
         if held >= store_module.PUT_OFF_LIMIT_SECONDS and not self.stopping:
             self.stopping = True
@@ -141,7 +149,9 @@ class CorpusStoreExtension:
             self.stats.set_value(UNCOMMITTED_ITEMS_KEY, items)  # type: ignore[attr-defined]
             self.stats.set_value(COMMIT_FAILED_KEY, why)  # type: ignore[attr-defined]
             logger.error(
-                "Corpus store: the crawl's last batch (%d items) not committed: %s", items, why
+                "Corpus store: the crawl's last batch (%s) not committed: %s",
+                items_text(items),
+                why,
             )
             return False
         # How many commits a crawl makes depends on timing: not a stat (crawls compare).

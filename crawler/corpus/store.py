@@ -619,6 +619,11 @@ class CorpusStore:
         return self._conn.total_changes
 
     @property
+    def in_transaction(self) -> bool:
+        """Whether a batch is open (after a failed commit: whether SQLite kept it)."""
+        return self._conn.in_transaction
+
+    @property
     def batching(self) -> bool:
         return self._batch_items > 0
 
