@@ -197,9 +197,10 @@ class _Speech:
     The index has no container per pair: ``last`` maps each word pair to where it
     is last said, and ``earlier[j]`` is where the pair said at ``j`` was said before
     (-1 for nowhere). So a cached speech is a handful of objects, and once the
-    garbage collector has seen them it stops tracking them (tuples and dicts of
-    strings and ints), where a list per pair made every full collection walk the
-    hundreds of lists of each of the hundreds of speeches cached.
+    garbage collector has seen them it stops tracking them (tuples of strings and
+    ints; dicts of them too, before CPython 3.14), where a list per pair made every
+    full collection walk the hundreds of lists of each of the hundreds of speeches
+    cached.
     """
 
     __slots__ = ("_counts", "_spans", "earlier", "last", "norms", "text")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import random
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from itertools import pairwise
@@ -202,4 +203,6 @@ def test_a_cached_speech_leaves_nothing_for_the_garbage_collector_to_walk() -> N
     gc.collect()
     gc.collect()  # a tuple of tuples (the word spans) is let go one level a collection
     tracked = [name for name in _Speech.__slots__ if gc.is_tracked(getattr(speech, name))]
-    assert tracked == []
+    # CPython 3.14 keeps tracking every dict: there, the two dicts stay, a fixed two.
+    allowed = ["_counts", "last"] if sys.version_info >= (3, 14) else []
+    assert [name for name in tracked if name not in allowed] == []
