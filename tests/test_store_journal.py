@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from crawler.corpus import lock
 from crawler.corpus import store as store_module
+from crawler.corpus.extension import CorpusStoreExtension
 from crawler.corpus.store import STORE_FILENAME, CorpusStore, StoreUnusableError, is_busy
 from crawler.export import ExportOptions, export
 from crawler.export import selection as export_selection
@@ -450,3 +452,31 @@ def test_a_crawl_whose_commits_a_reader_holds_off_too_long_stops(tmp_path: Path)
     assert "the crawl stops" in crawl.log, crawl.log[-3000:]
     assert len(crawl.verdict) == 1, crawl.log[-3000:]
     assert "finish reason: corpus_store_held" in crawl.verdict[0]
+
+
+def test_a_batch_sqlite_rolls_back_itself_is_counted_in_its_error_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A full disk or an I/O error at COMMIT: SQLite rolls the transaction back itself,
+    # so the items of the batch, the one just done included, are gone.
+    extension = CorpusStoreExtension(tmp_path, snapshot=False, stats=object(), commit_items=3)
+    store = extension.store
+    try:
+        for number in (1, 2):
+            put(store, article(number))
+            extension.item_done()
+        assert store.uncommitted_items == 2
+
+        def failing_commit(*, wait: bool = True) -> bool:
+            store._conn.execute("ROLLBACK")
+            raise sqlite3.OperationalError("disk I/O error")
+
+        monkeypatch.setattr(store, "commit", failing_commit)
+        put(store, article(3))
+        with caplog.at_level("ERROR"):
+            extension.item_done()
+        assert "disk I/O error; 3 items rolled back" in caplog.text
+    finally:
+        monkeypatch.undo()
+        store.close()
+        lock.release(extension.lock_path)

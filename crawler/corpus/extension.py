@@ -112,12 +112,13 @@ class CorpusStoreExtension:
         self.batch_commit(lambda: self.store.commit(wait=False))
 
     def batch_commit(self, commit: Callable[[], object]) -> None:
-        items = self.store.uncommitted_items
         try:
             commit()
         except sqlite3.Error as error:
             # Logged as an error, the crawl fails; the next timer or item tries again,
             # unless SQLite rolled the batch back itself (a full disk, an I/O error).
+            # A failed commit leaves the count as it was, the item just done included.
+            items = self.store.uncommitted_items
             lost = "" if self.store.in_transaction else f"; {items_text(items)} rolled back"
             logger.error("Corpus store commit failed in %s: %s%s", self.folder, error, lost)
         held = self.store.put_off_seconds
